@@ -1,0 +1,47 @@
+"""The JSON API (/api/v1): thin views over the feature services."""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from ..auth import services as auth_services
+from ..core.api import ApiError
+from ..extensions import csrf, login_manager
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked below
+
+PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+@login_manager.request_loader
+def load_user_from_bearer(req):
+    """Bearer tokens authenticate /api/ requests without touching the session."""
+    if not req.path.startswith("/api/"):
+        return None
+    token = bearer_token()
+    record = auth_services.find_token(token) if token else None
+    g.api_token = record
+    return record.user if record else None
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if bearer_token() and not g.get("api_token") and not current_user.is_authenticated:
+        raise ApiError(401, "invalid_token", "The bearer token is invalid, expired or revoked.")
+    if not current_user.is_authenticated:
+        raise ApiError(401, "unauthorized", "Log in or send 'Authorization: Bearer <token>'.")
+    if request.method not in SAFE_METHODS and g.get("api_token") is None:
+        csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
+
+
+from . import auth, courses, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,1 @@
+"""Users, roles, login/logout, API tokens and the admin's user management."""

@@ -1,0 +1,111 @@
+"""The administrator's user management pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..core.permissions import role_required
+from ..extensions import db
+from . import services
+from .forms import ActionForm, CreateUserForm, RoleForm
+from .models import User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = request.args.get("q", "").strip().lower()
+    statement = select(User).order_by(User.username)
+    if query:
+        statement = statement.where(User.username.contains(query, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("admin/users.html", users=rows, page=page, query=query,
+                           has_next=page * PAGE_SIZE < total, total=total)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_user():
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        password = form.password.data or services.generate_password()
+        try:
+            user = services.create_user(form.username.data, password, form.role.data,
+                                        form.display_name.data)
+        except services.AccountError as error:
+            form.username.errors.append(str(error))
+        else:
+            db.session.commit()
+            # Shown once, in this response only (never stored in the session cookie).
+            return render_template("admin/password_shown.html", user=user,
+                                   password=None if form.password.data else password)
+    return render_template("admin/create_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET"])
+@role_required("admin")
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    return render_template("admin/edit_user.html", user=user,
+                           role_form=RoleForm(role=user.role), action_form=ActionForm())
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required("admin")
+def change_role(user_id: int):
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_user, user, form.role.data)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Role changed."), "info")
+    else:
+        flash(_("Choose a valid role."), "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def toggle_active(user_id: int):
+    user = _user_or_404(user_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(current_user, user, not user.active)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Account activated.") if user.active else _("Account deactivated."), "info")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@role_required("admin")
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    password = services.generate_password()
+    services.set_password(user, password)
+    db.session.commit()
+    return render_template("admin/password_shown.html", user=user, password=password)

@@ -1,0 +1,71 @@
+"""`flask users ...` commands."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..extensions import db
+from . import services
+from .models import ROLES, User
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--display-name", default=None)
+@click.option("--password", default=None, help="Prompted for when not given.")
+def create(username, role, display_name, password):
+    """Create an account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = services.create_user(username, password, role, display_name)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password", default=None, help="Prompted for when not given.")
+def set_password(username, password):
+    """Set a user's password (logs out their sessions and revokes API tokens)."""
+    user = services.get_user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        services.set_password(user, password)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Password changed for {user.username}.")
+
+
+@users_cli.command("list")
+def list_users():
+    """List accounts: username, role, active."""
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}")
+
+
+@users_cli.command("ensure-admin")
+def ensure_admin():
+    """Create an `admin` account with a random password if there are no users at all."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return
+    password = services.generate_password()
+    services.create_user("admin", password, "admin", "Administrator")
+    db.session.commit()
+    click.echo("=" * 64)
+    click.echo("Created the first account:  admin")
+    click.echo(f"Its password (shown once):  {password}")
+    click.echo("Change it after logging in (Account page), or run:")
+    click.echo("  flask --app wsgi users set-password admin")
+    click.echo("=" * 64)

@@ -1,0 +1,85 @@
+"""Login, logout and the member's own account page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from . import services
+from .forms import ChangePasswordForm, LoginForm, PreferencesForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login (no open redirects)."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("courses.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            flash(_("Invalid username or password."), "error")
+        elif not user.active:
+            flash(_("This account has been deactivated. Ask an administrator."), "error")
+        else:
+            next_url = safe_next(request.args.get("next"))
+            session.clear()  # a fresh session on login: nothing planted before survives
+            login_user(user)
+            services.record_login(user)
+            db.session.commit()
+            return redirect(next_url or url_for("courses.home"))
+    return render_template("auth/login.html", form=form), 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    preferences = PreferencesForm(obj=current_user, prefix="prefs")
+    password_form = ChangePasswordForm(prefix="pw")
+    if request.method == "GET":
+        preferences.locale.data = current_user.locale or ""
+    elif preferences.save_preferences.data and preferences.validate():
+        current_user.display_name = preferences.display_name.data.strip()
+        services.set_locale(current_user, preferences.locale.data or None)
+        db.session.commit()
+        flash(_("Your preferences were saved."), "info")
+        return redirect(url_for("auth.account"))
+    elif password_form.change_password.data and password_form.validate():
+        try:
+            services.change_password(current_user, password_form.current_password.data,
+                                     password_form.new_password.data)
+        except services.AccountError as error:
+            password_form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session id carries the new version
+            flash(_("Your password was changed. Other sessions were logged out."), "info")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", preferences=preferences, password_form=password_form)

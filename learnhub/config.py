@@ -1,0 +1,98 @@
+"""Configuration read from environment variables.
+
+`LEARNHUB_ENV` picks the profile: `development` (the default, what `make run` uses on a
+laptop), `production` (SECRET_KEY required, Secure cookies) or `test`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment is missing something production needs."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A development key generated once and kept in instance/ so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'learnhub.db'}"
+    # Accept the common postgres:// spelling and use the psycopg 3 driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the settings dict from the environment for the current profile."""
+    env = os.environ.get("LEARNHUB_ENV", "development")
+    if env not in {"development", "production", "test"}:
+        raise ConfigError(f"LEARNHUB_ENV must be development, production or test, not {env!r}")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if env == "production":
+            raise ConfigError("SECRET_KEY must be set when LEARNHUB_ENV=production")
+        secret = _dev_secret_key(instance_path)
+    redis_url = os.environ.get("REDIS_URL") or None
+    production = env == "production"
+    return {
+        "LEARNHUB_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "CONTENT_RELOAD_SECONDS": float(os.environ.get("CONTENT_RELOAD_SECONDS", "2")),
+        "REDIS_URL": redis_url,
+        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "DEBUG": False,
+        "TESTING": False,
+    }
+
+
+def test_config(database_url: str, content_dir: str | None = None) -> dict:
+    """Settings for the test suite: fast hashing, no content reload delay."""
+    return {
+        "LEARNHUB_ENV": "test",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CONTENT_DIR": content_dir or str(PROJECT_ROOT / "content"),
+        "CONTENT_RELOAD_SECONDS": 0,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SESSION_COOKIE_SECURE": False,
+    }

@@ -1,0 +1,1 @@
+"""Shared infrastructure: types, rendering, permissions, errors. Imports no feature."""

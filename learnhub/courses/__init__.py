@@ -1,0 +1,1 @@
+"""Courses and units read from content/, their index in the database, and their pages."""

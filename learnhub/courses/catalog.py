@@ -1,0 +1,83 @@
+"""The in-process view of content/: parsed once, re-read when a file changes.
+
+Each worker keeps its own copy; it is derived from the files (keyed by their checksums),
+so workers never need to agree on anything.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from flask import current_app
+
+from ..core.markdown import Rendered, render_markdown
+from .loader import UNIT_FILE, ContentTree, content_signature, load_tree, resolve_link
+
+ASSETS_URL = "/courses/{course}/assets/{path}"
+
+
+class ContentCatalog:
+    def __init__(self, root: Path | str, reload_seconds: float = 2.0):
+        self.root = Path(root)
+        self.reload_seconds = reload_seconds
+        self._lock = threading.Lock()
+        self._tree: ContentTree | None = None
+        self._signature: tuple | None = None
+        self._checked_at = 0.0
+        self._rendered: dict[str, Rendered] = {}  # checksum -> rendered HTML
+
+    def tree(self) -> ContentTree:
+        now = time.monotonic()
+        if self._tree is not None and now - self._checked_at < self.reload_seconds:
+            return self._tree
+        with self._lock:
+            signature = content_signature(self.root)
+            if self._tree is None or signature != self._signature:
+                self._tree = load_tree(self.root)
+                self._signature = signature
+            self._checked_at = now
+            return self._tree
+
+    @property
+    def version(self) -> int:
+        """Changes whenever the tree was re-read; used to re-index the database."""
+        self.tree()
+        return hash(self._signature)
+
+    def render(self, course_slug: str, body: str, checksum: str) -> Rendered:
+        cached = self._rendered.get(checksum)
+        if cached is None:
+            cached = render_markdown(body, self._link_resolver(course_slug))
+            if len(self._rendered) > 2000:
+                self._rendered.clear()
+            self._rendered[checksum] = cached
+        return cached
+
+    def _link_resolver(self, course_slug: str):
+        course_dir = self.root / course_slug
+        root = self.root.resolve()
+
+        def resolve(target: str) -> str:
+            kind, resolved = resolve_link(self.root, course_dir, target)
+            if kind == "unsafe" or kind == "escape":
+                return "#"
+            if kind != "local":
+                return target
+            fragment = "#" + target.split("#", 1)[1] if "#" in target else ""
+            relative = resolved.relative_to(root).parts
+            if len(relative) >= 3 and relative[1] == "assets":
+                return ASSETS_URL.format(course=relative[0], path="/".join(relative[2:]))
+            if len(relative) == 2 and relative[1].endswith(".md"):
+                match = UNIT_FILE.match(relative[1])
+                if relative[1] == "course.md":
+                    return f"/courses/{relative[0]}{fragment}"
+                if match:
+                    return f"/courses/{relative[0]}/{match.group(2)}{fragment}"
+            return "#"
+
+        return resolve
+
+
+def get_catalog() -> ContentCatalog:
+    return current_app.extensions["learnhub_content"]

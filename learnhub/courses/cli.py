@@ -1,0 +1,50 @@
+"""`flask content check|sync`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from . import services
+from .catalog import get_catalog
+from .loader import load_tree
+
+content_cli = AppGroup("content", help="Validate and index the course files in content/.")
+
+# Later features (quizzes) register extra checks: callables taking the tree, returning problems.
+EXTRA_CHECKS: list = []
+
+
+def check_tree(root):
+    tree = load_tree(root)
+    problems = list(tree.problems)
+    for extra in EXTRA_CHECKS:
+        problems.extend(extra(tree))
+    return tree, problems
+
+
+@content_cli.command("check")
+def check():
+    """Validate every course, unit and quiz file; print path:line: message per problem."""
+    tree, problems = check_tree(get_catalog().root)
+    for problem in problems:
+        click.echo(str(problem))
+    units = sum(len(u) for u in tree.units.values())
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(tree.courses)} courses, {units} units.", err=True)
+
+
+@content_cli.command("sync")
+def sync():
+    """Index content/ into the database (run after adding or removing files)."""
+    tree, problems = check_tree(get_catalog().root)
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+    result = services.sync_index(db.session, tree)
+    db.session.commit()
+    click.echo(f"Indexed {len(tree.courses)} courses: {result.added} added, "
+               f"{result.updated} updated, {result.removed} removed.")
