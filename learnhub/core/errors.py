@@ -1,7 +1,7 @@
 """Error pages for the site and the JSON error format for /api/."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -50,6 +50,7 @@ def handle_http_exception(error: HTTPException):
 def handle_csrf_error(error: CSRFError):
     if _wants_json():
         return error_response(400, "csrf_failed", error.description)
+    current_app.logger.info("CSRF rejected on %s: %s", request.path, error.description)
     return _render_page(400, _("Your form expired or was not sent from this site. "
                                "Go back, reload the page and try again."))
 

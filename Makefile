@@ -1,0 +1,56 @@
+# LearnHub: `make run` serves the app, `make test` runs the suite. Only Python 3.11 and make needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test test-pg bench demo translations extract-messages check clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d learnhub/translations
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o learnhub/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i learnhub/translations/messages.pot -d learnhub/translations
+
+run: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask content sync
+	$(BIN)/flask users ensure-admin
+	@echo "LearnHub on http://$(HOST):$(PORT)  (make demo adds demo accounts)"
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+demo: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask content sync
+	$(BIN)/flask demo
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -q
+
+# The same suite on PostgreSQL: a throwaway database per run (see .ci/pg-test).
+test-pg: $(VENV)/.installed-dev translations
+	bash .ci/pg-test
+
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.bench
+
+check: $(VENV)/.installed
+	$(BIN)/flask content check
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,65 @@
+"""Log the bench member in once, before the load starts.
+
+The login and token endpoints are rate limited (10 a minute), so the simulated users share
+one session cookie and one API token instead of each logging in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import requests
+
+from .server import BENCH_PASSWORD, BENCH_USERNAME
+
+# Flask-Login's "strong" session protection ties the session to the User-Agent: the load
+# generator must send the same one the login used, or every request is logged out.
+USER_AGENT = "learnhub-bench/1"
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE_ATTR = re.compile(r'value="([^"]+)"')
+
+
+class LoginError(RuntimeError):
+    """Logging in or getting a token did not work; the message says what came back."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    session_cookie: str
+    api_token: str
+    user_agent: str = USER_AGENT
+
+
+def csrf_token(html: str) -> str:
+    field = CSRF_INPUT.search(html)
+    value = VALUE_ATTR.search(field.group(0)) if field else None
+    if value is None:
+        raise LoginError("no csrf_token input on the login page")
+    return value.group(1)
+
+
+def session_cookie(base_url: str) -> str:
+    """The `session` cookie of a logged-in member, via the real login form (CSRF on)."""
+    http = requests.Session()
+    http.headers["User-Agent"] = USER_AGENT
+    page = http.get(f"{base_url}/login", timeout=10)
+    page.raise_for_status()
+    form = {"username": BENCH_USERNAME, "password": BENCH_PASSWORD, "csrf_token": csrf_token(page.text)}
+    response = http.post(f"{base_url}/login", data=form, allow_redirects=False, timeout=10)
+    cookie = http.cookies.get("session")
+    # Success redirects to the home page; a 200 is the form again with an error.
+    if response.status_code != 302 or not cookie:
+        raise LoginError(f"POST /login answered {response.status_code}, expected a 302 redirect")
+    return cookie
+
+
+def api_token(base_url: str) -> str:
+    response = requests.post(f"{base_url}/api/v1/auth/token", timeout=10,
+                             json={"username": BENCH_USERNAME, "password": BENCH_PASSWORD})
+    if response.status_code != 201:
+        raise LoginError(f"POST /api/v1/auth/token answered {response.status_code}: {response.text[:200]}")
+    return response.json()["token"]
+
+
+def log_in(base_url: str) -> Credentials:
+    return Credentials(session_cookie=session_cookie(base_url), api_token=api_token(base_url))

@@ -1,0 +1,97 @@
+"""The scenarios `make bench` runs, in a registry later issues extend.
+
+A scenario is a function that gets the run's `Context` (server and credentials) and returns
+a locust User class; register it with `@scenario(name, label)`. Example for a later issue:
+
+    @scenario("exam", "exam: 300 members", users=300)
+    def exam(ctx):
+        ...create the members with ctx.server.env, return a User class...
+
+Every scenario runs for BENCH_SECONDS with BENCH_USERS users unless it sets `users`, so
+throughput ratios to the baseline (`/healthz`) compare like with like.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from locust import FastHttpUser, constant, task
+
+from .login import Credentials
+from .server import BenchServer
+
+BASELINE = "healthz"
+UNIT_PATH = "/courses/party-building-online/why-online"
+COURSE_API_PATH = "/api/v1/courses/party-building-online"
+
+
+@dataclass(frozen=True)
+class Context:
+    server: BenchServer
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str  # what BENCH_SCENARIOS and the JSON use
+    label: str  # what the table shows
+    build: Callable[[Context], type[FastHttpUser]]
+    users: int | None = None  # None: BENCH_USERS, like the baseline
+
+
+REGISTRY: dict[str, Scenario] = {}
+
+
+def scenario(name: str, label: str, users: int | None = None):
+    """Decorator: register a User-class builder under `name` (runs in registration order)."""
+    def register(build: Callable[[Context], type[FastHttpUser]]):
+        if name in REGISTRY:
+            raise ValueError(f"scenario {name!r} registered twice")
+        REGISTRY[name] = Scenario(name, label, build, users)
+        return build
+    return register
+
+
+def selected(names: list[str] | None) -> list[Scenario]:
+    """The scenarios to run: all, or the named ones plus the baseline the ratios need."""
+    if not names:
+        return list(REGISTRY.values())
+    unknown = sorted(set(names) - set(REGISTRY))
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    return [s for s in REGISTRY.values() if s.name == BASELINE or s.name in names]
+
+
+def get_200(path: str, user_agent: str, headers: dict[str, str] | None = None) -> type[FastHttpUser]:
+    """A User that GETs `path` back to back; anything but a 200 (even a redirect) fails."""
+    class GetUser(FastHttpUser):
+        wait_time = constant(0)  # closed loop: the next request as soon as the last answered
+        default_headers = {"User-Agent": user_agent}
+
+        @task
+        def get(self) -> None:
+            with self.client.get(path, headers=headers, name=path, allow_redirects=False,
+                                 catch_response=True) as response:
+                if response.status_code != 200:
+                    error = getattr(response, "error", None)  # set when no HTTP answer came
+                    response.failure(repr(error) if error else f"HTTP {response.status_code}")
+
+    GetUser.__name__ = GetUser.__qualname__ = f"Get{path.replace('/', '_')}"
+    return GetUser
+
+
+@scenario(BASELINE, "GET /healthz")
+def healthz(ctx: Context) -> type[FastHttpUser]:
+    return get_200("/healthz", ctx.credentials.user_agent)
+
+
+@scenario("unit_page", "unit page (logged in)")
+def unit_page(ctx: Context) -> type[FastHttpUser]:
+    cookie = {"Cookie": f"session={ctx.credentials.session_cookie}"}
+    return get_200(UNIT_PATH, ctx.credentials.user_agent, cookie)
+
+
+@scenario("course_api", "course API (token)")
+def course_api(ctx: Context) -> type[FastHttpUser]:
+    bearer = {"Authorization": f"Bearer {ctx.credentials.api_token}"}
+    return get_200(COURSE_API_PATH, ctx.credentials.user_agent, bearer)

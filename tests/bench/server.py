@@ -1,0 +1,130 @@
+"""The app under test: a throwaway database and a gunicorn process on a free port."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 2
+START_TIMEOUT = 30.0
+BENCH_USERNAME = "benchuser"
+BENCH_PASSWORD = "bench-password-1"
+
+
+class ServerError(RuntimeError):
+    """The server could not be prepared or started; the message says why."""
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(workdir: Path) -> dict[str, str]:
+    """Production settings, isolated from the developer's instance/ and services."""
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "REDIS_URL", "TRUST_PROXY", "FLASK_DEBUG"):
+        env.pop(name, None)
+    env.update({
+        "LEARNHUB_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),  # production refuses to start without one
+        "SESSION_COOKIE_SECURE": "0",  # the bench talks plain http to 127.0.0.1
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}",
+    })
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    return env
+
+
+def flask_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Schema, course content and one member account, through the same CLI operators use."""
+    for args in (("db", "upgrade"), ("content", "sync")):
+        result = flask_cli(env, *args)
+        if result.returncode != 0:
+            raise ServerError(f"flask {' '.join(args)} failed:\n{result.stderr or result.stdout}")
+    created = flask_cli(env, "users", "create", BENCH_USERNAME, "--role", "member",
+                        "--password", BENCH_PASSWORD)
+    if created.returncode != 0:
+        # A reused BENCH_DATABASE_URL already has the account: reset its password instead.
+        reset = flask_cli(env, "users", "set-password", BENCH_USERNAME, "--password", BENCH_PASSWORD)
+        if reset.returncode != 0:
+            raise ServerError(f"could not create {BENCH_USERNAME}:\n{created.stderr}{reset.stderr}")
+
+
+class BenchServer:
+    """`with BenchServer() as server:` gives a running server; leaving stops it, always."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="learnhub-bench-")
+        self.workdir = Path(self._tmp.name)
+        self.env = server_env(self.workdir)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self._log_path = self.workdir / "gunicorn.log"
+
+    def __enter__(self) -> BenchServer:
+        try:
+            prepare_database(self.env)
+            self._start()
+            self._wait_until_healthy()
+        except BaseException:  # also Ctrl-C while starting: never leave gunicorn behind
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _start(self) -> None:
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
+                   "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+        with open(self._log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT)
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if requests.get(f"{self.base_url}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass  # not listening yet
+            time.sleep(0.2)
+        raise ServerError(f"/healthz not 200 within {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        if not self._log_path.exists():
+            return ""
+        return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM the gunicorn master (it stops its workers), SIGKILL if it lingers."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._tmp.cleanup()

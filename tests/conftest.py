@@ -1,0 +1,176 @@
+"""Shared fixtures. TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from learnhub import create_app
+from learnhub.auth import services as auth_services
+from learnhub.config import test_config
+from learnhub.courses import services as course_services
+from learnhub.courses.catalog import get_catalog
+from learnhub.extensions import db as _db
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "correct-horse-1"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would.
+
+    Otherwise Flask reuses the fixture's app context, and `g` (Flask-Login's cached
+    user, Flask-WTF's CSRF token) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def normalise_url(url: str) -> str:
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    url = normalise_url(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(test_config(url))
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build apps on the shared test database; rows are wiped after each test."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app({**test_config(database_url), **overrides})
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            _db.session.remove()
+            for table in reversed(_db.metadata.sorted_tables):
+                _db.session.execute(table.delete())
+            _db.session.commit()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        course_services.sync_index(_db.session, get_catalog().tree())
+        _db.session.commit()
+        yield app
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def factory(username: str | None = None, role: str = "member", password: str = PASSWORD,
+                active: bool = True):
+        user = auth_services.create_user(username or f"user{next(counter)}", password, role)
+        user.active = active
+        _db.session.commit()
+        return user
+
+    return factory
+
+
+def csrf_from(client, url: str) -> str:
+    response = client.get(url)
+    match = CSRF_INPUT.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD, next_url: str | None = None):
+    """Log in through the real form, CSRF included."""
+    token = csrf_from(client, "/login")
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Create a user with `role`, log the test client in as them, return the user."""
+
+    def do_login(role: str = "member", **kwargs):
+        user = make_user(role=role, **kwargs)
+        response = login(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting SQL statements sent to the database."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counter
+
+
+@pytest.fixture
+def write_content(tmp_path):
+    """Write {relative path: text or bytes} under a fresh content dir and return it."""
+
+    def writer(files: dict[str, str | bytes], root: Path | None = None) -> Path:
+        root = root or tmp_path / "content"
+        for name, data in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        root.mkdir(exist_ok=True)
+        return root
+
+    return writer
