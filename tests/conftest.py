@@ -86,7 +86,8 @@ def app(make_app):
 
 
 @pytest.fixture
-def db(app):
+def db():
+    """The SQLAlchemy handle, bound to whichever app context the test pushed."""
     return _db
 
 
@@ -137,7 +138,7 @@ def login_as(client, make_user):
 
 
 @pytest.fixture
-def count_queries(app):
+def count_queries():
     """Context manager counting SQL statements sent to the database."""
     from contextlib import contextmanager
 

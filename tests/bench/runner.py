@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 import gevent
+import psutil
 from locust import FastHttpUser
 from locust.env import Environment
 
@@ -23,7 +24,7 @@ class Result:
     rps: float
     latency_ms: dict[str, float]
     errors: dict[str, int] = field(default_factory=dict)  # failure message -> occurrences
-    generator_cpu_percent: float = 0.0  # locust's own CPU use near the end of the run
+    generator_cpu_percent: float = 0.0  # locust's CPU use while measuring (100 = one core)
     ratio: float | None = None  # rps / baseline rps, filled in by the caller
 
 
@@ -35,13 +36,22 @@ def run(name: str, label: str, user_class: type[FastHttpUser], host: str,
         runner.start(users, spawn_rate=min(users, MAX_SPAWN_RATE))
         runner.spawning_greenlet.join()
         env.stats.reset_all()  # measure the steady state, not the ramp-up
-        started = time.perf_counter()
+        cpu_before, started = cpu_seconds(), time.perf_counter()
         gevent.sleep(seconds)
         # Read the figures before stopping: no greenlet runs until we yield again, so
         # requests cut short by the stop cannot skew them.
-        return collect(env, name, label, users, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        result = collect(env, name, label, users, elapsed)
+        result.generator_cpu_percent = round(100 * (cpu_seconds() - cpu_before) / elapsed, 1)
+        return result
     finally:
         runner.quit()
+
+
+def cpu_seconds() -> float:
+    """CPU time this process (locust) has used: shows when the generator is the bottleneck."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
 
 
 def collect(env: Environment, name: str, label: str, users: int, elapsed: float) -> Result:
@@ -56,4 +66,4 @@ def collect(env: Environment, name: str, label: str, users: int, elapsed: float)
     return Result(name=name, label=label, users=users, seconds=round(elapsed, 2),
                   requests=total.num_requests, failures=failures,
                   rps=total.num_requests / elapsed if elapsed else 0.0, latency_ms=latency,
-                  errors=errors, generator_cpu_percent=env.runner.current_cpu_usage)
+                  errors=errors)

@@ -63,7 +63,11 @@ def selected(names: list[str] | None) -> list[Scenario]:
 
 
 def get_200(path: str, user_agent: str, headers: dict[str, str] | None = None) -> type[FastHttpUser]:
-    """A User that GETs `path` back to back; anything but a 200 (even a redirect) fails."""
+    """A User that GETs `path` back to back; anything but a 200 (even a redirect) fails.
+
+    An explicit Cookie header takes precedence over the client's cookie jar, so the
+    session cookies the app re-issues on each page do not replace the one we send.
+    """
     class GetUser(FastHttpUser):
         wait_time = constant(0)  # closed loop: the next request as soon as the last answered
         default_headers = {"User-Agent": user_agent}
@@ -72,9 +76,10 @@ def get_200(path: str, user_agent: str, headers: dict[str, str] | None = None) -
         def get(self) -> None:
             with self.client.get(path, headers=headers, name=path, allow_redirects=False,
                                  catch_response=True) as response:
-                if response.status_code != 200:
-                    error = getattr(response, "error", None)  # set when no HTTP answer came
-                    response.failure(repr(error) if error else f"HTTP {response.status_code}")
+                if response.status_code == 0:  # no HTTP answer: connection refused, timeout...
+                    response.failure(repr(getattr(response, "error", None)))
+                elif response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
 
     GetUser.__name__ = GetUser.__qualname__ = f"Get{path.replace('/', '_')}"
     return GetUser

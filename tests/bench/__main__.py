@@ -1,0 +1,74 @@
+"""`python -m tests.bench`: start the server, run the scenarios, print and save the figures."""
+# locust monkey-patches the standard library with gevent on import; it must happen before
+# anything else (requests, subprocess, socket) is imported, or those stay unpatched.
+import locust  # noqa: F401  isort: skip
+
+import os
+import sys
+from pathlib import Path
+
+from locust.log import setup_logging
+
+from . import scenarios
+from .login import LoginError, log_in
+from .report import add_ratios, print_errors, print_table, write_json
+from .runner import run
+from .server import PROJECT_ROOT, BenchServer, ServerError
+
+RESULTS_PATH = PROJECT_ROOT / "bench-results" / "latest.json"
+
+
+def env_number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, not {value!r}") from None
+
+
+def database_kind() -> str:
+    """Only the scheme: the URL may hold a password that must not land in the JSON."""
+    url = os.environ.get("BENCH_DATABASE_URL") or "sqlite"
+    return url.split(":", 1)[0]
+
+
+def run_all(server: BenchServer, chosen: list, users: int, seconds: float) -> list:
+    ctx = scenarios.Context(server=server, credentials=log_in(server.base_url))
+    results = []
+    for scenario in chosen:
+        count = scenario.users or users
+        print(f"Running {scenario.label}: {count} users for {seconds:g} s ...", flush=True)
+        user_class = scenario.build(ctx)
+        results.append(run(scenario.name, scenario.label, user_class, server.base_url, count, seconds))
+    return results
+
+
+def main() -> int:
+    setup_logging("WARNING")  # locust's own warnings (e.g. its CPU above 90%) stay visible
+    seconds = env_number("BENCH_SECONDS", 15)
+    users = int(env_number("BENCH_USERS", 20))
+    names = [n.strip() for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n.strip()]
+    chosen = scenarios.selected(names)
+    print("Preparing a throwaway database and starting gunicorn ...", flush=True)
+    try:
+        with BenchServer() as server:
+            print(f"Server on {server.base_url}", flush=True)
+            results = run_all(server, chosen, users, seconds)
+    except (ServerError, LoginError) as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted, server stopped", file=sys.stderr)
+        return 130
+    add_ratios(results, scenarios.BASELINE)
+    print_table(results, users, seconds)
+    write_json(results, users, seconds, database_kind(), RESULTS_PATH)
+    if any(r.failures for r in results):
+        print_errors(results)
+        print("bench: some requests failed (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Print the results as a table and keep them as JSON in bench-results/latest.json."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .runner import Result
+
+COLUMNS = ("scenario", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "ratio")
+
+
+def add_ratios(results: list[Result], baseline: str) -> None:
+    """Each scenario's req/s as a fraction of the baseline's in this same run."""
+    base = next((r for r in results if r.name == baseline), None)
+    for result in results:
+        result.ratio = result.rps / base.rps if base and base.rps else None
+
+
+def machine() -> dict:
+    return {"nproc": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "server_workers": 2}
+
+
+def row(result: Result) -> tuple[str, ...]:
+    lat = result.latency_ms
+    ratio = "-" if result.ratio is None else f"{result.ratio:.2f}"
+    return (result.label, str(result.requests), str(result.failures), f"{result.rps:.1f}",
+            f"{lat['p50']:.0f}", f"{lat['p95']:.0f}", f"{lat['p99']:.0f}", ratio)
+
+
+def print_table(results: list[Result], users: int, seconds: float) -> None:
+    rows = [COLUMNS, *(row(r) for r in results)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    print()
+    for cells in rows:
+        # First column left-aligned (a name), the figures right-aligned.
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths))))
+    print(f"\n{seconds:g} s per scenario, {users} concurrent users unless the scenario sets its own; "
+          f"ratio = req/s / GET /healthz req/s in this run.")
+    print(f"Machine: {os.cpu_count()} CPU(s); the load generator (locust, one process) and the "
+          f"server (gunicorn, 2 workers) share them, so figures are relative, not capacity.")
+    busy = [r.label for r in results if r.generator_cpu_percent > 90]
+    if busy:
+        print(f"Note: locust itself was above 90% CPU during: {', '.join(busy)}; "
+              f"those req/s are partly the load generator's limit.")
+
+
+def print_errors(results: list[Result]) -> None:
+    for result in results:
+        for message, count in result.errors.items():
+            print(f"FAILED {result.label}: {count} x {message}", file=sys.stderr)
+
+
+def write_json(results: list[Result], users: int, seconds: float, database: str,
+               path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": seconds, "users": users, "database": database,
+        "machine": machine(),
+        "scenarios": [asdict(r) for r in results],
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"Results written to {path}")
