@@ -82,7 +82,7 @@ def load_config(instance_path: Path) -> dict:
     }
 
 
-def test_config(database_url: str, content_dir: str | None = None) -> dict:
+def make_test_config(database_url: str, content_dir: str | None = None) -> dict:
     """Settings for the test suite: fast hashing, no content reload delay."""
     return {
         "LEARNHUB_ENV": "test",

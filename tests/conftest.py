@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from learnhub import create_app
 from learnhub.auth import services as auth_services
-from learnhub.config import test_config
+from learnhub.config import make_test_config
 from learnhub.courses import services as course_services
 from learnhub.courses.catalog import get_catalog
 from learnhub.extensions import db as _db
@@ -42,7 +42,7 @@ def normalise_url(url: str) -> str:
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     url = normalise_url(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app(test_config(url))
+    app = create_app(make_test_config(url))
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -61,7 +61,7 @@ def make_app(database_url):
     apps = []
 
     def factory(**overrides):
-        app = create_app({**test_config(database_url), **overrides})
+        app = create_app({**make_test_config(database_url), **overrides})
         app.test_client_class = IsolatedClient
         apps.append(app)
         return app

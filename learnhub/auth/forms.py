@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .models import ROLES
@@ -11,11 +12,13 @@ ROLE_LABELS = {
     "staff": _l("Staff"),
     "admin": _l("Administrator"),
 }
-LOCALE_CHOICES = [("", _l("From my browser")), ("en", "English"), ("zh_CN", "简体中文")]
+def locale_choices():
+    return [SelectChoice("", _l("From my browser")), SelectChoice("en", "English"),
+            SelectChoice("zh_CN", "简体中文")]
 
 
 def role_choices():
-    return [(role, ROLE_LABELS[role]) for role in ROLES]
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +31,7 @@ class LoginForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = SelectField(_l("Language"), choices=locale_choices)
     save_preferences = SubmitField(_l("Save"))
 
 

@@ -4,9 +4,10 @@
 import locust  # noqa: F401  isort: skip
 
 import os
+import signal
 import sys
-from pathlib import Path
 
+import gevent
 from locust.log import setup_logging
 
 from . import scenarios
@@ -43,7 +44,17 @@ def run_all(server: BenchServer, chosen: list, users: int, seconds: float) -> li
     return results
 
 
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM (a CI timeout, a killed make) into Ctrl-C, so gunicorn is still stopped.
+
+    Through gevent's hub, so the interrupt lands in this (main) greenlet, not in whichever
+    simulated user happens to be running.
+    """
+    gevent.signal_handler(signal.SIGTERM, gevent.kill, gevent.getcurrent(), KeyboardInterrupt)
+
+
 def main() -> int:
+    stop_on_sigterm()
     setup_logging("WARNING")  # locust's own warnings (e.g. its CPU above 90%) stay visible
     seconds = env_number("BENCH_SECONDS", 15)
     users = int(env_number("BENCH_USERS", 20))
@@ -58,7 +69,7 @@ def main() -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("bench: interrupted, server stopped", file=sys.stderr)
+        print("bench: interrupted; the server was stopped", file=sys.stderr)
         return 130
     add_ratios(results, scenarios.BASELINE)
     print_table(results, users, seconds)
