@@ -6,23 +6,19 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
+from .config import DEFAULTS, load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests pass one)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.config.update(DEFAULTS)
     if config and config.get("LEARNHUB_ENV") == "test":
         app.config.update(config)
     else:
         app.config.update(load_config(Path(app.instance_path)))
         app.config.update(config or {})
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Shanghai"))
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    app.config.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
-    app.config.setdefault("API_TOKEN_DAYS", 30)
-    app.config.setdefault("CONTENT_RELOAD_SECONDS", 2)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

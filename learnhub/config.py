@@ -16,6 +16,22 @@ class ConfigError(RuntimeError):
     """Raised when the environment is missing something production needs."""
 
 
+# Settings every profile starts from; the environment or a test config may override them.
+DEFAULTS = {
+    "TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "API_TOKEN_DAYS": 30,
+    "CONTENT_RELOAD_SECONDS": 2,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "TRUST_PROXY": False,
+}
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -63,7 +79,6 @@ def load_config(instance_path: Path) -> dict:
         "LEARNHUB_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
         "CONTENT_RELOAD_SECONDS": float(os.environ.get("CONTENT_RELOAD_SECONDS", "2")),
         "REDIS_URL": redis_url,
@@ -73,10 +88,7 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
-        "PASSWORD_HASH_METHOD": "scrypt",
         "DEBUG": False,
         "TESTING": False,
     }

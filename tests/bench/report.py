@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .runner import Result
 
-COLUMNS = ("scenario", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "ratio")
+COLUMNS = ("scenario", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "ratio",
+           "locust CPU%")
 
 
 def add_ratios(results: list[Result], baseline: str) -> None:
@@ -30,7 +31,8 @@ def row(result: Result) -> tuple[str, ...]:
     lat = result.latency_ms
     ratio = "-" if result.ratio is None else f"{result.ratio:.2f}"
     return (result.label, str(result.requests), str(result.failures), f"{result.rps:.1f}",
-            f"{lat['p50']:.0f}", f"{lat['p95']:.0f}", f"{lat['p99']:.0f}", ratio)
+            f"{lat['p50']:.0f}", f"{lat['p95']:.0f}", f"{lat['p99']:.0f}", ratio,
+            f"{result.generator_cpu_percent:.0f}")
 
 
 def print_table(results: list[Result], users: int, seconds: float) -> None:
@@ -43,8 +45,9 @@ def print_table(results: list[Result], users: int, seconds: float) -> None:
                         for i, (c, w) in enumerate(zip(cells, widths))))
     print(f"\n{seconds:g} s per scenario, {users} concurrent users unless the scenario sets its own; "
           f"ratio = req/s / GET /healthz req/s in this run.")
-    print(f"Machine: {os.cpu_count()} CPU(s); the load generator (locust, one process) and the "
-          f"server (gunicorn, 2 workers) share them, so figures are relative, not capacity.")
+    print(f"Machine: {os.cpu_count()} CPU(s); the load generator (locust, one process, "
+          f"'locust CPU%' of one core) and the server (gunicorn, 2 workers) share them, "
+          f"so figures are relative, not capacity.")
     busy = [r.label for r in results if r.generator_cpu_percent > 90]
     if busy:
         print(f"Note: locust itself was above 90% CPU during: {', '.join(busy)}; "
