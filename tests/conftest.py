@@ -13,7 +13,7 @@ from sqlalchemy import event
 from learnhub import create_app
 from learnhub.auth import services as auth_services
 from learnhub.config import make_test_config
-from learnhub.courses import services as course_services
+from learnhub.courses.index import sync_index
 from learnhub.courses.catalog import get_catalog
 from learnhub.extensions import db as _db
 
@@ -80,7 +80,7 @@ def make_app(database_url):
 def app(make_app):
     app = make_app()
     with app.app_context():
-        course_services.sync_index(_db.session, get_catalog().tree())
+        sync_index(_db.session, get_catalog().tree())
         _db.session.commit()
         yield app
 

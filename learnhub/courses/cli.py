@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import services
+from .index import sync_index
 from .catalog import get_catalog
 from .loader import load_tree
 
@@ -44,7 +44,7 @@ def sync():
     tree, problems = check_tree(get_catalog().root)
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
-    result = services.sync_index(db.session, tree)
+    result = sync_index(db.session, tree)
     db.session.commit()
     click.echo(f"Indexed {len(tree.courses)} courses: {result.added} added, "
                f"{result.updated} updated, {result.removed} removed.")

@@ -1,21 +1,18 @@
-"""Course rules: indexing content/ into the database, visibility, progress."""
+"""Course rules: visibility, progress, and what course and unit pages show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..core.permissions import has_role
 from ..core.types import utcnow
 from ..extensions import db
 from .catalog import get_catalog
-from .loader import ContentTree
-from .models import Course, Unit, UnitProgress
+from .index import CourseEntry, UnitEntry, content_index
+from .models import UnitProgress
 
 # A repeated visit to a unit within this window does not write to the database.
 VISIT_WRITE_INTERVAL = timedelta(minutes=1)
@@ -23,13 +20,6 @@ VISIT_WRITE_INTERVAL = timedelta(minutes=1)
 
 class CompletionRuleError(Exception):
     """The unit's completion rule is not met (e.g. a quiz unit marked complete by hand)."""
-
-
-@dataclass
-class SyncResult:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
 
 
 @dataclass
@@ -45,113 +35,32 @@ class Progress:
         return {"completed": self.completed, "total": self.total, "percent": self.percent}
 
 
-# ---- indexing -------------------------------------------------------------------------
-
-def _apply(row, values: dict) -> bool:
-    changed = False
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
-            changed = True
-    return changed
-
-
-def sync_index(session: Session, tree: ContentTree) -> SyncResult:
-    """Make the courses/units tables match the files. Idempotent; removed rows are hidden."""
-    result = SyncResult()
-    now = utcnow()
-    courses = {c.slug: c for c in session.scalars(select(Course))}
-    for slug, course_file in tree.courses.items():
-        values = {"title": course_file.title, "summary": course_file.summary,
-                  "order": course_file.order, "draft": course_file.draft,
-                  "checksum": course_file.checksum, "removed_at": None}
-        course = courses.get(slug)
-        if course is None:
-            course = Course(slug=slug, **values)
-            session.add(course)
-            session.flush()
-            result.added += 1
-        elif _apply(course, values):
-            result.updated += 1
-        _sync_units(session, course, tree, result, now)
-    for slug, course in courses.items():
-        if slug not in tree.courses and course.removed_at is None:
-            course.removed_at = now
-            result.removed += 1
-    session.flush()
-    return result
-
-
-def _sync_units(session: Session, course: Course, tree: ContentTree, result: SyncResult,
-                now: datetime) -> None:
-    existing = {u.slug: u for u in session.scalars(select(Unit).where(Unit.course_id == course.id))}
-    files = {u.slug: u for u in tree.units.get(course.slug, [])}
-    for slug, unit_file in files.items():
-        values = {"title": unit_file.title, "summary": unit_file.summary, "order": unit_file.order,
-                  "estimated_minutes": unit_file.estimated_minutes,
-                  "completion": unit_file.completion, "quiz_slug": unit_file.quiz,
-                  "draft": unit_file.draft, "checksum": unit_file.checksum, "removed_at": None}
-        unit = existing.get(slug)
-        if unit is None:
-            session.add(Unit(course_id=course.id, slug=slug, **values))
-            result.added += 1
-        elif _apply(unit, values):
-            result.updated += 1
-    for slug, unit in existing.items():
-        if slug not in files and unit.removed_at is None:
-            unit.removed_at = now
-            result.removed += 1
-
-
-def ensure_index_current() -> None:
-    """Re-index when this process notices content/ changed (runs in its own transaction)."""
-    catalog = get_catalog()
-    version = catalog.version
-    state = current_app.extensions.setdefault("learnhub_index", {"version": None})
-    if state["version"] == version:
-        return
-    for _attempt in range(2):  # two workers may race to insert the same new slug
-        with Session(db.engine) as session:
-            try:
-                sync_index(session, catalog.tree())
-                session.commit()
-                break
-            except IntegrityError:
-                session.rollback()
-    state["version"] = version
-
-
-# ---- visibility -------------------------------------------------------------------------
+# ---- visibility (from the process's snapshot: no queries) ---------------------------------
 
 def can_see_drafts(user) -> bool:
     return has_role(user, "instructor")
 
 
-def visible_courses(user) -> list[Course]:
-    statement = select(Course).where(Course.removed_at.is_(None)).order_by(Course.order, Course.slug)
-    if not can_see_drafts(user):
-        statement = statement.where(Course.draft.is_(False))
-    return list(db.session.scalars(statement))
+def visible_courses(user) -> list[CourseEntry]:
+    courses = content_index().courses
+    return courses if can_see_drafts(user) else [c for c in courses if not c.draft]
 
 
-def get_course(slug: str, user) -> Course | None:
-    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.removed_at.is_(None)))
+def get_course(slug: str, user) -> CourseEntry | None:
+    course = content_index().course(slug)
     if course is None or (course.draft and not can_see_drafts(user)):
         return None
     return course
 
 
-def course_units(course: Course, user) -> list[Unit]:
-    statement = (select(Unit).where(Unit.course_id == course.id, Unit.removed_at.is_(None))
-                 .order_by(Unit.order, Unit.slug))
-    if not can_see_drafts(user):
-        statement = statement.where(Unit.draft.is_(False))
-    return list(db.session.scalars(statement))
+def course_units(course: CourseEntryEntry, user) -> list[UnitEntry]:
+    units = content_index().units.get(course.id, [])
+    return units if can_see_drafts(user) else [u for u in units if not u.draft]
 
 
 # ---- progress ---------------------------------------------------------------------------
 
-def progress_by_unit(user, units: list[Unit]) -> dict[int, UnitProgress]:
+def progress_by_unit(user, units: list[UnitEntry]) -> dict[int, UnitProgress]:
     if not units:
         return {}
     rows = db.session.scalars(select(UnitProgress).where(
@@ -159,29 +68,25 @@ def progress_by_unit(user, units: list[Unit]) -> dict[int, UnitProgress]:
     return {row.unit_id: row for row in rows}
 
 
-def course_progress(units: list[Unit], progress: dict[int, UnitProgress]) -> Progress:
+def course_progress(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> Progress:
     done = sum(1 for u in units if progress.get(u.id) and progress[u.id].completed_at)
     return Progress(completed=done, total=len(units))
 
 
-def progress_by_course(user, courses: list[Course]) -> dict[int, Progress]:
-    """Progress for many courses in two queries, whatever their number."""
-    ids = [c.id for c in courses]
-    if not ids:
-        return {}
-    visible = (Unit.removed_at.is_(None), Unit.course_id.in_(ids))
-    if not can_see_drafts(user):
-        visible += (Unit.draft.is_(False),)
-    totals = dict(db.session.execute(
-        select(Unit.course_id, func.count()).where(*visible).group_by(Unit.course_id)).all())
-    done = dict(db.session.execute(
-        select(Unit.course_id, func.count()).join(UnitProgress, UnitProgress.unit_id == Unit.id)
-        .where(*visible, UnitProgress.user_id == user.id, UnitProgress.completed_at.is_not(None))
-        .group_by(Unit.course_id)).all())
-    return {cid: Progress(completed=done.get(cid, 0), total=totals.get(cid, 0)) for cid in ids}
+def progress_by_course(user, courses: list[CourseEntry]) -> dict[int, Progress]:
+    """Progress for many courses in one query, whatever their number."""
+    units = {c.id: course_units(c, user) for c in courses}
+    unit_ids = [u.id for course_list in units.values() for u in course_list]
+    completed: set[int] = set()
+    if unit_ids:
+        completed = set(db.session.scalars(select(UnitProgress.unit_id).where(
+            UnitProgress.user_id == user.id, UnitProgress.completed_at.is_not(None),
+            UnitProgress.unit_id.in_(unit_ids))))
+    return {cid: Progress(completed=sum(1 for u in course_list if u.id in completed),
+                          total=len(course_list)) for cid, course_list in units.items()}
 
 
-def resume_unit(units: list[Unit], progress: dict[int, UnitProgress]) -> Unit | None:
+def resume_unit(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> UnitEntry | None:
     """Where to carry on: the last unit viewed, or the next unfinished one after it."""
     viewed = [u for u in units if u.id in progress]
     if not viewed:
@@ -193,7 +98,7 @@ def resume_unit(units: list[Unit], progress: dict[int, UnitProgress]) -> Unit | 
     return next((u for u in after if not (progress.get(u.id) and progress[u.id].completed_at)), None)
 
 
-def record_view(user, unit: Unit, existing: UnitProgress | None) -> UnitProgress:
+def record_view(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
     """Note a visit; a `view` unit is complete once seen. Writes at most once a minute."""
     now = utcnow()
     if existing is None:
@@ -207,7 +112,7 @@ def record_view(user, unit: Unit, existing: UnitProgress | None) -> UnitProgress
     return existing
 
 
-def mark_complete(user, unit: Unit, existing: UnitProgress | None) -> UnitProgress:
+def mark_complete(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
     """The member says they finished the unit. Only `manual` units (or seen `view` ones)."""
     if existing is not None and existing.completed_at is not None:
         return existing
@@ -224,7 +129,7 @@ def mark_complete(user, unit: Unit, existing: UnitProgress | None) -> UnitProgre
     return existing
 
 
-def neighbours(units: list[Unit], unit: Unit) -> tuple[Unit | None, Unit | None]:
+def neighbours(units: list[UnitEntry], unit: UnitEntry) -> tuple[UnitEntry | None, UnitEntry | None]:
     index = units.index(unit)
     previous = units[index - 1] if index > 0 else None
     following = units[index + 1] if index + 1 < len(units) else None
@@ -235,8 +140,8 @@ def neighbours(units: list[Unit], unit: Unit) -> tuple[Unit | None, Unit | None]
 
 @dataclass
 class CourseView:
-    course: Course
-    units: list[Unit]
+    course: CourseEntry
+    units: list[UnitEntry]
     progress: dict[int, UnitProgress]
 
     @property
@@ -244,33 +149,32 @@ class CourseView:
         return course_progress(self.units, self.progress)
 
     @property
-    def resume(self) -> Unit | None:
+    def resume(self) -> UnitEntry | None:
         return resume_unit(self.units, self.progress)
 
-    def completed(self, unit: Unit) -> bool:
+    def completed(self, unit: UnitEntry) -> bool:
         row = self.progress.get(unit.id)
         return bool(row and row.completed_at)
 
 
 @dataclass
 class UnitView(CourseView):
-    unit: Unit
+    unit: UnitEntry
     html: str
     toc_html: str
     has_toc: bool
 
     @property
-    def previous(self) -> Unit | None:
+    def previous(self) -> UnitEntry | None:
         return neighbours(self.units, self.unit)[0]
 
     @property
-    def next(self) -> Unit | None:
+    def next(self) -> UnitEntry | None:
         return neighbours(self.units, self.unit)[1]
 
 
 def load_course_view(user, course_slug: str) -> CourseView | None:
     """The course with its visible units and the user's progress (a fixed number of queries)."""
-    ensure_index_current()
     course = get_course(course_slug, user)
     if course is None:
         return None
@@ -294,7 +198,7 @@ def load_unit_view(user, course_slug: str, unit_slug: str) -> UnitView | None:
                     toc_html=rendered.toc_html, has_toc=rendered.has_toc)
 
 
-def render_course_description(course: Course) -> str:
+def render_course_description(course: CourseEntry) -> str:
     catalog = get_catalog()
     course_file = catalog.tree().courses.get(course.slug)
     if course_file is None:

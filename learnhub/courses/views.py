@@ -19,7 +19,13 @@ ASSET_MAX_AGE = 3600
 
 
 def commit_progress() -> None:
-    """Commit a visit; a concurrent first visit by the same member already wrote the row."""
+    """Commit a visit; a concurrent first visit by the same member already wrote the row.
+
+    Most visits change nothing (see VISIT_WRITE_INTERVAL): then there is nothing to commit,
+    and not committing keeps the loaded rows fresh for the template.
+    """
+    if not (db.session.new or db.session.dirty):
+        return
     try:
         db.session.commit()
     except IntegrityError:
@@ -29,7 +35,6 @@ def commit_progress() -> None:
 @bp.route("/")
 @login_required
 def home():
-    services.ensure_index_current()
     courses = services.visible_courses(current_user)
     progress = services.progress_by_course(current_user, courses)
     started = [c for c in courses if progress[c.id].completed]

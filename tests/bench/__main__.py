@@ -13,7 +13,7 @@ from locust.log import setup_logging
 from . import scenarios
 from .login import LoginError, log_in
 from .report import add_ratios, print_errors, print_table, write_json
-from .runner import run
+from .runner import Result, run
 from .server import PROJECT_ROOT, BenchServer, ServerError
 
 RESULTS_PATH = PROJECT_ROOT / "bench-results" / "latest.json"
@@ -33,7 +33,8 @@ def database_kind() -> str:
     return url.split(":", 1)[0]
 
 
-def run_all(server: BenchServer, chosen: list, users: int, seconds: float) -> list:
+def run_all(server: BenchServer, chosen: list[scenarios.Scenario], users: int,
+            seconds: float) -> list[Result]:
     ctx = scenarios.Context(server=server, credentials=log_in(server.base_url))
     results = []
     for scenario in chosen:

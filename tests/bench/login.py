@@ -50,7 +50,10 @@ def session_cookie(base_url: str) -> str:
     # Success redirects to the home page; a 200 is the form again with an error.
     if response.status_code != 302 or not cookie:
         raise LoginError(f"POST /login answered {response.status_code}, expected a 302 redirect")
-    return cookie
+    # Like a browser after login, open the home page once: the cookie it sets back carries
+    # the session's CSRF token, so later pages need not re-issue the cookie.
+    http.get(f"{base_url}/", timeout=10).raise_for_status()
+    return http.cookies.get("session")
 
 
 def api_token(base_url: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from learnhub.courses import services as course_services
+from learnhub.courses.index import sync_index
 from learnhub.courses.catalog import get_catalog
 from learnhub.extensions import db
 
@@ -42,7 +42,7 @@ def live_server(make_app):
     """The app served over HTTP on a free local port, in a background thread."""
     app = make_app()
     with app.app_context():
-        course_services.sync_index(db.session, get_catalog().tree())
+        sync_index(db.session, get_catalog().tree())
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

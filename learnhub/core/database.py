@@ -1,0 +1,28 @@
+"""Engine settings per database kind, and committing writes that may race."""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def engine_options(url: str) -> dict:
+    """PostgreSQL connections are checked before use; SQLite files need no such ping."""
+    if url.startswith("sqlite"):
+        # Several gunicorn workers share the file: wait for a lock instead of failing at once.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL lets readers run while a writer commits; NORMAL sync is safe with WAL."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

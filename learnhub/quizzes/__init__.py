@@ -1,0 +1,1 @@
+"""Quizzes and exams: question files, attempts with a server-side clock, grading."""
