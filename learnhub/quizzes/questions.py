@@ -42,7 +42,7 @@ class MatchPair:
 @dataclass
 class Question:
     type: str                       # one of QUESTION_TYPES
-    text: str                       # the stem; a missing-word question has "_____" where the blank is
+    text: str                       # the stem, escapes resolved; see `missing_word`
     line: int                       # line in the file where the question starts (for messages)
     title: str | None = None
     text_format: str = "moodle"     # one of TEXT_FORMATS
@@ -55,6 +55,7 @@ class Question:
     feedback_true: str | None = None    # shown when the member answered "true"
     feedback_false: str | None = None   # shown when the member answered "false"
     general_feedback: str | None = None
+    missing_word: bool = False      # the answer block stood inside the text, at "_____"
     manual: bool = False            # graded by staff (essays, or configured for review)
 
     def to_dict(self) -> dict:
