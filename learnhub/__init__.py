@@ -63,12 +63,14 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import views as auth_views
     from .auth.login import register_user_loader
     from .courses import views as course_views
+    from .quizzes import views as quiz_views
 
     register_user_loader()
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(course_views.bp)
+    app.register_blueprint(quiz_views.bp)
     app.register_blueprint(api.bp)
 
 
@@ -76,7 +78,12 @@ def _register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
     from .courses.cli import content_cli
     from .demo import demo_command
+    from .courses.cli import register_check
+    from .quizzes.cli import quizzes_cli
+    from .quizzes.loader import check_quizzes
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(quizzes_cli)
+    register_check(app, check_quizzes)

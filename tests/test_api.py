@@ -1,6 +1,8 @@
 """The JSON API: tokens, cookies with CSRF, courses and units, errors, the OpenAPI document."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from learnhub.api.openapi import document
@@ -103,7 +105,9 @@ def test_course_detail_unit_and_resume(client, token):
     assert [u["slug"] for u in course["units"]][:2] == ["why-online", "problems"]
     assert course["progress"] == {"completed": 1, "total": 6, "percent": 17}
     assert course["resume_unit"] == "learning-platforms"  # the one after the last finished
-    assert course["quizzes"] == []
+    assert course["quizzes"] == [{
+        "slug": "check-your-understanding", "title": "Check your understanding", "kind": "practice",
+        "url": f"/courses/{COURSE}/quizzes/check-your-understanding"}]
     assert client.get("/api/v1/courses/nope", headers=auth(token)).status_code == 404
     missing = client.get(f"/api/v1/courses/{COURSE}/units/nope", headers=auth(token))
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
@@ -141,8 +145,9 @@ def test_openapi_documents_every_api_route(app, client):
         if not rule.rule.startswith("/api/v1"):
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
-        for converter in ("course_slug", "unit_slug"):
+        for converter in ("course_slug", "unit_slug", "quiz_slug"):
             path = path.replace("{" + converter + "}", "{" + converter.split("_")[0] + "}")
+        path = re.sub(r"\{int:(\w+)\}", r"{\1}", path).replace("{attempt_id}", "{id}")
         assert path in paths, f"{rule.rule} is not in the OpenAPI document"
         documented = {m.upper() for m in paths[path]}
         assert rule.methods - {"HEAD", "OPTIONS"} <= documented, (rule.rule, rule.methods, documented)

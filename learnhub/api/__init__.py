@@ -44,4 +44,4 @@ def authenticate():
         csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
 
 
-from . import auth, courses, openapi  # noqa: E402,F401  (routes register on bp)
+from . import auth, courses, openapi, quizzes  # noqa: E402,F401  (routes register on bp)

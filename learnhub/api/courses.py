@@ -7,6 +7,8 @@ from flask_login import current_user
 from ..core.api import ApiError, page_of, page_params
 from ..courses import services
 from ..courses.views import commit_progress
+from ..quizzes import services as quiz_services
+from ..quizzes.presenters import quiz_summary
 from . import bp
 
 
@@ -50,7 +52,7 @@ def get_course(course_slug: str):
         "slug": view.course.slug, "title": view.course.title, "summary": view.course.summary,
         "url": url_for("courses.course", course_slug=view.course.slug),
         "units": [_unit_summary(view, u) for u in view.units],
-        "quizzes": [],  # quizzes arrive with the quiz feature
+        "quizzes": [quiz_summary(view.course, quiz) for quiz in quiz_services.course_quizzes(view.course)],
         "progress": view.summary.as_dict(),
         "resume_unit": resume.slug if resume else None,
     })

@@ -48,6 +48,11 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 COURSE, UNIT = [_path_param("course")], [_path_param("course"), _path_param("unit")]
+QUIZ = [_path_param("course"), _path_param("quiz")]
+ATTEMPT = [{"name": "id", "in": "path", "required": True, "schema": INTEGER}]
+NUMBER = {"type": "number"}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+ANY = {}
 PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}},
         {"name": "cursor", "in": "query", "schema": STRING}]
 
@@ -70,6 +75,30 @@ SCHEMAS = {
                    progress=_ref("Progress"), resume_unit=NULLABLE_STRING),
     "Unit": {"allOf": [_ref("UnitItem"), _obj(html=STRING, prev=NULLABLE_STRING,
                                                next=NULLABLE_STRING)]},
+    "Quiz": {"allOf": [_ref("QuizItem"), _obj(
+        time_limit_seconds={"type": "integer", "nullable": True},
+        attempts_allowed={"type": "integer", "nullable": True}, attempts_used=INTEGER,
+        opens_at=NULLABLE_STRING, closes_at=NULLABLE_STRING, pass_percent=NUMBER,
+        questions_count=INTEGER, review=STRING, grading=STRING, grade_percent=NULLABLE_NUMBER,
+        open_attempt={"type": "integer", "nullable": True})]},
+    "Option": _obj(id=STRING, text_html=STRING),
+    "Question": _obj(
+        id=INTEGER, position=INTEGER, text_html=STRING, points=NUMBER,
+        type={"type": "string", "enum": ["single", "multiple", "true_false", "short", "numerical",
+                                         "matching", "essay", "description"]},
+        options={"description": "single/multiple: [Option]; matching: {left: [Option], right: [Option]}"},
+        correct={"type": "boolean", "nullable": True, "description": "only when the review policy allows"},
+        points_awarded=NULLABLE_NUMBER, feedback_html=NULLABLE_STRING, correct_response=ANY),
+    "Attempt": _obj(
+        id=INTEGER, number=INTEGER,
+        state={"type": "string", "enum": ["in_progress", "submitted", "needs_grading", "graded"]},
+        started_at=STRING, deadline=NULLABLE_STRING, server_now=STRING, submitted_at=NULLABLE_STRING,
+        url=STRING, quiz=_obj(slug=STRING, title=STRING, url=STRING),
+        questions={"type": "array", "items": _ref("Question")},
+        answers={"type": "object", "additionalProperties": ANY,
+                 "description": "question id -> response (see the response shapes in API.md)"},
+        score=NULLABLE_NUMBER, max_score=NULLABLE_NUMBER, percent=NULLABLE_NUMBER,
+        passed={"type": "boolean", "nullable": True}, answers_shown=BOOLEAN),
 }
 
 PATHS = {
@@ -98,6 +127,28 @@ PATHS = {
     "/api/v1/courses/{course}/units/{unit}/complete": {"post": _operation(
         "Mark a manual unit complete",
         {**_ok("Unit", _ref("Unit")), **_errors(400, 401, 404, 409)}, params=UNIT)},
+    "/api/v1/courses/{course}/quizzes/{quiz}": {"get": _operation(
+        "A quiz's rules and the caller's attempts at it",
+        {**_ok("Quiz", _ref("Quiz")), **_errors(401, 404)}, params=QUIZ)},
+    "/api/v1/courses/{course}/quizzes/{quiz}/attempts": {"post": _operation(
+        "Start an attempt (200 with the open one if there is one)",
+        {**_ok("Attempt started", _ref("Attempt"), "201"), **_ok("The open attempt", _ref("Attempt")),
+         **_errors(400, 401, 403, 404, 409)}, params=QUIZ)},
+    "/api/v1/attempts/{id}": {"get": _operation(
+        "An attempt; keys and feedback only when the review policy allows",
+        {**_ok("Attempt", _ref("Attempt")), **_errors(401, 404)}, params=ATTEMPT)},
+    "/api/v1/attempts/{id}/answers/{question_id}": {"put": _operation(
+        "Save one answer (the last write per question wins)",
+        {**_ok("Saved", _obj(saved_at=STRING)), **_errors(400, 401, 403, 404, 409, 422)},
+        params=ATTEMPT + [{"name": "question_id", "in": "path", "required": True, "schema": INTEGER}],
+        body=_obj(response=ANY))},
+    "/api/v1/attempts/{id}/submit": {"post": _operation(
+        "Submit and grade (idempotent: a repeat returns the same result)",
+        {**_ok("Attempt", _ref("Attempt")), **_errors(400, 401, 403, 404)}, params=ATTEMPT)},
+    "/api/v1/attempts/{id}/events": {"post": _operation(
+        "Record an integrity signal: focus_lost, hidden or paste",
+        {**_ok("Recorded", _obj(focus_losses=INTEGER, warn=BOOLEAN)), **_errors(400, 401, 403, 404, 409, 422)},
+        params=ATTEMPT, body=_obj(kind=STRING, question_id={"type": "integer", "nullable": True}))},
     "/api/v1/openapi.json": {"get": _operation("This document", _ok("OpenAPI 3 document"),
                                                public=True)},
 }

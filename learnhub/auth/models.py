@@ -19,6 +19,7 @@ class User(TimestampMixin, UserMixin, db.Model):
         CheckConstraint("role IN ('member', 'instructor', 'staff', 'admin')", name="role_known"),
         CheckConstraint("locale IS NULL OR locale IN ('en', 'zh_CN')", name="locale_known"),
         CheckConstraint("username = lower(username)", name="username_lowercase"),
+        CheckConstraint("time_factor >= 1 AND time_factor <= 5", name="time_factor_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +32,8 @@ class User(TimestampMixin, UserMixin, db.Model):
     # Bumped on password change or deactivation: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Extra time on timed quizzes (WCAG 2.2.1): time limits are multiplied by this.
+    time_factor: Mapped[float] = mapped_column(default=1.0, server_default="1")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

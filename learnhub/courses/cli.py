@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
@@ -13,14 +14,18 @@ from .loader import load_tree
 
 content_cli = AppGroup("content", help="Validate and index the course files in content/.")
 
-# Later features (quizzes) register extra checks: callables taking the tree, returning problems.
-EXTRA_CHECKS: list = []
+CHECKS_KEY = "learnhub_content_checks"
+
+
+def register_check(app, check) -> None:
+    """Higher features (quizzes) add checks: callables taking the tree, returning problems."""
+    app.extensions.setdefault(CHECKS_KEY, []).append(check)
 
 
 def check_tree(root):
     tree = load_tree(root)
     problems = list(tree.problems)
-    for extra in EXTRA_CHECKS:
+    for extra in current_app.extensions.get(CHECKS_KEY, []):
         problems.extend(extra(tree))
     return tree, problems
 

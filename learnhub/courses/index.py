@@ -64,6 +64,9 @@ class ContentIndex:
     def course(self, slug: str) -> CourseEntry | None:
         return next((c for c in self.courses if c.slug == slug), None)
 
+    def course_by_id(self, course_id: int) -> CourseEntry | None:
+        return next((c for c in self.courses if c.id == course_id), None)
+
 
 def _apply(row, values: dict) -> bool:
     changed = False

@@ -204,3 +204,16 @@ def render_course_description(course: CourseEntry) -> str:
     if course_file is None:
         return ""
     return catalog.render(course.slug, course_file.body, course_file.checksum).html
+
+
+def mark_quiz_passed(user_id: int, unit: UnitEntry) -> None:
+    """Called by the quiz feature when a member passes the quiz a unit is completed by."""
+    existing = db.session.scalar(select(UnitProgress).where(
+        UnitProgress.user_id == user_id, UnitProgress.unit_id == unit.id))
+    now = utcnow()
+    if existing is None:
+        db.session.add(UnitProgress(user_id=user_id, unit_id=unit.id, first_viewed_at=now,
+                                    last_viewed_at=now, completed_at=now))
+    elif existing.completed_at is None:
+        existing.completed_at = now
+    db.session.flush()

@@ -1,0 +1,124 @@
+"""/api/v1 quizzes and attempts: the same services the quiz page's JavaScript relies on."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..core.api import ApiError, json_body
+from ..core.types import utcnow
+from ..extensions import db
+from ..quizzes import attempts as attempt_rules
+from ..quizzes import services
+from ..quizzes.models import EVENT_KINDS
+from ..quizzes.presenters import attempt_payload, quiz_detail
+from . import bp
+
+
+def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
+    found = services.find_quiz(current_user, course_slug, quiz_slug)
+    if found is None:
+        raise ApiError(404, "not_found", f"No quiz '{quiz_slug}' in course '{course_slug}'.")
+    return found
+
+
+def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptContext:
+    found = services.find_attempt(current_user, attempt_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"No attempt {attempt_id}.")
+    if write and not found.is_owner:
+        raise ApiError(403, "forbidden", "Only the member taking this attempt may change it.")
+    return found
+
+
+def _payload(found: services.AttemptContext, now) -> dict:
+    return attempt_payload(found.attempt, services.attempt_answers(found.attempt), now,
+                           found.course.slug, found.quiz_row.slug)
+
+
+def _quiz_error(error: attempt_rules.QuizError) -> ApiError:
+    return ApiError(error.status, error.code, error.message)
+
+
+@bp.get("/courses/<course_slug>/quizzes/<quiz_slug>")
+def get_quiz(course_slug: str, quiz_slug: str):
+    found = _quiz_or_404(course_slug, quiz_slug)
+    row = attempt_rules.find_quiz_row(found.course, found.quiz.slug)
+    attempts = []
+    if row is not None:
+        attempt_rules.open_attempt(current_user.id, row, utcnow())  # finalises an expired one
+        attempts = attempt_rules.user_attempts(current_user.id, row)
+    db.session.commit()
+    return jsonify(quiz_detail(found.course, found.quiz, attempts))
+
+
+@bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
+def start_attempt(course_slug: str, quiz_slug: str):
+    found = _quiz_or_404(course_slug, quiz_slug)
+    now = utcnow()
+    try:
+        attempt, created = attempt_rules.start_attempt(
+            current_user, found.course, found.quiz, now, request.remote_addr,
+            request.headers.get("User-Agent"))
+    except attempt_rules.QuizError as error:
+        db.session.commit()  # an expired attempt found on the way stays finalised
+        raise _quiz_error(error) from None
+    db.session.commit()
+    body = _payload(services.find_attempt(current_user, attempt.id), now)
+    return jsonify(body), 201 if created else 200
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def get_attempt(attempt_id: int):
+    found = _attempt_or_404(attempt_id)
+    now = utcnow()
+    attempt_rules.finalise_if_expired(found.attempt, now)
+    db.session.commit()
+    return jsonify(_payload(found, now))
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
+def save_answer(attempt_id: int, question_id: int):
+    found = _attempt_or_404(attempt_id, write=True)
+    question = services.attempt_question(found.attempt, question_id)
+    if question is None:
+        raise ApiError(404, "not_found", f"Attempt {attempt_id} has no question {question_id}.")
+    data = json_body()
+    if "response" not in data:
+        raise ApiError(422, "invalid_response", "Send {\"response\": ...}.")
+    now = utcnow()
+    try:
+        saved_at = attempt_rules.save_answer(found.attempt, question, data["response"], now)
+    except attempt_rules.QuizError as error:
+        db.session.commit()  # keeps a finalisation of an expired attempt
+        raise _quiz_error(error) from None
+    db.session.commit()
+    return jsonify({"saved_at": saved_at.isoformat().replace("+00:00", "Z")})
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit_attempt(attempt_id: int):
+    found = _attempt_or_404(attempt_id, write=True)
+    now = utcnow()
+    finished_by = "timer" if request.args.get("by") == "timer" else "member"
+    attempt_rules.submit_attempt(found.attempt, now, finished_by, request.remote_addr,
+                                 request.headers.get("User-Agent"))
+    db.session.commit()
+    return jsonify(_payload(found, now))
+
+
+@bp.post("/attempts/<int:attempt_id>/events")
+def record_event(attempt_id: int):
+    found = _attempt_or_404(attempt_id, write=True)
+    data = json_body()
+    kind = data.get("kind")
+    if kind not in EVENT_KINDS:
+        raise ApiError(422, "invalid_field", f"'kind' must be one of {', '.join(EVENT_KINDS)}.")
+    question_id = data.get("question_id")
+    if question_id is not None and services.attempt_question(found.attempt, question_id) is None:
+        raise ApiError(422, "invalid_field", "'question_id' is not a question of this attempt.")
+    if found.attempt.state != "in_progress":
+        raise ApiError(409, "attempt_closed", "This attempt is closed.")
+    count = attempt_rules.record_event(found.attempt, kind, question_id, utcnow())
+    db.session.commit()
+    warn_after = found.attempt.settings.get("focus_warning")
+    return jsonify({"focus_losses": count, "warn": bool(warn_after and count >= warn_after)})

@@ -1,0 +1,329 @@
+"""Attempt rules: start, save, submit, expire. Functions flush; the caller commits.
+
+Concurrency: each write that must not interleave with a submission starts with a guarded
+UPDATE of the attempt row (`... WHERE state = 'in_progress'`). That statement takes the
+row lock on PostgreSQL and the write lock on SQLite, so a save and a submission of the
+same attempt are serialised, and only one submission ever grades (rowcount tells who won).
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from ..courses.index import CourseEntry, content_index
+from ..courses.services import mark_quiz_passed
+from ..extensions import db
+from .grading import grade_answer, needs_manual_grading
+from .loader import QuizFile
+from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
+from .questions import Question
+from .types import InvalidResponse, question_type
+
+
+class QuizError(Exception):
+    """A quiz rule refused the request; `code` and `status` are what the API reports."""
+
+    status = 409
+    code = "quiz_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class QuizClosed(QuizError):
+    status, code = 403, "quiz_closed"
+
+
+class NotOpenYet(QuizError):
+    status, code = 403, "not_open_yet"
+
+
+class NoAttemptsLeft(QuizError):
+    status, code = 409, "no_attempts_left"
+
+
+class AttemptClosed(QuizError):
+    status, code = 409, "attempt_closed"
+
+
+class BadResponse(QuizError):
+    status, code = 422, "invalid_response"
+
+
+# ---- the quiz's database row --------------------------------------------------------------
+
+def quiz_row(course: CourseEntry, quiz: QuizFile) -> Quiz:
+    """The Quiz row for a file, created on first use (two workers may race: unique key)."""
+    statement = select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz.slug)
+    row = db.session.scalar(statement)
+    if row is None:
+        try:
+            row = Quiz(course_id=course.id, slug=quiz.slug, title=quiz.settings.title,
+                       kind=quiz.settings.kind)
+            db.session.add(row)
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            row = db.session.scalar(statement)
+    elif (row.title, row.kind) != (quiz.settings.title, quiz.settings.kind):
+        row.title, row.kind = quiz.settings.title, quiz.settings.kind
+    return row
+
+
+def find_quiz_row(course: CourseEntry, slug: str) -> Quiz | None:
+    return db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == slug))
+
+
+# ---- timing ---------------------------------------------------------------------------------
+
+def compute_deadline(started_at: datetime, time_limit: int | None, time_factor: float,
+                     closes_at: datetime | None) -> datetime | None:
+    """The earlier of start + limit × the member's factor, and the quiz's close time."""
+    candidates = []
+    if time_limit:
+        candidates.append(started_at + timedelta(seconds=time_limit * time_factor))
+    if closes_at:
+        candidates.append(closes_at)
+    return min(candidates) if candidates else None
+
+
+def accepts_writes_until(attempt: Attempt) -> datetime | None:
+    if attempt.deadline is None:
+        return None
+    return attempt.deadline + timedelta(seconds=attempt.grace_seconds)
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    limit = accepts_writes_until(attempt)
+    return attempt.state == "in_progress" and limit is not None and now > limit
+
+
+# ---- starting ---------------------------------------------------------------------------------
+
+def user_attempts(user_id: int, quiz: Quiz) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id).order_by(Attempt.number)))
+
+
+def open_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt | None:
+    """The member's open attempt, after finalising it if its time ran out."""
+    attempt = db.session.scalar(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "in_progress"))
+    if attempt is not None and finalise_if_expired(attempt, now):
+        return None
+    return attempt
+
+
+def draw_questions(quiz: QuizFile, rng: random.Random) -> list[Question]:
+    """The paper: drawn per `draw` (in total or per category), shuffled if asked."""
+    pool = list(quiz.questions)
+    draw = quiz.settings.draw
+    if isinstance(draw, int):
+        gradable = [q for q in pool if q.type != "description"]
+        chosen = set(map(id, rng.sample(gradable, draw)))
+        pool = [q for q in pool if q.type == "description" or id(q) in chosen]
+    elif isinstance(draw, dict):
+        chosen = set()
+        for category, count in draw.items():
+            members = [q for q in pool if q.category == category and q.type != "description"]
+            chosen |= set(map(id, rng.sample(members, count)))
+        pool = [q for q in pool if id(q) in chosen or (q.category not in draw)]
+    if quiz.settings.shuffle_questions:
+        rng.shuffle(pool)
+    return pool
+
+
+def _settings_snapshot(quiz: QuizFile) -> dict:
+    settings = quiz.settings
+    return {
+        "title": settings.title, "kind": settings.kind, "review": settings.review,
+        "pass_percent": settings.pass_percent, "layout": settings.layout,
+        "focus_warning": settings.focus_warning, "grading": settings.grading,
+        "time_limit": settings.time_limit,
+        "closes_at": settings.closes_at.isoformat() if settings.closes_at else None,
+    }
+
+
+def check_window(quiz: QuizFile, now: datetime) -> None:
+    if quiz.settings.opens_at and now < quiz.settings.opens_at:
+        raise NotOpenYet("This quiz is not open yet.")
+    if quiz.settings.closes_at and now >= quiz.settings.closes_at:
+        raise QuizClosed("This quiz has closed.")
+
+
+def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
+                  ip: str | None = None, user_agent: str | None = None) -> tuple[Attempt, bool]:
+    """(attempt, created). An open attempt is returned as it is: never a second one."""
+    row = quiz_row(course, quiz)
+    existing = open_attempt(user.id, row, now)
+    if existing is not None:
+        return existing, False
+    check_window(quiz, now)
+    used = db.session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.quiz_id == row.id, Attempt.user_id == user.id)) or 0
+    if quiz.settings.attempts is not None and used >= quiz.settings.attempts:
+        raise NoAttemptsLeft("You have used all your attempts at this quiz.")
+    seed = secrets.randbits(31)
+    rng = random.Random(seed)
+    attempt = Attempt(
+        quiz_id=row.id, user_id=user.id, number=used + 1, state="in_progress", seed=seed,
+        quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz), started_at=now,
+        deadline=compute_deadline(now, quiz.settings.time_limit, user.time_factor, quiz.settings.closes_at),
+        grace_seconds=quiz.settings.grace, start_ip=ip, start_user_agent=(user_agent or "")[:400],
+    )
+    for position, question in enumerate(draw_questions(quiz, rng), start=1):
+        layout = question_type(question).layout(question, rng, quiz.settings.shuffle_options)
+        attempt.questions.append(AttemptQuestion(position=position, points=question.points,
+                                                 snapshot=question.to_dict(), layout=layout))
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A concurrent start won (one open attempt per member and quiz): use theirs.
+        db.session.rollback()
+        winner = db.session.scalar(select(Attempt).where(
+            Attempt.quiz_id == row.id, Attempt.user_id == user.id, Attempt.state == "in_progress"))
+        if winner is None:
+            raise
+        return winner, False
+    return attempt, True
+
+
+# ---- saving ---------------------------------------------------------------------------------
+
+def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
+    """The guarded UPDATE: true if the attempt was still open (and is now locked for us)."""
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
+        .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _upsert_answer(attempt: Attempt, attempt_question: AttemptQuestion, values: dict) -> None:
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Answer).values(attempt_id=attempt.id, attempt_question_id=attempt_question.id,
+                                      **values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[Answer.attempt_question_id], set_=values))
+
+
+def save_answer(attempt: Attempt, attempt_question: AttemptQuestion, response, now: datetime) -> datetime:
+    """Store one answer (the last write per question wins). Returns when it was saved."""
+    question = Question.from_dict(attempt_question.snapshot)
+    try:
+        canonical = question_type(question).validate(question, attempt_question.layout, response)
+    except InvalidResponse as error:
+        raise BadResponse(str(error)) from None
+    if attempt.state != "in_progress" or is_expired(attempt, now):
+        finalise_if_expired(attempt, now)
+        raise AttemptClosed("This attempt is closed: it was submitted or its time ran out.")
+    if not _claim_open(attempt, now, last_saved_at=now):
+        raise AttemptClosed("This attempt is closed: it was submitted or its time ran out.")
+    _upsert_answer(attempt, attempt_question, {"response": canonical, "saved_at": now})
+    return now
+
+
+def record_event(attempt: Attempt, kind: str, attempt_question_id: int | None, now: datetime) -> int:
+    """Store an integrity signal; returns how many focus losses the attempt has so far."""
+    db.session.add(IntegrityEvent(attempt_id=attempt.id, kind=kind, occurred_at=now,
+                                  attempt_question_id=attempt_question_id))
+    db.session.flush()
+    return focus_losses(attempt.id)
+
+
+def focus_losses(attempt_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(IntegrityEvent).where(
+        IntegrityEvent.attempt_id == attempt_id, IntegrityEvent.kind.in_(("focus_lost", "hidden")))) or 0
+
+
+# ---- submitting ------------------------------------------------------------------------------
+
+@dataclass
+class SubmitResult:
+    attempt: Attempt
+    graded_now: bool
+
+
+def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
+                   ip: str | None = None, user_agent: str | None = None) -> SubmitResult:
+    """Close and grade the attempt once. Repeating it returns the same result."""
+    if attempt.state != "in_progress":
+        return SubmitResult(attempt, False)
+    limit = accepts_writes_until(attempt)
+    late = limit is not None and now > limit
+    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    values = {"state": "submitted", "submitted_at": submitted_at,
+              "finished_by": "server" if late else finished_by}
+    if not late:
+        values.update(submit_ip=ip, submit_user_agent=(user_agent or "")[:400])
+    if not _claim_open(attempt, now, **values):
+        db.session.refresh(attempt)  # someone else submitted it: theirs is the result
+        return SubmitResult(attempt, False)
+    db.session.refresh(attempt)
+    grade_attempt(attempt)
+    return SubmitResult(attempt, True)
+
+
+def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Close an attempt whose time (and grace) ran out, with what was saved before."""
+    if not is_expired(attempt, now):
+        return False
+    submit_attempt(attempt, now, finished_by="server")
+    return True
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Auto-grade every objective answer; manual ones leave the attempt needing grading."""
+    answers = {a.attempt_question_id: a for a in db.session.scalars(
+        select(Answer).where(Answer.attempt_id == attempt.id))}
+    score = max_score = 0.0
+    pending = False
+    for attempt_question in attempt.questions:
+        answer = answers.get(attempt_question.id)
+        fraction, points = grade_answer(attempt_question, answer.response if answer else None)
+        if needs_manual_grading(attempt_question):
+            pending = True
+        if Question.from_dict(attempt_question.snapshot).type != "description":
+            max_score += attempt_question.points
+        if answer is None:
+            answer = Answer(attempt_id=attempt.id, attempt_question_id=attempt_question.id,
+                            response=None, saved_at=attempt.submitted_at)
+            db.session.add(answer)
+        answer.fraction, answer.points_awarded = fraction, points
+        score += points or 0.0
+    attempt.score = round(score, 4)
+    attempt.max_score = round(max_score, 4)
+    attempt.percent = round(100 * score / max_score, 2) if max_score else 0.0
+    attempt.state = "needs_grading" if pending else "submitted"
+    attempt.passed = None if pending else attempt.percent >= attempt.settings.get("pass_percent", 60)
+    attempt.times_graded += 1
+    db.session.flush()
+    if attempt.passed:
+        complete_quiz_units(attempt, db.session.get(Quiz, attempt.quiz_id))
+
+
+def close_overdue(now: datetime) -> int:
+    """Finalise every attempt whose time ran out. Safe to run on several hosts at once."""
+    candidates = db.session.scalars(select(Attempt).where(
+        Attempt.state == "in_progress", Attempt.deadline.is_not(None), Attempt.deadline < now))
+    closed = 0
+    for attempt in list(candidates):
+        if is_expired(attempt, now):
+            result = submit_attempt(attempt, now, finished_by="server")
+            closed += int(result.graded_now)
+    return closed
+
+
+def complete_quiz_units(attempt: Attempt, quiz: Quiz) -> None:
+    """A passed attempt completes the units whose rule is `completion: quiz` with this quiz."""
+    for unit in content_index().units.get(quiz.course_id, []):
+        if unit.completion == "quiz" and unit.quiz_slug == quiz.slug:
+            mark_quiz_passed(attempt.user_id, unit)

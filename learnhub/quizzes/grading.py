@@ -1,0 +1,54 @@
+"""Grading an attempt's objective answers, and what its review may show."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .questions import Question
+from .types import question_type
+
+
+def question_of(attempt_question) -> Question:
+    return Question.from_dict(attempt_question.snapshot)
+
+
+def grade_answer(attempt_question, response) -> tuple[float | None, float | None]:
+    """(fraction, points) for one answer; (None, None) when staff must grade it."""
+    question = question_of(attempt_question)
+    if question.manual or question.type == "description":
+        return None, None
+    fraction = question_type(question).grade(question, attempt_question.layout, response)
+    if fraction is None:
+        return None, None
+    fraction = min(1.0, max(0.0, fraction))
+    return fraction, round(fraction * attempt_question.points, 4)
+
+
+def needs_manual_grading(attempt_question) -> bool:
+    question = question_of(attempt_question)
+    return question.manual or question.type == "essay"
+
+
+def quiz_grade(percents: list[float], method: str) -> float | None:
+    """The member's grade for a quiz from their finished attempts, oldest first."""
+    if not percents:
+        return None
+    if method == "first":
+        return percents[0]
+    if method == "last":
+        return percents[-1]
+    if method == "average":
+        return round(sum(percents) / len(percents), 2)
+    return max(percents)
+
+
+def review_shows_answers(attempt, now: datetime) -> bool:
+    """Whether correctness, feedback and right answers may be shown for this attempt."""
+    if attempt.state == "in_progress":
+        return False
+    review = attempt.settings.get("review", "answers_after_submit")
+    if review == "answers_after_submit":
+        return True
+    if review == "answers_after_close":
+        closes_at = attempt.settings.get("closes_at")
+        return bool(closes_at) and now >= datetime.fromisoformat(closes_at)
+    return False

@@ -1,0 +1,104 @@
+"""What the API and the pages show of quizzes and attempts. Keys appear only when allowed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+
+from ..courses.index import CourseEntry
+from .grading import question_of, quiz_grade, review_shows_answers
+from .loader import QuizFile
+from .models import Answer, Attempt, Quiz
+from .types import question_type, render_text
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def quiz_url(course_slug: str, quiz_slug: str) -> str:
+    return url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug)
+
+
+def quiz_summary(course: CourseEntry, quiz: QuizFile) -> dict:
+    return {"slug": quiz.slug, "title": quiz.settings.title, "kind": quiz.settings.kind,
+            "url": quiz_url(course.slug, quiz.slug)}
+
+
+def questions_count(quiz: QuizFile) -> int:
+    draw = quiz.settings.draw
+    if isinstance(draw, int):
+        return draw
+    if isinstance(draw, dict):
+        undrawn = [q for q in quiz.gradable if q.category not in draw]
+        return sum(draw.values()) + len(undrawn)
+    return len(quiz.gradable)
+
+
+def finished_percents(attempts: list[Attempt]) -> list[float]:
+    return [a.percent for a in attempts if a.state != "in_progress" and a.percent is not None]
+
+
+def quiz_detail(course: CourseEntry, quiz: QuizFile, attempts: list[Attempt]) -> dict:
+    settings = quiz.settings
+    open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
+    return {
+        **quiz_summary(course, quiz),
+        "time_limit_seconds": settings.time_limit, "attempts_allowed": settings.attempts,
+        "attempts_used": len(attempts), "opens_at": iso(settings.opens_at),
+        "closes_at": iso(settings.closes_at), "pass_percent": settings.pass_percent,
+        "questions_count": questions_count(quiz), "review": settings.review,
+        "grading": settings.grading,
+        "grade_percent": quiz_grade(finished_percents(attempts), settings.grading),
+        "open_attempt": open_attempt.id if open_attempt else None,
+    }
+
+
+def public_question(attempt_question) -> dict:
+    """A question as a member sees it during an attempt: no keys, no feedback."""
+    question = question_of(attempt_question)
+    body = {"id": attempt_question.id, "type": question.type, "position": attempt_question.position,
+            "text_html": render_text(question.text, question.text_format),
+            "points": attempt_question.points}
+    body.update(question_type(question).public(question, attempt_question.layout))
+    return body
+
+
+def _review(attempt_question, answer: Answer | None) -> dict:
+    question = question_of(attempt_question)
+    kind = question_type(question)
+    response = answer.response if answer else None
+    feedback = [kind.answer_feedback(question, attempt_question.layout, response),
+                question.general_feedback]
+    texts = [render_text(text, question.text_format) for text in feedback if text]
+    fraction = answer.fraction if answer else None
+    return {"correct": None if fraction is None else fraction >= 0.999,
+            "points_awarded": answer.points_awarded if answer else None,
+            "feedback_html": "".join(texts) or None,
+            "correct_response": kind.correct_response(question, attempt_question.layout)}
+
+
+def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, course_slug: str,
+                    quiz_slug: str) -> dict:
+    by_question = {a.attempt_question_id: a for a in answers}
+    body = {
+        "id": attempt.id, "state": attempt.state, "number": attempt.number,
+        "started_at": iso(attempt.started_at), "deadline": iso(attempt.deadline),
+        "server_now": iso(now), "submitted_at": iso(attempt.submitted_at),
+        "url": url_for("quizzes.attempt_page", attempt_id=attempt.id),
+        "quiz": {"slug": quiz_slug, "title": attempt.settings.get("title"),
+                 "url": quiz_url(course_slug, quiz_slug)},
+        "answers": {str(a.attempt_question_id): a.response for a in answers if a.response is not None},
+    }
+    show_answers = review_shows_answers(attempt, now)
+    body["questions"] = []
+    for attempt_question in attempt.questions:
+        item = public_question(attempt_question)
+        if show_answers:
+            item.update(_review(attempt_question, by_question.get(attempt_question.id)))
+        body["questions"].append(item)
+    if attempt.state != "in_progress":
+        body.update({"score": attempt.score, "max_score": attempt.max_score,
+                     "percent": attempt.percent, "passed": attempt.passed,
+                     "answers_shown": show_answers})
+    return body

@@ -1,0 +1,110 @@
+"""Finding quizzes and attempts for a user: visibility and who may see or change what."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..core.permissions import has_role
+from ..courses import services as course_services
+from ..courses.index import CourseEntry, content_index
+from ..extensions import db
+from .loader import QuizFile, get_quiz_catalog
+from ..auth.models import User
+from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
+
+# Roles that see every member's attempts (with their integrity evidence).
+REVIEWER_ROLES = ("staff", "instructor")
+
+
+@dataclass
+class QuizContext:
+    course: CourseEntry
+    quiz: QuizFile
+
+
+@dataclass
+class AttemptContext:
+    attempt: Attempt
+    quiz_row: Quiz
+    course: CourseEntry
+    quiz: QuizFile | None      # None when the file was removed since; the snapshot still works
+    is_owner: bool
+
+
+def find_quiz(user, course_slug: str, quiz_slug: str) -> QuizContext | None:
+    course = course_services.get_course(course_slug, user)
+    if course is None:
+        return None
+    quiz = get_quiz_catalog().get(course_slug, quiz_slug)
+    return QuizContext(course, quiz) if quiz else None
+
+
+def course_quizzes(course: CourseEntry) -> list[QuizFile]:
+    return get_quiz_catalog().for_course(course.slug)
+
+
+def can_review(user) -> bool:
+    return has_role(user, *REVIEWER_ROLES)
+
+
+def find_attempt(user, attempt_id: int) -> AttemptContext | None:
+    """The attempt if `user` may see it: its owner, or staff/instructors/admins."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or (attempt.user_id != user.id and not can_review(user)):
+        return None
+    quiz_row = db.session.get(Quiz, attempt.quiz_id)
+    course = content_index().course_by_id(quiz_row.course_id)
+    if course is None:
+        return None
+    quiz = get_quiz_catalog().get(course.slug, quiz_row.slug)
+    return AttemptContext(attempt, quiz_row, course, quiz, attempt.user_id == user.id)
+
+
+def attempt_question(attempt: Attempt, question_id: int) -> AttemptQuestion | None:
+    return next((q for q in attempt.questions if q.id == question_id), None)
+
+
+def attempt_answers(attempt: Attempt) -> list[Answer]:
+    return list(db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)))
+
+
+@dataclass
+class AttemptRow:
+    attempt: Attempt
+    course: CourseEntry | None
+    quiz: Quiz
+    username: str = ""
+
+
+def my_attempts(user) -> list[AttemptRow]:
+    """The member's attempts, newest first (one query, whatever their number)."""
+    index = content_index()
+    rows = db.session.execute(select(Attempt, Quiz).join(Quiz, Quiz.id == Attempt.quiz_id)
+                              .where(Attempt.user_id == user.id)
+                              .order_by(Attempt.started_at.desc())).all()
+    return [AttemptRow(attempt, index.course_by_id(quiz.course_id), quiz) for attempt, quiz in rows]
+
+
+def quiz_attempts(quiz: Quiz) -> list[AttemptRow]:
+    rows = db.session.execute(select(Attempt, User.username).join(User, User.id == Attempt.user_id)
+                              .where(Attempt.quiz_id == quiz.id)
+                              .order_by(Attempt.started_at.desc())).all()
+    course = content_index().course_by_id(quiz.course_id)
+    return [AttemptRow(attempt, course, quiz, username) for attempt, username in rows]
+
+
+@dataclass
+class Evidence:
+    events: list
+    focus_losses: int
+    pastes: int
+    attempt: Attempt
+
+
+def attempt_evidence(attempt: Attempt) -> Evidence:
+    events = list(db.session.scalars(select(IntegrityEvent).where(
+        IntegrityEvent.attempt_id == attempt.id).order_by(IntegrityEvent.occurred_at)))
+    return Evidence(events=events, attempt=attempt,
+                    focus_losses=sum(1 for e in events if e.kind in ("focus_lost", "hidden")),
+                    pastes=sum(1 for e in events if e.kind == "paste"))

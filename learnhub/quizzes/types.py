@@ -1,0 +1,298 @@
+"""The question types registry: layout, public view, response checks, grading, review.
+
+Each type answers the same questions, so attempts, the API and the pages never branch on
+the type themselves. Nothing in `public` reveals which option is right.
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+from abc import ABC, abstractmethod
+from functools import lru_cache
+
+from markupsafe import escape
+
+from ..core.markdown import render_markdown, sanitize
+from .questions import Question
+
+MAX_TEXT_RESPONSE = 20_000
+
+
+class InvalidResponse(ValueError):
+    """The response does not have the shape the question type needs."""
+
+
+@lru_cache(maxsize=4096)
+def render_text(text: str, text_format: str) -> str:
+    """Question and feedback text to safe HTML, per its GIFT format tag."""
+    if text_format == "html":
+        return sanitize(text)
+    if text_format == "plain":
+        return str(escape(text)).replace("\n", "<br>")
+    return render_markdown(text).html  # markdown, and Moodle's auto-format read as Markdown
+
+
+def _opaque_ids(rng: random.Random, count: int) -> list[str]:
+    ids: list[str] = []
+    while len(ids) < count:
+        candidate = f"{rng.getrandbits(32):08x}"
+        if candidate not in ids:
+            ids.append(candidate)
+    return ids
+
+
+def _normalise_text(value: str) -> str:
+    return re.sub(r"\s+", " ", value.strip()).casefold()
+
+
+class QuestionType(ABC):
+    """Defaults shared by the simple types; subclasses override what differs."""
+
+    name = ""
+
+    def layout(self, question: Question, rng: random.Random, shuffle: bool) -> dict:
+        return {}
+
+    def public(self, question: Question, layout: dict) -> dict:
+        return {}
+
+    @abstractmethod
+    def validate(self, question: Question, layout: dict, response):
+        """The response in canonical form, or InvalidResponse."""
+
+    @abstractmethod
+    def grade(self, question: Question, layout: dict, response) -> float | None:
+        """The fraction earned, 0..1; None when staff must grade it."""
+
+    def correct_response(self, question: Question, layout: dict):
+        return None
+
+    def answer_feedback(self, question: Question, layout: dict, response) -> str | None:
+        return None
+
+
+class ChoiceType(QuestionType, ABC):
+    """single and multiple: options with opaque ids in a (possibly shuffled) order."""
+
+    def layout(self, question, rng, shuffle):
+        order = list(range(len(question.choices)))
+        if shuffle:
+            rng.shuffle(order)
+        ids = _opaque_ids(rng, len(order))
+        return {"options": [{"id": i, "index": n} for i, n in zip(ids, order)]}
+
+    def public(self, question, layout):
+        return {"options": [{"id": o["id"], "text_html": render_text(question.choices[o["index"]].text,
+                                                                      question.text_format)}
+                            for o in layout["options"]]}
+
+    def _index(self, layout) -> dict[str, int]:
+        return {o["id"]: o["index"] for o in layout["options"]}
+
+
+class SingleType(ChoiceType):
+    name = "single"
+
+    def validate(self, question, layout, response):
+        if response is None:
+            return None
+        if not isinstance(response, str) or response not in self._index(layout):
+            raise InvalidResponse("a single-choice answer is one option id")
+        return response
+
+    def grade(self, question, layout, response):
+        if response is None:
+            return 0.0
+        return max(0.0, question.choices[self._index(layout)[response]].fraction)
+
+    def correct_response(self, question, layout):
+        best = max(question.choices, key=lambda c: c.fraction)
+        return next(o["id"] for o in layout["options"] if question.choices[o["index"]] is best)
+
+    def answer_feedback(self, question, layout, response):
+        if response is None:
+            return None
+        return question.choices[self._index(layout)[response]].feedback
+
+
+class MultipleType(ChoiceType):
+    name = "multiple"
+
+    def validate(self, question, layout, response):
+        if response is None:
+            return []
+        index = self._index(layout)
+        if (not isinstance(response, list) or not all(isinstance(r, str) and r in index for r in response)
+                or len(set(response)) != len(response)):
+            raise InvalidResponse("a multiple-answer response is a list of distinct option ids")
+        return response
+
+    def grade(self, question, layout, response):
+        index = self._index(layout)
+        total = sum(question.choices[index[r]].fraction for r in response or [])
+        return min(1.0, max(0.0, total))  # penalties floor at 0 per question
+
+    def correct_response(self, question, layout):
+        return [o["id"] for o in layout["options"] if question.choices[o["index"]].fraction > 0]
+
+    def answer_feedback(self, question, layout, response):
+        index = self._index(layout)
+        texts = [question.choices[index[r]].feedback for r in response or []]
+        return "\n\n".join(t for t in texts if t) or None
+
+
+class TrueFalseType(QuestionType):
+    name = "true_false"
+
+    def validate(self, question, layout, response):
+        if response is not None and not isinstance(response, bool):
+            raise InvalidResponse("a true/false answer is true or false")
+        return response
+
+    def grade(self, question, layout, response):
+        return 1.0 if response is not None and response == question.true_false else 0.0
+
+    def correct_response(self, question, layout):
+        return question.true_false
+
+    def answer_feedback(self, question, layout, response):
+        if response is None:
+            return None
+        return question.feedback_true if response else question.feedback_false
+
+
+class TextType(QuestionType, ABC):
+    """short and essay: free text."""
+
+    def validate(self, question, layout, response):
+        if response is None:
+            return None
+        if not isinstance(response, str):
+            raise InvalidResponse("this answer is a string")
+        if len(response) > MAX_TEXT_RESPONSE:
+            raise InvalidResponse(f"answers are at most {MAX_TEXT_RESPONSE} characters")
+        return response
+
+
+class ShortType(TextType):
+    name = "short"
+
+    def _matches(self, question, response):
+        given = _normalise_text(response or "")
+        return [c for c in question.choices if given and _normalise_text(c.text) == given]
+
+    def grade(self, question, layout, response):
+        return max([max(0.0, c.fraction) for c in self._matches(question, response)], default=0.0)
+
+    def correct_response(self, question, layout):
+        return max(question.choices, key=lambda c: c.fraction).text
+
+    def answer_feedback(self, question, layout, response):
+        matches = self._matches(question, response)
+        return matches[0].feedback if matches else None
+
+
+class EssayType(TextType):
+    name = "essay"
+
+    def grade(self, question, layout, response):
+        return None  # staff grade it
+
+
+class NumericalType(QuestionType):
+    name = "numerical"
+
+    def validate(self, question, layout, response):
+        if response is None or response == "":
+            return None
+        if isinstance(response, bool):
+            raise InvalidResponse("a numerical answer is a number")
+        try:
+            value = float(str(response).strip().replace(",", "."))
+        except ValueError:
+            raise InvalidResponse("a numerical answer is a number") from None
+        if not math.isfinite(value):
+            raise InvalidResponse("a numerical answer is a finite number")
+        return value
+
+    def _matches(self, question, response):
+        if response is None:
+            return []
+        return [a for a in question.numeric if a.low <= response <= a.high]
+
+    def grade(self, question, layout, response):
+        return max([max(0.0, a.fraction) for a in self._matches(question, response)], default=0.0)
+
+    def correct_response(self, question, layout):
+        best = max(question.numeric, key=lambda a: a.fraction)
+        return (best.low + best.high) / 2
+
+    def answer_feedback(self, question, layout, response):
+        matches = self._matches(question, response)
+        return matches[0].feedback if matches else None
+
+
+class MatchingType(QuestionType):
+    name = "matching"
+
+    def layout(self, question, rng, shuffle):
+        lefts = [i for i, pair in enumerate(question.pairs) if pair.left]
+        rights: list[int] = []
+        for i, pair in enumerate(question.pairs):  # one right option per distinct text
+            if all(question.pairs[j].right != pair.right for j in rights):
+                rights.append(i)
+        if shuffle:
+            rng.shuffle(lefts)
+        rng.shuffle(rights)  # always: the order would otherwise give the pairs away
+        left_ids = _opaque_ids(rng, len(lefts) + len(rights))
+        return {"left": [{"id": i, "index": n} for i, n in zip(left_ids, lefts)],
+                "right": [{"id": i, "index": n} for i, n in zip(left_ids[len(lefts):], rights)]}
+
+    def public(self, question, layout):
+        fmt = question.text_format
+        return {"options": {
+            "left": [{"id": o["id"], "text_html": render_text(question.pairs[o["index"]].left, fmt)}
+                     for o in layout["left"]],
+            "right": [{"id": o["id"], "text_html": render_text(question.pairs[o["index"]].right, fmt)}
+                      for o in layout["right"]]}}
+
+    def validate(self, question, layout, response):
+        if response is None:
+            return {}
+        lefts = {o["id"] for o in layout["left"]}
+        rights = {o["id"] for o in layout["right"]}
+        if not isinstance(response, dict) or not all(
+                k in lefts and (v is None or v in rights) for k, v in response.items()):
+            raise InvalidResponse("a matching answer maps left ids to right ids")
+        return {k: v for k, v in response.items() if v is not None}
+
+    def grade(self, question, layout, response):
+        right_text = {o["id"]: question.pairs[o["index"]].right for o in layout["right"]}
+        lefts = layout["left"]
+        right = sum(1 for o in lefts if right_text.get((response or {}).get(o["id"]))
+                    == question.pairs[o["index"]].right)
+        return right / len(lefts) if lefts else 0.0
+
+    def correct_response(self, question, layout):
+        by_text = {question.pairs[o["index"]].right: o["id"] for o in layout["right"]}
+        return {o["id"]: by_text[question.pairs[o["index"]].right] for o in layout["left"]}
+
+
+class DescriptionType(QuestionType):
+    name = "description"
+
+    def validate(self, question, layout, response):
+        raise InvalidResponse("a description takes no answer")
+
+    def grade(self, question, layout, response):
+        return None
+
+
+REGISTRY: dict[str, QuestionType] = {t.name: t for t in (
+    SingleType(), MultipleType(), TrueFalseType(), ShortType(), EssayType(), NumericalType(),
+    MatchingType(), DescriptionType())}
+
+
+def question_type(question: Question) -> QuestionType:
+    return REGISTRY[question.type]

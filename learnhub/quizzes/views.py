@@ -1,0 +1,132 @@
+"""Quiz pages: intro, the attempt page, results, my attempts, and staff views."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ActionForm
+from ..core.permissions import role_required
+from ..core.types import utcnow
+from ..extensions import db
+from . import attempts as rules
+from . import services
+from .forms import form_responses
+from .grading import quiz_grade, review_shows_answers
+from .presenters import attempt_payload, finished_percents, questions_count
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
+    found = services.find_quiz(current_user, course_slug, quiz_slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _attempt_or_404(attempt_id: int) -> services.AttemptContext:
+    found = services.find_attempt(current_user, attempt_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/courses/<course_slug>/quizzes/<quiz_slug>")
+@login_required
+def intro(course_slug: str, quiz_slug: str):
+    found = _quiz_or_404(course_slug, quiz_slug)
+    row = rules.find_quiz_row(found.course, found.quiz.slug)
+    attempts = []
+    if row is not None:
+        rules.open_attempt(current_user.id, row, utcnow())
+        attempts = rules.user_attempts(current_user.id, row)
+        db.session.commit()
+    settings = found.quiz.settings
+    open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
+    left = None if settings.attempts is None else max(0, settings.attempts - len(attempts))
+    my_limit = int(settings.time_limit * current_user.time_factor) if settings.time_limit else None
+    return render_template(
+        "quizzes/intro.html", course=found.course, quiz=found.quiz, settings=settings,
+        attempts=attempts, open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
+        questions_count=questions_count(found.quiz), form=ActionForm(),
+        grade=quiz_grade(finished_percents(attempts), settings.grading), now=utcnow())
+
+
+@bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/start", methods=["POST"])
+@login_required
+def start(course_slug: str, quiz_slug: str):
+    found = _quiz_or_404(course_slug, quiz_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, utcnow(),
+                                                request.remote_addr, request.headers.get("User-Agent"))
+    except rules.QuizError as error:
+        db.session.commit()
+        flash(error.message, "error")
+        return redirect(url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt_page(attempt_id: int):
+    found = _attempt_or_404(attempt_id)
+    now = utcnow()
+    rules.finalise_if_expired(found.attempt, now)
+    db.session.commit()
+    payload = attempt_payload(found.attempt, services.attempt_answers(found.attempt), now,
+                              found.course.slug, found.quiz_row.slug)
+    if found.attempt.state == "in_progress" and found.is_owner:
+        return render_template("quizzes/attempt.html", found=found, attempt=payload,
+                               settings=found.attempt.settings, form=ActionForm())
+    evidence = None
+    if services.can_review(current_user):
+        evidence = services.attempt_evidence(found.attempt)
+    return render_template("quizzes/result.html", found=found, attempt=payload,
+                           settings=found.attempt.settings, evidence=evidence,
+                           shows_answers=review_shows_answers(found.attempt, now))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """The form path: save what the form holds (if still open), then submit."""
+    found = _attempt_or_404(attempt_id)
+    if not found.is_owner:
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    attempt = found.attempt
+    try:
+        for question_id, response in form_responses(attempt, request.form).items():
+            rules.save_answer(attempt, services.attempt_question(attempt, question_id), response, now)
+    except rules.BadResponse as error:
+        db.session.rollback()
+        flash(_("An answer could not be read: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id))
+    except rules.AttemptClosed:
+        pass  # time ran out: what was saved before stands
+    finished_by = "timer" if request.form.get("by") == "timer" else "member"
+    rules.submit_attempt(attempt, now, finished_by, request.remote_addr, request.headers.get("User-Agent"))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id))
+
+
+@bp.route("/my/attempts")
+@login_required
+def my_attempts():
+    rows = services.my_attempts(current_user)
+    return render_template("quizzes/my_attempts.html", rows=rows)
+
+
+@bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
+@role_required(*services.REVIEWER_ROLES)
+def quiz_attempts(course_slug: str, quiz_slug: str):
+    found = _quiz_or_404(course_slug, quiz_slug)
+    row = rules.find_quiz_row(found.course, found.quiz.slug)
+    rows = services.quiz_attempts(row) if row else []
+    return render_template("quizzes/quiz_attempts.html", course=found.course, quiz=found.quiz, rows=rows)

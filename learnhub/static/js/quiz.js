@@ -1,0 +1,326 @@
+// The timed quiz page: server-clock countdown, autosave through the JSON API, answers kept
+// in localStorage until the server acknowledges them, auto-submit at zero, integrity signals.
+// Without JavaScript the page is a plain form that submits every answer at once.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("quiz");
+  if (!root) return;
+  const form = document.getElementById("attempt-form");
+  const attemptId = root.dataset.attemptId;
+  const api = root.dataset.api; // /api/v1/attempts/<id>
+  const csrf = form.querySelector("input[name=csrf_token]").value;
+  const storageKey = "learnhub-attempt-" + attemptId;
+  const msg = (name) => root.dataset["msg" + name] || "";
+  const statusEl = document.getElementById("save-status");
+  const announcer = document.getElementById("timer-announcer");
+  const timerEl = document.getElementById("timer");
+
+  // ---- local copy of answers not yet acknowledged --------------------------------------
+  let pending = {}; // question id -> {response, version}
+  let version = 0;
+  let retryDelay = 1000;
+  let flushing = false;
+  let closed = false;
+
+  function loadPending() {
+    try { return JSON.parse(localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
+  }
+  function storePending() {
+    try {
+      if (Object.keys(pending).length) localStorage.setItem(storageKey, JSON.stringify(pending));
+      else localStorage.removeItem(storageKey);
+    } catch (e) { /* storage full or disabled: the server copy still counts */ }
+  }
+  function setStatus(text, state) {
+    statusEl.textContent = text;
+    statusEl.dataset.state = state;
+  }
+
+  // ---- reading and writing a question's answer in the page -------------------------------
+  const questions = Array.from(form.querySelectorAll("fieldset.question[data-question-id]"))
+    .filter((el) => el.dataset.type !== "description");
+
+  function fieldset(qid) { return form.querySelector('fieldset[data-question-id="' + qid + '"]'); }
+
+  function readResponse(el) {
+    const name = "q-" + el.dataset.questionId;
+    switch (el.dataset.type) {
+      case "single": {
+        const checked = el.querySelector("input[name='" + name + "']:checked");
+        return checked ? checked.value : null;
+      }
+      case "multiple":
+        return Array.from(el.querySelectorAll("input[name='" + name + "']:checked")).map((i) => i.value);
+      case "true_false": {
+        const checked = el.querySelector("input[name='" + name + "']:checked");
+        return checked ? checked.value === "true" : null;
+      }
+      case "matching": {
+        const pairs = {};
+        el.querySelectorAll("select").forEach((s) => {
+          if (s.value) pairs[s.name.slice(name.length + 1)] = s.value;
+        });
+        return pairs;
+      }
+      case "numerical": {
+        const value = el.querySelector(".text-answer").value.trim();
+        return value === "" ? null : value;
+      }
+      default:
+        return el.querySelector(".text-answer").value;
+    }
+  }
+
+  function writeResponse(el, response) {
+    const name = "q-" + el.dataset.questionId;
+    switch (el.dataset.type) {
+      case "single":
+      case "true_false":
+        el.querySelectorAll("input[name='" + name + "']").forEach((i) => {
+          i.checked = response !== null && i.value === String(response);
+        });
+        break;
+      case "multiple":
+        el.querySelectorAll("input[name='" + name + "']").forEach((i) => {
+          i.checked = Array.isArray(response) && response.includes(i.value);
+        });
+        break;
+      case "matching":
+        el.querySelectorAll("select").forEach((s) => {
+          s.value = (response && response[s.name.slice(name.length + 1)]) || "";
+        });
+        break;
+      default:
+        el.querySelector(".text-answer").value = response === null ? "" : response;
+    }
+  }
+
+  function isAnswered(el) {
+    const r = readResponse(el);
+    if (r === null || r === "") return false;
+    if (Array.isArray(r)) return r.length > 0;
+    if (typeof r === "object") return Object.keys(r).length > 0;
+    return true;
+  }
+
+  // ---- saving ------------------------------------------------------------------------------
+  function queue(el) {
+    if (closed) return;
+    version += 1;
+    pending[el.dataset.questionId] = { response: readResponse(el), version: version };
+    storePending();
+    refreshNavigator();
+    setStatus(msg("Saving"), "saving");
+    scheduleFlush(0);
+  }
+
+  let flushTimer = null;
+  function scheduleFlush(delay) {
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(flush, delay);
+  }
+
+  async function saveOne(qid, entry) {
+    const response = await fetch(api + "/answers/" + qid, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ response: entry.response }),
+    });
+    if (response.status === 409) { onClosed(); return "closed"; }
+    if (response.status === 422) return "invalid";
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return "saved";
+  }
+
+  async function flush() {
+    if (flushing || closed) return;
+    flushing = true;
+    try {
+      for (const [qid, entry] of Object.entries(pending)) {
+        const outcome = await saveOne(qid, entry);
+        if (outcome === "closed") return;
+        const el = fieldset(qid);
+        if (el) el.classList.toggle("invalid-answer", outcome === "invalid");
+        // Only forget it if it was not changed again while the request was in flight.
+        if (pending[qid] && pending[qid].version === entry.version) delete pending[qid];
+      }
+      storePending();
+      retryDelay = 1000;
+      if (Object.keys(pending).length) scheduleFlush(0);
+      else setStatus(msg("Saved"), "saved");
+    } catch (error) {
+      setStatus(navigator.onLine === false ? msg("Offline") : msg("Retrying"), "retrying");
+      scheduleFlush(retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 10000);
+    } finally {
+      flushing = false;
+    }
+  }
+
+  function onClosed() {
+    closed = true;
+    pending = {};
+    storePending();
+    setStatus(msg("Closed"), "closed");
+    window.location.reload();
+  }
+
+  let textTimers = {};
+  form.addEventListener("change", (event) => {
+    const el = event.target.closest("fieldset.question");
+    if (el) queue(el);
+  });
+  form.addEventListener("input", (event) => {
+    const el = event.target.closest("fieldset.question");
+    if (!el || !event.target.classList.contains("text-answer")) return;
+    clearTimeout(textTimers[el.dataset.questionId]);
+    textTimers[el.dataset.questionId] = setTimeout(() => queue(el), 600);
+  });
+  window.addEventListener("online", () => scheduleFlush(0));
+
+  // ---- navigator, flags, one question per screen --------------------------------------------
+  const flagsKey = storageKey + "-flags";
+  let flags = {};
+  try { flags = JSON.parse(localStorage.getItem(flagsKey) || "{}"); } catch (e) { flags = {}; }
+
+  function refreshNavigator() {
+    let unanswered = 0;
+    questions.forEach((el) => {
+      const qid = el.dataset.questionId;
+      const link = root.querySelector('[data-nav="' + qid + '"]');
+      const answered = isAnswered(el);
+      if (!answered) unanswered += 1;
+      if (link) {
+        link.classList.toggle("answered", answered);
+        link.classList.toggle("flagged", !!flags[qid]);
+      }
+      const flag = el.querySelector("[data-flag]");
+      if (flag) flag.setAttribute("aria-pressed", flags[qid] ? "true" : "false");
+    });
+    const note = document.getElementById("unanswered");
+    note.textContent = unanswered ? msg("Unanswered").replace("{n}", unanswered) : "";
+  }
+
+  form.querySelectorAll("[data-flag]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const qid = button.dataset.flag;
+      flags[qid] = !flags[qid];
+      try { localStorage.setItem(flagsKey, JSON.stringify(flags)); } catch (e) { /* ignore */ }
+      refreshNavigator();
+    });
+  });
+
+  let current = 0;
+  const onePerPage = root.dataset.layout === "one_per_page";
+  function show(index) {
+    if (!onePerPage) return;
+    current = Math.max(0, Math.min(index, questions.length - 1));
+    questions.forEach((el, i) => { el.hidden = i !== current; });
+    document.getElementById("prev-question").disabled = current === 0;
+    document.getElementById("next-question").disabled = current === questions.length - 1;
+  }
+  if (onePerPage) {
+    form.querySelector(".pager-buttons").hidden = false;
+    document.getElementById("prev-question").addEventListener("click", () => show(current - 1));
+    document.getElementById("next-question").addEventListener("click", () => show(current + 1));
+    root.querySelectorAll("[data-nav]").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        show(questions.findIndex((el) => el.dataset.questionId === link.dataset.nav));
+        questions[current].querySelector("legend").focus();
+      });
+    });
+    questions.forEach((el) => el.querySelector("legend").setAttribute("tabindex", "-1"));
+    show(0);
+  }
+
+  // ---- submitting ----------------------------------------------------------------------------
+  let submitting = false;
+  async function submitNow(by) {
+    if (submitting) return;
+    submitting = true;
+    document.getElementById("finished-by").value = by;
+    // Try to get pending saves through first; the form carries every answer anyway.
+    await Promise.race([flush(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    form.submit(); // unsent answers stay in localStorage until the server has them
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitNow("member");
+  });
+
+  // ---- the countdown, on the server's clock ----------------------------------------------------
+  const deadline = root.dataset.deadline ? Date.parse(root.dataset.deadline) : null;
+  const offset = Date.parse(root.dataset.serverNow) - Date.now(); // server time - device time
+  const announced = {};
+  function announce(key, text) {
+    if (announced[key]) return;
+    announced[key] = true;
+    announcer.textContent = text;
+  }
+  function format(ms) {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    const mmss = String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+    return h ? h + ":" + mmss : mmss;
+  }
+  function tick() {
+    const left = deadline - (Date.now() + offset);
+    timerEl.textContent = format(left);
+    timerEl.classList.toggle("timer-warning", left <= 5 * 60 * 1000);
+    if (left <= 5 * 60 * 1000 && left > 60 * 1000) announce("five", msg("Five"));
+    if (left <= 60 * 1000 && left > 0) announce("one", msg("One"));
+    if (left <= 0) {
+      announce("end", msg("End"));
+      clearInterval(clock);
+      submitNow("timer");
+    }
+  }
+  let clock = null;
+  if (deadline) {
+    clock = setInterval(tick, 250);
+    tick();
+  }
+
+  // ---- integrity signals: evidence for staff, never a penalty ---------------------------------
+  function report(kind, qid) {
+    if (closed || submitting) return;
+    fetch(api + "/events", {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(qid ? { kind: kind, question_id: Number(qid) } : { kind: kind }),
+    }).then((r) => (r.ok ? r.json() : null)).then((body) => {
+      if (body && body.warn) {
+        const warning = document.getElementById("focus-warning");
+        warning.textContent = msg("Focus");
+        warning.hidden = false;
+      }
+    }).catch(() => { /* offline: nothing to record it with */ });
+  }
+  document.addEventListener("visibilitychange", () => { if (document.hidden) report("hidden"); });
+  window.addEventListener("blur", () => {
+    setTimeout(() => { if (!document.hidden) report("focus_lost"); }, 100);
+  });
+  form.addEventListener("paste", (event) => {
+    const el = event.target.closest("fieldset.question");
+    if (el && event.target.classList.contains("text-answer")) report("paste", el.dataset.questionId);
+  });
+
+  // ---- on open: answers left unsent last time go first -------------------------------------------
+  pending = loadPending();
+  Object.entries(pending).forEach(([qid, entry]) => {
+    const el = fieldset(qid);
+    if (el) writeResponse(el, entry.response);
+    version = Math.max(version, entry.version || 0);
+  });
+  refreshNavigator();
+  if (Object.keys(pending).length) {
+    setStatus(msg("Saving"), "saving");
+    scheduleFlush(0);
+  }
+})();
