@@ -175,3 +175,94 @@ def write_content(tmp_path):
         return root
 
     return writer
+
+
+# ---- quizzes ------------------------------------------------------------------------------
+
+ALL_TYPES_QUIZ = """---
+title: Every type
+time_limit: 10m
+grace: 30s
+review: answers_after_submit
+points:
+  essay: 2
+---
+::single::Capital of China? {=Beijing#Right, Beijing. ~Shanghai#No, that is Shanghai. ~Guangzhou}
+
+::multiple::Pick the even numbers. {~%50%2 ~%50%4 ~%-100%3}
+
+::tf::The sky is blue. {T#Not quite.#Yes.}
+
+::short::Name the capital. {=Beijing =Peking}
+
+::numerical::What is pi? {#3.14:0.01}
+
+::matching::Match. {=cat -> meow =dog -> woof =cow -> moo}
+
+::essay::Write a few words. {}
+
+Just some information, no answer needed.
+"""
+
+
+class Clock:
+    """A controllable 'now' for the quiz views and API (services take `now` explicitly)."""
+
+    def __init__(self, monkeypatch):
+        from datetime import datetime, timezone
+
+        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+        for module in ("learnhub.api.quizzes", "learnhub.quizzes.views"):
+            monkeypatch.setattr(f"{module}.utcnow", lambda: self.now)
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def quiz_content(write_content):
+    """A content tree with one course and quiz files; returns a function adding quizzes."""
+    root = write_content({
+        "qc/course.md": "---\ntitle: Quiz course\nsummary: S\n---\nText.\n",
+        "qc/01-intro.md": "---\ntitle: Intro\ncompletion: quiz\nquiz: every-type\n---\n## Hi\n",
+        "qc/quizzes/every-type.gift": ALL_TYPES_QUIZ,
+    })
+
+    def add(slug: str, text: str):
+        (root / "qc" / "quizzes" / f"{slug}.gift").write_text(text, encoding="utf-8")
+        return slug
+
+    add.root = root
+    return add
+
+
+@pytest.fixture
+def quiz_app(make_app, quiz_content):
+    app = make_app(CONTENT_DIR=str(quiz_content.root))
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def quiz_client(quiz_app):
+    """A logged-in member's client on quiz_app: `.user`, `.csrf`, `.api(method, path, json)`."""
+    client = quiz_app.test_client()
+    user = auth_services.create_user("taker", PASSWORD, "member")
+    _db.session.commit()
+    assert login(client, "taker").status_code == 302
+    client.user = user
+    client.csrf = csrf_from(client, "/account")
+
+    def api(method: str, path: str, json=None):
+        return client.open(path, method=method, json=json, headers={"X-CSRFToken": client.csrf})
+
+    client.api = api
+    return client

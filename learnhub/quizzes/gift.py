@@ -11,6 +11,7 @@ choice question (Moodle keeps "%50%" in the text), escapes are resolved in categ
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -181,14 +182,16 @@ class _QuestionReader:
         if len(spans) > 1:
             self.error(spans[1][0], "a question can have only one answer block")
             ok = False
-        return False if not ok else spans[0] if spans else None
+        if not ok:
+            return False
+        return spans[0] if spans else None
 
     def _stem(self, title: str | None, start: int, span: tuple[int, int] | None) -> Question:
         stem, missing_word = self.text[start:], False
         if span is not None:
             before, after = self.text[start:span[0]], self.text[span[1] + 1:]
             # As in Moodle: text after the block (the missing word format) leaves a blank.
-            missing_word = False
+            missing_word = bool(_reveal(after).strip())
             stem = before + BLANK + after if missing_word else before
         text_format, stem = _split_tag(stem)
         return Question(type="description", text=_reveal(stem).strip(), line=self.block.numbers[0],
@@ -333,7 +336,8 @@ class _QuestionReader:
     def _bounds(self, answer: _Answer, text: str) -> tuple[float, float] | None:
         """low and high of `a..b`, `value:tolerance` or `value`."""
         if text.find("..") > 0:
-            low, high = (self._number(answer, part, "numerical answer") for part in text.split("..", 1))
+            low, high = (self._number(answer, part, "numerical answer")
+                         for part in text.split("..", 1))
             if low is not None and high is not None and low > high:
                 self.error(answer.pos, f"range '{text}' starts above its end")
                 return None
@@ -357,4 +361,7 @@ class _QuestionReader:
         number = _decimal(text)
         if number is None:
             self.error(answer.pos, f"{what} '{text.strip()}' is not a number")
+        elif math.isinf(float(number)):
+            self.error(answer.pos, f"{what} '{text.strip()}' is too large")
+            return None
         return number

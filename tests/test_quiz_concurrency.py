@@ -1,0 +1,116 @@
+"""Concurrent starts and submits: threads against one database (SQLite file or PostgreSQL)."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from learnhub.auth.models import User
+from learnhub.courses.index import content_index
+from learnhub.extensions import db
+from learnhub.quizzes import attempts as rules
+from learnhub.quizzes.loader import get_quiz_catalog
+from learnhub.quizzes.models import Answer, Attempt
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+THREADS = 8
+
+
+def run_in_threads(app, work) -> list:
+    """Run work() in THREADS threads at once, each with its own app context and session."""
+    barrier = threading.Barrier(THREADS)
+    results, errors = [], []
+
+    def target():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results.append(work())
+            except Exception as error:  # reported below, with the test's failure
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=target) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [], errors
+    return results
+
+
+def test_concurrent_starts_make_one_open_attempt(quiz_app, quiz_client):
+    user_id = quiz_client.user.id
+
+    def start():
+        user = db.session.get(User, user_id)
+        course = content_index().course("qc")
+        attempt, _created = rules.start_attempt(user, course, get_quiz_catalog().get("qc", "every-type"), NOW)
+        attempt_id = attempt.id
+        db.session.commit()
+        return attempt_id
+
+    ids = run_in_threads(quiz_app, start)
+    assert len(ids) == THREADS and len(set(ids)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_concurrent_submits_grade_once(quiz_app, quiz_client):
+    course = content_index().course("qc")
+    attempt, _ = rules.start_attempt(quiz_client.user, course, get_quiz_catalog().get("qc", "every-type"), NOW)
+    db.session.commit()
+    attempt_id = attempt.id
+
+    def submit():
+        result = rules.submit_attempt(db.session.get(Attempt, attempt_id), NOW)
+        score = (result.attempt.state, result.attempt.score)
+        db.session.commit()
+        return score
+
+    outcomes = run_in_threads(quiz_app, submit)
+    assert len(set(outcomes)) == 1
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).times_graded == 1
+
+
+MANY = "---\ntitle: Many\n---\n" + "\n\n".join(
+    f"::q{i}::Question {i}? {{=right ~wrong}}" for i in range(THREADS))
+
+
+def test_saves_racing_a_submit_are_graded_or_refused_never_lost(quiz_app, quiz_client, quiz_content):
+    """Every save that was acknowledged is in the graded attempt; the others were refused."""
+    quiz_content("many", MANY)
+    course = content_index().course("qc")
+    attempt, _ = rules.start_attempt(quiz_client.user, course, get_quiz_catalog().get("qc", "many"), NOW)
+    db.session.commit()
+    attempt_id = attempt.id
+    question_ids = [q.id for q in attempt.questions]
+    submitter = THREADS // 2
+    counter = iter(range(THREADS))
+
+    def save_or_submit():
+        index = next(counter)
+        row = db.session.get(Attempt, attempt_id)
+        if index == submitter:
+            rules.submit_attempt(row, NOW)
+            db.session.commit()
+            return None
+        question = next(q for q in row.questions if q.id == question_ids[index])
+        right = next(o["id"] for o in question.layout["options"] if o["index"] == 0)
+        try:
+            rules.save_answer(row, question, right, NOW)
+            db.session.commit()
+            return ("saved", question.id)
+        except rules.AttemptClosed:
+            db.session.rollback()
+            return ("refused", question.id)
+
+    outcomes = [o for o in run_in_threads(quiz_app, save_or_submit) if o]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).times_graded == 1
+    fractions = dict(db.session.execute(select(Answer.attempt_question_id, Answer.fraction)
+                                        .where(Answer.attempt_id == attempt_id)).all())
+    for outcome, question_id in outcomes:
+        assert fractions[question_id] == (1.0 if outcome == "saved" else 0.0), (outcome, question_id)
