@@ -66,6 +66,10 @@ def _register_blueprints(app: Flask) -> None:
     from .quizzes import views as quiz_views
 
     register_user_loader()
+    # Course pages list a course's quizzes without the courses feature importing quizzes.
+    from .quizzes.services import course_quizzes
+
+    app.jinja_env.globals["course_quizzes"] = course_quizzes
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin_views.bp)

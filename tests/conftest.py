@@ -212,7 +212,7 @@ class Clock:
         from datetime import datetime, timezone
 
         self.now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-        for module in ("learnhub.api.quizzes", "learnhub.quizzes.views"):
+        for module in ("learnhub.api.quizzes", "learnhub.quizzes.views", "learnhub.quizzes.cli"):
             monkeypatch.setattr(f"{module}.utcnow", lambda: self.now)
 
     def advance(self, **delta):

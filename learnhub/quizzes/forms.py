@@ -1,7 +1,11 @@
 """Reading answers from the attempt page's plain HTML form (the no-JavaScript path)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import DecimalField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from .grading import question_of
 
@@ -36,3 +40,10 @@ def form_responses(attempt, form: MultiDict) -> dict[int, object]:
                 f"{prefix}-present" in form:
             responses[attempt_question.id] = response_from_form(attempt_question, form)
     return responses
+
+
+class AccommodationForm(FlaskForm):
+    username = StringField(_l("Member's username"), validators=[DataRequired(), Length(max=64)])
+    factor = DecimalField(_l("Time factor (1 = normal, 1.5 = half as much again, at most 5)"),
+                          places=2, validators=[DataRequired(), NumberRange(min=1, max=5)])
+    submit = SubmitField(_l("Save"))

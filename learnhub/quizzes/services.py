@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.permissions import has_role
@@ -11,6 +12,7 @@ from ..courses.index import CourseEntry, content_index
 from ..extensions import db
 from .loader import QuizFile, get_quiz_catalog
 from ..auth.models import User
+from ..auth.services import get_user_by_username
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 
 # Roles that see every member's attempts (with their integrity evidence).
@@ -108,3 +110,22 @@ def attempt_evidence(attempt: Attempt) -> Evidence:
     return Evidence(events=events, attempt=attempt,
                     focus_losses=sum(1 for e in events if e.kind in ("focus_lost", "hidden")),
                     pastes=sum(1 for e in events if e.kind == "paste"))
+
+
+class AccommodationError(ValueError):
+    """The accommodation could not be set; the message is safe to show."""
+
+
+def set_time_factor(username: str, factor) -> User:
+    user = get_user_by_username(username)
+    if user is None:
+        raise AccommodationError(_l("No user named %(name)s.", name=username))
+    factor = float(factor)
+    if not 1 <= factor <= 5:
+        raise AccommodationError(_l("The factor must be between 1 and 5."))
+    user.time_factor = factor
+    return user
+
+
+def members_with_extra_time() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.time_factor > 1).order_by(User.username)))

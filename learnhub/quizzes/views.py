@@ -11,7 +11,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from . import attempts as rules
 from . import services
-from .forms import form_responses
+from .forms import AccommodationForm, form_responses
 from .grading import quiz_grade, review_shows_answers
 from .presenters import attempt_payload, finished_percents, questions_count
 
@@ -130,3 +130,22 @@ def quiz_attempts(course_slug: str, quiz_slug: str):
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     rows = services.quiz_attempts(row) if row else []
     return render_template("quizzes/quiz_attempts.html", course=found.course, quiz=found.quiz, rows=rows)
+
+
+@bp.route("/staff/accommodations", methods=["GET", "POST"])
+@role_required("staff")
+def accommodations():
+    """Extra time on timed quizzes per member (WCAG 2.2.1): time limits × factor."""
+    form = AccommodationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_time_factor(form.username.data, form.factor.data)
+        except services.AccommodationError as error:
+            form.username.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s now has %(factor)s× the time on timed quizzes.",
+                    name=user.username, factor=user.time_factor), "info")
+            return redirect(url_for("quizzes.accommodations"))
+    return render_template("quizzes/accommodations.html", form=form,
+                           members=services.members_with_extra_time())
