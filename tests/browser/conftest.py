@@ -38,20 +38,32 @@ def chromium_path():
 
 
 @pytest.fixture
-def live_server(make_app):
-    """The app served over HTTP on a free local port, in a background thread."""
-    app = make_app()
-    with app.app_context():
-        sync_index(db.session, get_catalog().tree())
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    server.app = app
-    yield server
-    server.shutdown()
-    thread.join(timeout=5)
+def serve(make_app):
+    """serve(**config): the app served over HTTP on a free local port, in a background thread."""
+    servers = []
+
+    def start(**config):
+        app = make_app(**config)
+        with app.app_context():
+            sync_index(db.session, get_catalog().tree())
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        server.url = f"http://127.0.0.1:{server.server_port}"
+        server.app = app
+        servers.append((server, thread))
+        return server
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(serve):
+    return serve()
 
 
 @pytest.fixture

@@ -1,0 +1,77 @@
+"""A member takes a 10-second quiz on a phone: autosave survives a dropped save, the timer submits."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from learnhub.auth import services as auth_services
+from learnhub.extensions import db
+from learnhub.quizzes.models import Answer, Attempt
+
+PASSWORD = "browser-pass-1"
+QUIZ = """---
+title: Ten seconds
+time_limit: 10s
+grace: 5s
+---
+::capital::What is the capital of China? {=Beijing ~Shanghai ~Guangzhou}
+
+::sky::The sky is blue on a clear day. {T}
+"""
+
+
+def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):
+    root = write_content({
+        "t/course.md": "---\ntitle: Timed\nsummary: S\n---\nA course.\n",
+        "t/01-only.md": "---\ntitle: Only\n---\n## Text\n",
+        "t/quizzes/ten.gift": QUIZ,
+    })
+    server = serve(CONTENT_DIR=str(root))
+    with server.app.app_context():
+        auth_services.create_user("quizzer", PASSWORD, "member")
+        db.session.commit()
+    page = phone_page
+    page.goto(f"{server.url}/login?next=/courses/t/quizzes/ten")
+    page.get_by_label("Username").fill("quizzer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start the attempt").click()
+    page.wait_for_url("**/attempts/*")
+    status = page.locator("#save-status")
+
+    page.get_by_label("Beijing").check()
+    expect(status).to_have_attribute("data-state", "saved")
+
+    # Cut the connection for exactly one save, then let the retries through.
+    dropped = []
+
+    def drop_first(route):
+        if not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/attempts/*/answers/*", drop_first)
+    page.get_by_label("True").check()
+    expect(status).to_have_attribute("data-state", "retrying")
+    assert "retrying" in status.inner_text()
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => /^learnhub-attempt-\\d+$/.test(k))"
+                         ".map(k => Object.keys(JSON.parse(localStorage.getItem(k))).length)")
+    assert kept == [1]  # the unsent answer is kept on the device while the server is away
+    expect(status).to_have_attribute("data-state", "saved", timeout=8000)
+    assert len(dropped) == 1
+
+    # Nobody clicks submit: the countdown does it at zero and the result page appears.
+    page.wait_for_selector("text=Score:", timeout=20000)
+    # The one dropped save is the only error the browser logged.
+    assert [e for e in page.console_errors if "ERR_CONNECTION_RESET" not in e] == []
+    assert len(page.console_errors) <= 1
+    assert page.evaluate("window.__cspViolations") == []
+
+    with server.app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).all()
+        assert attempt.state == "submitted" and attempt.finished_by == "timer"
+        assert attempt.times_graded == 1 and attempt.score == 2.0
+        assert sorted(type(a.response).__name__ for a in answers) == ["bool", "str"]
