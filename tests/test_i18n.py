@@ -44,9 +44,9 @@ def test_every_source_message_is_in_the_catalog(tmp_path):
 
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"),
-                                "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), str(PROJECT_ROOT)])
-    extracted = {m.id for m in read_po(pot.open("rb")) if m.id}
-    translated = {m.id for m in read_po(CATALOG.open("rb")) if m.id and m.string}
+                                "-k", "_l", "-k", "lazy_gettext", "-k", "pgettext:1c,2", "-o", str(pot), str(PROJECT_ROOT)])
+    extracted = {(m.context, m.id) for m in read_po(pot.open("rb")) if m.id}
+    translated = {(m.context, m.id) for m in read_po(CATALOG.open("rb")) if m.id and m.string}
     assert len(extracted) > 50
     assert extracted - translated == set()
 
