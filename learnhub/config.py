@@ -28,6 +28,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUST_PROXY": False,
+    # CSRF tokens live as long as the session: a 90-minute exam page must still be able to save.
+    "WTF_CSRF_TIME_LIMIT": None,
 }
 
 

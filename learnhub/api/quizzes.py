@@ -116,9 +116,11 @@ def record_event(attempt_id: int):
     question_id = data.get("question_id")
     if question_id is not None and services.attempt_question(found.attempt, question_id) is None:
         raise ApiError(422, "invalid_field", "'question_id' is not a question of this attempt.")
-    if found.attempt.state != "in_progress":
+    now = utcnow()
+    if attempt_rules.finalise_if_expired(found.attempt, now) or found.attempt.state != "in_progress":
+        db.session.commit()
         raise ApiError(409, "attempt_closed", "This attempt is closed.")
-    count = attempt_rules.record_event(found.attempt, kind, question_id, utcnow())
+    count = attempt_rules.record_event(found.attempt, kind, question_id, now)
     db.session.commit()
     warn_after = found.attempt.settings.get("focus_warning")
     return jsonify({"focus_losses": count, "warn": bool(warn_after and count >= warn_after)})
