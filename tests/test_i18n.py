@@ -52,8 +52,6 @@ def test_every_source_message_is_in_the_catalog(tmp_path):
 
 
 def test_times_are_shown_in_the_configured_time_zone(app):
-    from learnhub.core.i18n import register_template_helpers  # noqa: F401  (filter is registered)
-
     with app.test_request_context(headers={"Accept-Language": "en"}):
         with force_locale("en"):
             rendered = app.jinja_env.filters["datetime"](datetime(2026, 1, 1, 0, 30, tzinfo=timezone.utc), "short")

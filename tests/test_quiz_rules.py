@@ -231,7 +231,9 @@ def test_pages_intro_start_form_submit_and_result(quiz_client, clock):
     result = quiz_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "Score: 6.0 of 8.0" in result and "Waiting for grading" in result
     history = quiz_client.get("/my/attempts").get_data(as_text=True)
-    assert "Every type" in history
+    assert "Every type" in history and "Waiting for grading" in history
+    intro = quiz_client.get("/courses/qc/quizzes/every-type").get_data(as_text=True)
+    assert f'href="/attempts/{attempt_id}">1</a>' in intro and "Waiting for grading" in intro
 
 
 def test_form_submit_with_a_bad_answer_changes_nothing(quiz_client, clock, db):

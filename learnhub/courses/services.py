@@ -53,7 +53,7 @@ def get_course(slug: str, user) -> CourseEntry | None:
     return course
 
 
-def course_units(course: CourseEntryEntry, user) -> list[UnitEntry]:
+def course_units(course: CourseEntry, user) -> list[UnitEntry]:
     units = content_index().units.get(course.id, [])
     return units if can_see_drafts(user) else [u for u in units if not u.draft]
 

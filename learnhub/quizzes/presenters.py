@@ -8,7 +8,7 @@ from flask import url_for
 from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
 from .loader import QuizFile
-from .models import Answer, Attempt, Quiz
+from .models import Answer, Attempt
 from .types import question_type, render_text
 
 

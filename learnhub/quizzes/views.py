@@ -48,7 +48,8 @@ def intro(course_slug: str, quiz_slug: str):
     my_limit = int(settings.time_limit * current_user.time_factor) if settings.time_limit else None
     return render_template(
         "quizzes/intro.html", course=found.course, quiz=found.quiz, settings=settings,
-        attempts=attempts, open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
+        attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
+        open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
         questions_count=questions_count(found.quiz), form=ActionForm(),
         grade=quiz_grade(finished_percents(attempts), settings.grading), now=utcnow())
 

@@ -1,206 +1,11 @@
-"""Importers for question files written in formats other than GIFT.
-
-* Aiken (Moodle's one-right-answer multiple-choice format), `parse_aiken`.
-* Questionnaire Star (问卷星, wjx.cn) plain text as used by its 文本导入 feature,
-  `parse_wjx`.
-
-Both parsers are strict: they read the whole file, collect every problem as
-(line, message) and raise `QuizFormatError` if there is any, so a file is imported
-completely or not at all. Lines are numbered from 1, as an editor shows them; a UTF-8
-BOM and CRLF / CR line endings are accepted.
-"""
+"""Questionnaire Star (问卷星, wjx.cn) plain text, as its 文本导入 feature reads it."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from learnhub.quizzes.questions import Choice, Question, QuizFormatError
-
-__all__ = ["parse_aiken", "parse_wjx", "parse_questions"]
-
-
-def _lines(text: str) -> list[str]:
-    """The file's lines, without a leading BOM and with any line ending.
-
-    (str.splitlines would also split at form feeds, U+2028 and others, and the line
-    numbers in messages would then not match the author's editor.)
-    """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _join_text(parts: list[str]) -> str:
-    """Lines of a multi-line stem: one line each, a blank line kept as a paragraph break."""
-    text = "\n".join(parts).strip()
-    return re.sub(r"\n{3,}", "\n\n", text)
-
-
-def _next_letter(previous: str | None) -> str:
-    """The letter expected after `previous` (A first): a gap or a repeat is reported once."""
-    return "A" if previous is None else chr(ord(previous) + 1)
-
-
-def _raise_if(problems: list[tuple[int, str]]) -> None:
-    if problems:
-        problems.sort(key=lambda p: p[0])  # stable: problems of one line keep their order
-        raise QuizFormatError(problems)
-
-
-# --------------------------------------------------------------------------------------
-# Aiken
-# --------------------------------------------------------------------------------------
-#
-#     What is the capital of France?        <- question text; may continue on more lines
-#     A. Berlin                             <- options: a capital letter, "." or ")",
-#     B) Paris                                 whitespace, the text; A, B, C... in order
-#     C. Madrid
-#     ANSWER: B                             <- the one right letter
-#
-# As in Moodle (question/format/aiken/format.php): an option line is a capital letter,
-# "." or ")", then the text; "ANSWER:" ends the question. Moodle keeps the question text
-# on one line; here every line before the first option belongs to the text (Moodle would
-# start a new question at each one and drop the unfinished ones). We are stricter than
-# Moodle where it silently drops or mis-grades a question: the space after "A." is
-# required (as its help text says), letters must run A, B, C... without gaps (ANSWER maps
-# a letter to a position), ANSWER must name exactly one existing letter, and a question
-# needs at least two options. "ANSWER" may be written in any case; the letter too.
-
-_AIKEN_OPTION = re.compile(r"^([A-Z])[.)](?:\s+(.*))?$")
-_AIKEN_OPTION_NO_SPACE = re.compile(r"^[A-Z][.)]\S")
-_AIKEN_ANSWER = re.compile(r"^ANSWER\s*[:：](.*)$", re.IGNORECASE)
-
-
-@dataclass
-class _AikenQuestion:
-    line: int
-    text: list[str] = field(default_factory=list)
-    options: list[tuple[str, str]] = field(default_factory=list)  # (letter, text)
-
-
-def parse_aiken(text: str) -> list[Question]:
-    """Parse Moodle Aiken text into single-choice questions; raise QuizFormatError."""
-    problems: list[tuple[int, str]] = []
-    questions: list[Question] = []
-    current: _AikenQuestion | None = None
-    seen_question = False
-
-    def unfinished(q: _AikenQuestion, where: int, before: str) -> None:
-        if q.options:
-            problems.append((where, f"the question on line {q.line} has no ANSWER line "
-                                    f"{before} (end each question with 'ANSWER: <letter>')"))
-        else:
-            problems.append((where, f"the question on line {q.line} has no options and no "
-                                    f"ANSWER line {before}"))
-
-    for number, raw in enumerate(_lines(text), start=1):
-        line = raw.strip()
-        if not line:
-            if current is not None and not current.options and current.text:
-                current.text.append("")  # a paragraph break inside the question text
-            continue
-
-        answer = _AIKEN_ANSWER.match(line)
-        if answer:
-            if current is None:
-                problems.append((number, "ANSWER line before any question" if not seen_question
-                                 else "ANSWER line outside a question (each question has "
-                                      "one ANSWER line, after its options)"))
-                continue
-            q, current = current, None
-            value = answer.group(1).strip()
-            if len(q.options) < 2:
-                hint = ""
-                if any(_AIKEN_OPTION_NO_SPACE.match(part) for part in q.text):
-                    hint = "; an option needs a space after its 'A.' or 'A)'"
-                problems.append((q.line, f"question has fewer than two options "
-                                         f"(found {len(q.options)}{hint})"))
-                continue
-            if not value:
-                problems.append((number, "ANSWER line names no letter"))
-                continue
-            if not re.fullmatch(r"[A-Za-z]", value):
-                problems.append((number, f"ANSWER must name exactly one option letter, got "
-                                         f"'{value}' (Aiken questions have one right answer)"))
-                continue
-            letter = value.upper()
-            letters = [opt_letter for opt_letter, _ in q.options]
-            if letter not in letters:
-                problems.append((number, f"ANSWER names letter {letter} but there is no "
-                                         f"option {letter}"))
-                continue
-            questions.append(Question(
-                type="single",
-                text=_join_text(q.text),
-                line=q.line,
-                text_format="plain",
-                choices=[Choice(text=opt_text, fraction=1.0 if opt_letter == letter else 0.0)
-                         for opt_letter, opt_text in q.options],
-            ))
-            continue
-
-        option = _AIKEN_OPTION.match(line)
-        if option:
-            if current is None:
-                problems.append((number, "option line before any question" if not seen_question
-                                 else "option line after the ANSWER line (options come "
-                                      "before ANSWER)"))
-                continue
-            letter, opt_text = option.group(1), (option.group(2) or "").strip()
-            letters = [opt_letter for opt_letter, _ in current.options]
-            expected = _next_letter(letters[-1] if letters else None)
-            if letter in letters:
-                problems.append((number, f"option letter {letter} appears twice"))
-            elif letter != expected:
-                problems.append((number, f"option letter {letter} is out of sequence "
-                                         f"(expected {expected})"))
-            if not opt_text:
-                problems.append((number, f"option {letter} has no text"))
-            current.options.append((letter, opt_text))
-            continue
-
-        # Any other line is question text: of the current question while no option has
-        # been read, otherwise the start of a new question.
-        if current is not None and current.options:
-            hint = ""
-            if _AIKEN_OPTION_NO_SPACE.match(line):
-                hint = f" (an option needs a space after '{line[:2]}')"
-            unfinished(current, number, f"before this line{hint}")
-            current = None
-        if current is None:
-            current = _AikenQuestion(line=number)
-            seen_question = True
-        current.text.append(line)
-
-    if current is not None:
-        unfinished(current, current.line, "(the file ends first)")
-
-    _raise_if(problems)
-    return questions
-
-
-# --------------------------------------------------------------------------------------
-# Questionnaire Star (问卷星, wjx.cn) text
-# --------------------------------------------------------------------------------------
-#
-#     1. 中国共产党的根本宗旨是（ ）[单选题]
-#     A、全心全意为人民服务(正确答案)
-#     B、实现共产主义
-#     解析：党章总纲。
-#
-#     2、党的纪律包括[多选题]*
-#     A. 政治纪律（正确答案）
-#     B．组织纪律（正确答案）
-#     C. 休假纪律
-#
-#     3.中国共产党成立于1921年。【判断题】
-#     A、对(正确答案)
-#     B、错
-#
-#     4.党的最高理想和最终目标是实现____。[填空题]
-#     答案：共产主义|共产主义社会
-#
-# See `parse_wjx` for the full rules.
+from ..questions import Choice, Question
+from .common import join_text, split_lines, next_letter, raise_if
 
 _WJX_TYPES = {
     "单选题": "single", "单选": "single",
@@ -271,7 +76,7 @@ class _WjxQuestion:
 def _finish_wjx(q: _WjxQuestion, problems: list[tuple[int, str]]) -> Question | None:
     """Check a question that has been read to its end; the Question, or None if wrong."""
     before = len(problems)
-    stem = _join_text(q.stem)
+    stem = join_text(q.stem)
     if not stem:
         problems.append((q.line, "question has no text"))
     if q.type is None:
@@ -421,7 +226,7 @@ def parse_wjx(text: str) -> list[Question]:
             if question is not None:
                 questions.append(question)
 
-    for number, raw in enumerate(_lines(text), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.strip()
         if not line:
             if current is not None and current.state == "stem" and current.stem:
@@ -485,7 +290,7 @@ def parse_wjx(text: str) -> list[Question]:
                 continue
             if letter is not None:
                 letters = [o.letter for o in current.options if o.letter]
-                expected = _next_letter(letters[-1] if letters else None)
+                expected = next_letter(letters[-1] if letters else None)
                 if letter in letters:
                     problems.append((number, f"option letter {letter} appears twice"))
                 elif letter != expected:
@@ -537,20 +342,5 @@ def parse_wjx(text: str) -> list[Question]:
                                      f"答案： or 解析：)"))
 
     finish()
-    _raise_if(problems)
+    raise_if(problems)
     return questions
-
-
-# --------------------------------------------------------------------------------------
-
-_PARSERS = {"aiken": parse_aiken, "wjx": parse_wjx}
-
-
-def parse_questions(text: str, fmt: str) -> list[Question]:
-    """Parse `text` in format `fmt` ("aiken" or "wjx"); ValueError for another format."""
-    try:
-        parser = _PARSERS[fmt]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown question format {fmt!r} (known: "
-                         f"{', '.join(sorted(_PARSERS))})") from None
-    return parser(text)
