@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,9 +34,9 @@ class QuizError(Exception):
     status = 409
     code = "quiz_error"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)  # lazily translated text, resolved in the request's locale
 
 
 class QuizClosed(QuizError):
@@ -154,9 +155,9 @@ def _settings_snapshot(quiz: QuizFile) -> dict:
 
 def check_window(quiz: QuizFile, now: datetime) -> None:
     if quiz.settings.opens_at and now < quiz.settings.opens_at:
-        raise NotOpenYet("This quiz is not open yet.")
+        raise NotOpenYet(_l("This quiz is not open yet."))
     if quiz.settings.closes_at and now >= quiz.settings.closes_at:
-        raise QuizClosed("This quiz has closed.")
+        raise QuizClosed(_l("This quiz has closed."))
 
 
 def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
@@ -170,7 +171,7 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     used = db.session.scalar(select(func.count()).select_from(Attempt).where(
         Attempt.quiz_id == row.id, Attempt.user_id == user.id)) or 0
     if quiz.settings.attempts is not None and used >= quiz.settings.attempts:
-        raise NoAttemptsLeft("You have used all your attempts at this quiz.")
+        raise NoAttemptsLeft(_l("You have used all your attempts at this quiz."))
     seed = secrets.randbits(31)
     rng = random.Random(seed)
     attempt = Attempt(
@@ -224,9 +225,9 @@ def save_answer(attempt: Attempt, attempt_question: AttemptQuestion, response, n
         raise BadResponse(str(error)) from None
     if attempt.state != "in_progress" or is_expired(attempt, now):
         finalise_if_expired(attempt, now)
-        raise AttemptClosed("This attempt is closed: it was submitted or its time ran out.")
+        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     if not _claim_open(attempt, now, last_saved_at=now):
-        raise AttemptClosed("This attempt is closed: it was submitted or its time ran out.")
+        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     _upsert_answer(attempt, attempt_question, {"response": canonical, "saved_at": now})
     return now
 

@@ -11,6 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from ..core.markdown import render_markdown, sanitize
@@ -21,6 +22,9 @@ MAX_TEXT_RESPONSE = 20_000
 
 class InvalidResponse(ValueError):
     """The response does not have the shape the question type needs."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
 
 
 @lru_cache(maxsize=4096)
@@ -98,7 +102,7 @@ class SingleType(ChoiceType):
         if response is None:
             return None
         if not isinstance(response, str) or response not in self._index(layout):
-            raise InvalidResponse("a single-choice answer is one option id")
+            raise InvalidResponse(_l("a single-choice answer is one option id"))
         return response
 
     def grade(self, question, layout, response):
@@ -125,7 +129,7 @@ class MultipleType(ChoiceType):
         index = self._index(layout)
         if (not isinstance(response, list) or not all(isinstance(r, str) and r in index for r in response)
                 or len(set(response)) != len(response)):
-            raise InvalidResponse("a multiple-answer response is a list of distinct option ids")
+            raise InvalidResponse(_l("a multiple-answer response is a list of distinct option ids"))
         return response
 
     def grade(self, question, layout, response):
@@ -147,7 +151,7 @@ class TrueFalseType(QuestionType):
 
     def validate(self, question, layout, response):
         if response is not None and not isinstance(response, bool):
-            raise InvalidResponse("a true/false answer is true or false")
+            raise InvalidResponse(_l("a true/false answer is true or false"))
         return response
 
     def grade(self, question, layout, response):
@@ -169,9 +173,9 @@ class TextType(QuestionType, ABC):
         if response is None:
             return None
         if not isinstance(response, str):
-            raise InvalidResponse("this answer is a string")
+            raise InvalidResponse(_l("this answer is a string"))
         if len(response) > MAX_TEXT_RESPONSE:
-            raise InvalidResponse(f"answers are at most {MAX_TEXT_RESPONSE} characters")
+            raise InvalidResponse(_l("answers are at most %(n)d characters", n=MAX_TEXT_RESPONSE))
         return response
 
 
@@ -207,13 +211,13 @@ class NumericalType(QuestionType):
         if response is None or response == "":
             return None
         if isinstance(response, bool):
-            raise InvalidResponse("a numerical answer is a number")
+            raise InvalidResponse(_l("a numerical answer is a number"))
         try:
             value = float(str(response).strip().replace(",", "."))
         except ValueError:
-            raise InvalidResponse("a numerical answer is a number") from None
+            raise InvalidResponse(_l("a numerical answer is a number")) from None
         if not math.isfinite(value):
-            raise InvalidResponse("a numerical answer is a finite number")
+            raise InvalidResponse(_l("a numerical answer is a finite number"))
         return value
 
     def _matches(self, question, response):
@@ -264,7 +268,7 @@ class MatchingType(QuestionType):
         rights = {o["id"] for o in layout["right"]}
         if not isinstance(response, dict) or not all(
                 k in lefts and (v is None or v in rights) for k, v in response.items()):
-            raise InvalidResponse("a matching answer maps left ids to right ids")
+            raise InvalidResponse(_l("a matching answer maps left ids to right ids"))
         return {k: v for k, v in response.items() if v is not None}
 
     def grade(self, question, layout, response):
@@ -283,7 +287,7 @@ class DescriptionType(QuestionType):
     name = "description"
 
     def validate(self, question, layout, response):
-        raise InvalidResponse("a description takes no answer")
+        raise InvalidResponse(_l("a description takes no answer"))
 
     def grade(self, question, layout, response):
         return None

@@ -11,20 +11,14 @@ import gevent
 from locust.log import setup_logging
 
 from . import scenarios
+from .exam import ExamOutcome
 from .login import LoginError, log_in
-from .report import add_ratios, print_errors, print_table, write_json
+from .options import env_number
+from .report import add_ratios, print_errors, print_exam, print_table, write_json
 from .runner import Result, run
 from .server import PROJECT_ROOT, BenchServer, ServerError
 
 RESULTS_PATH = PROJECT_ROOT / "bench-results" / "latest.json"
-
-
-def env_number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    try:
-        return float(value) if value else default
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, not {value!r}") from None
 
 
 def database_kind() -> str:
@@ -34,15 +28,18 @@ def database_kind() -> str:
 
 
 def run_all(server: BenchServer, chosen: list[scenarios.Scenario], users: int,
-            seconds: float) -> list[Result]:
+            seconds: float) -> tuple[list[Result], ExamOutcome | None]:
     ctx = scenarios.Context(server=server, credentials=log_in(server.base_url))
-    results = []
+    results, exam = [], None
     for scenario in chosen:
+        if scenario.run is not None:  # the exam: its own phases and report section
+            exam = scenario.run(ctx, users, seconds)
+            continue
         count = scenario.users or users
         print(f"Running {scenario.label}: {count} users for {seconds:g} s ...", flush=True)
         user_class = scenario.build(ctx)
         results.append(run(scenario.name, scenario.label, user_class, server.base_url, count, seconds))
-    return results
+    return results, exam
 
 
 def stop_on_sigterm() -> None:
@@ -65,19 +62,24 @@ def main() -> int:
     try:
         with BenchServer() as server:
             print(f"Server on {server.base_url}", flush=True)
-            results = run_all(server, chosen, users, seconds)
+            results, exam = run_all(server, chosen, users, seconds)
     except (ServerError, LoginError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("bench: interrupted; the server was stopped", file=sys.stderr)
         return 130
-    add_ratios(results, scenarios.BASELINE)
+    add_ratios(results + ([exam.throughput] if exam else []), scenarios.BASELINE)
     print_table(results, users, seconds)
-    write_json(results, users, seconds, database_kind(), RESULTS_PATH)
-    if any(r.failures for r in results):
-        print_errors(results)
-        print("bench: some requests failed (see above)", file=sys.stderr)
+    if exam:
+        print_exam(exam)
+    write_json(results, exam, users, seconds, database_kind(), RESULTS_PATH)
+    failed = any(r.failures for r in results) or (exam and (exam.failures() or exam.problems))
+    if failed:
+        print_errors(results + (exam.phase + [exam.throughput] if exam else []))
+        for problem in exam.problems if exam else []:
+            print(f"FAILED {problem}", file=sys.stderr)
+        print("bench: some requests failed or answers were lost (see above)", file=sys.stderr)
         return 1
     return 0
 

@@ -8,6 +8,7 @@ import gevent
 import psutil
 from locust import FastHttpUser
 from locust.env import Environment
+from locust.stats import StatsEntry, calculate_response_time_percentile, diff_response_time_dicts
 
 MAX_SPAWN_RATE = 100  # locust warns above this; 300 users then take 3 s to start
 PERCENTILES = {"p50": 0.50, "p95": 0.95, "p99": 0.99}
@@ -52,6 +53,48 @@ def cpu_seconds() -> float:
     """CPU time this process (locust) has used: shows when the generator is the bottleneck."""
     times = psutil.Process().cpu_times()
     return times.user + times.system
+
+
+def percentiles(response_times: dict[int, int], count: int) -> dict[str, float]:
+    return {key: float(calculate_response_time_percentile(response_times, count, p)) if count else 0.0
+            for key, p in PERCENTILES.items()}
+
+
+def named_result(env: Environment, method: str, name: str, label: str, users: int) -> Result:
+    """One request name's figures; req/s over its first to last response (its busy span)."""
+    entry = env.stats.get(name, method)
+    span = (entry.last_request_timestamp or entry.start_time) - entry.start_time
+    errors = {f"{e.method} {e.name}: {e.error}": e.occurrences for e in env.stats.errors.values()
+              if (e.method, e.name) == (method, name)}
+    return Result(name=name, label=label, users=users, seconds=round(span, 2),
+                  requests=entry.num_requests, failures=entry.num_failures,
+                  rps=entry.num_requests / span if span > 0 else float(entry.num_requests),
+                  latency_ms=percentiles(entry.response_times, entry.num_requests), errors=errors)
+
+
+@dataclass
+class Snapshot:
+    """One request name's counters at a moment: two of them give a measuring window."""
+    requests: int
+    response_times: dict[int, int]
+    at: float = field(default_factory=time.perf_counter)
+    cpu: float = field(default_factory=lambda: cpu_seconds())
+
+    @classmethod
+    def of(cls, entry: StatsEntry) -> Snapshot:
+        return cls(entry.num_requests, dict(entry.response_times))
+
+
+def window_result(env: Environment, name: str, label: str, users: int,
+                  before: Snapshot, after: Snapshot) -> Result:
+    """`name`'s rate and latency between two snapshots; failures over the whole run."""
+    elapsed = after.at - before.at
+    count = after.requests - before.requests
+    result = collect(env, name, label, users, elapsed)
+    result.requests, result.rps = count, count / elapsed if elapsed else 0.0
+    result.latency_ms = percentiles(diff_response_time_dicts(after.response_times, before.response_times), count)
+    result.generator_cpu_percent = round(100 * (after.cpu - before.cpu) / elapsed, 1) if elapsed else 0.0
+    return result
 
 
 def collect(env: Environment, name: str, label: str, users: int, elapsed: float) -> Result:

@@ -1,22 +1,21 @@
 """The scenarios `make bench` runs, in a registry later issues extend.
 
 A scenario is a function that gets the run's `Context` (server and credentials) and returns
-a locust User class; register it with `@scenario(name, label)`. Example for a later issue:
+a locust User class; register it with `@scenario(name, label)`. Every such scenario runs for
+BENCH_SECONDS with BENCH_USERS users unless it sets `users`, so throughput ratios to the
+baseline (`/healthz`) compare like with like.
 
-    @scenario("exam", "exam: 300 members", users=300)
-    def exam(ctx):
-        ...create the members with ctx.server.env, return a User class...
-
-Every scenario runs for BENCH_SECONDS with BENCH_USERS users unless it sets `users`, so
-throughput ratios to the baseline (`/healthz`) compare like with like.
+A scenario with phases of its own (the exam, see exam.py) registers a `run` function
+instead, which drives locust itself and returns its own outcome for the report.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from locust import FastHttpUser, constant, task
 
+from .exam import run_exam
 from .login import Credentials
 from .server import BenchServer
 
@@ -35,8 +34,9 @@ class Context:
 class Scenario:
     name: str  # what BENCH_SCENARIOS and the JSON use
     label: str  # what the table shows
-    build: Callable[[Context], type[FastHttpUser]]
+    build: Callable[[Context], type[FastHttpUser]] | None
     users: int | None = None  # None: BENCH_USERS, like the baseline
+    run: Callable[[Context, int, float], Any] | None = None  # (ctx, users, seconds), instead of build
 
 
 REGISTRY: dict[str, Scenario] = {}
@@ -100,3 +100,7 @@ def unit_page(ctx: Context) -> type[FastHttpUser]:
 def course_api(ctx: Context) -> type[FastHttpUser]:
     bearer = {"Authorization": f"Bearer {ctx.credentials.api_token}"}
     return get_200(COURSE_API_PATH, ctx.credentials.user_agent, bearer)
+
+
+# After the simple ones: it seeds hundreds of members the others need not pay for.
+REGISTRY["exam"] = Scenario("exam", "exam", build=None, run=run_exam)
