@@ -14,7 +14,7 @@ from . import scenarios
 from .exam import ExamOutcome
 from .login import LoginError, log_in
 from .options import env_number
-from .report import add_ratios, print_errors, print_exam, print_table, write_json
+from .report import add_ratios, print_exam, print_failures, print_table, write_json
 from .runner import Result, run
 from .server import PROJECT_ROOT, BenchServer, ServerError
 
@@ -74,11 +74,8 @@ def main() -> int:
     if exam:
         print_exam(exam)
     write_json(results, exam, users, seconds, database_kind(), RESULTS_PATH)
-    failed = any(r.failures for r in results) or (exam and (exam.failures() or exam.problems))
-    if failed:
-        print_errors(results + (exam.phase + [exam.throughput] if exam else []))
-        for problem in exam.problems if exam else []:
-            print(f"FAILED {problem}", file=sys.stderr)
+    if any(r.failures for r in results) or (exam and exam.failed()):
+        print_failures(results, exam)
         print("bench: some requests failed or answers were lost (see above)", file=sys.stderr)
         return 1
     return 0

@@ -38,9 +38,13 @@ class ExamOutcome:
     throughput: Result  # saves back to back with BENCH_USERS users: its ratio is the goal
     verification: dict
     problems: list[str] = field(default_factory=list)  # anything that fails the bench
+    server_log: str = ""  # gunicorn's output (tracebacks) when something failed
 
     def failures(self) -> int:
         return sum(r.failures for r in self.phase) + self.throughput.failures
+
+    def failed(self) -> bool:
+        return bool(self.failures() or self.problems)
 
 
 def run_exam(ctx: Context, users: int, seconds: float) -> ExamOutcome:
@@ -49,16 +53,9 @@ def run_exam(ctx: Context, users: int, seconds: float) -> ExamOutcome:
     members = seed(ctx.server, takers + users)
     exam_ledger = Ledger([m["token"] for m in members[:takers]])
     loop_ledger = Ledger([m["token"] for m in members[takers:]])
-    problems: list[str] = []
 
     print(f"Running exam: {takers} members, {saves} saves each, then submit ...", flush=True)
-    env = start_users(exam_takers(exam_ledger, saves), ctx.server.base_url, takers)
-    try:
-        wait_for(lambda: exam_ledger.finished >= takers, PHASE_TIMEOUT)
-        phase = [named_result(env, method, name, f"exam: {label}", takers) for method, name, label in ROWS]
-        problems += user_problems(env, "exam", exam_ledger, takers)
-    finally:
-        env.runner.quit()
+    phase, problems = exam_phase(ctx.server.base_url, exam_ledger, takers, saves)
 
     print(f"Running exam saves back to back: {users} members for {seconds:g} s ...", flush=True)
     throughput, loop_problems = save_throughput(ctx.server.base_url, loop_ledger, users, seconds)
@@ -70,7 +67,25 @@ def run_exam(ctx: Context, users: int, seconds: float) -> ExamOutcome:
         "user_ids": [m["id"] for m in members],
         "answers": {**exam_ledger.answers, **loop_ledger.answers}}))
     verification, verify_problems = verify(ctx.server, ledger_file)
-    return ExamOutcome(takers, saves, phase, throughput, verification, problems + verify_problems)
+    outcome = ExamOutcome(takers, saves, phase, throughput, verification, problems + verify_problems)
+    if outcome.failed():
+        outcome.server_log = ctx.server.log_tail(60)  # the temp dir goes when the server stops
+    return outcome
+
+
+def exam_phase(base_url: str, ledger: Ledger, takers: int, saves: int) -> tuple[list[Result], list[str]]:
+    """Until every member has submitted (or PHASE_TIMEOUT): all of it counts, ramp-up too."""
+    began = Snapshot(0, {})
+    env = start_users(exam_takers(ledger, saves), base_url, takers)
+    try:
+        wait_for(lambda: ledger.finished >= takers, PHASE_TIMEOUT)
+        ended = Snapshot(0, {})
+        rows = [named_result(env, method, name, f"exam: {label}", takers) for method, name, label in ROWS]
+        for result in rows:  # locust's CPU over the whole phase, shared by its three rows
+            result.generator_cpu_percent = round(100 * (ended.cpu - began.cpu) / (ended.at - began.at), 1)
+        return rows, user_problems(env, "exam", ledger, takers)
+    finally:
+        env.runner.quit()
 
 
 def save_throughput(base_url: str, ledger: Ledger, users: int, seconds: float) -> tuple[Result, list[str]]:

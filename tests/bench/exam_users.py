@@ -54,13 +54,13 @@ class Member(FastHttpUser):
     @task
     def step(self) -> None:
         if self.attempt_id is None:
-            self.start()
+            self.open_attempt()
         elif self.time_to_submit():
             self.submit()
         else:
             self.save()
 
-    def start(self) -> None:
+    def open_attempt(self) -> None:
         with self.client.post(START_PATH, headers=self.headers, name="start", catch_response=True) as response:
             ok = check(response, 200, 201)
             if ok:

@@ -79,12 +79,23 @@ def print_exam(exam: ExamOutcome) -> None:
     print(f"Goal (0 answers lost, 0 errors, saves >= {GOAL_RATIO:.0%} of /healthz): answers lost {lost}, "
           f"errors {errors}, saves {'-' if ratio is None else f'{ratio:.0%}'} of /healthz: "
           f"{'met' if met else 'NOT met'}.")
+    if any(r.generator_cpu_percent > 90 for r in [*exam.phase, exam.throughput]):
+        print("Note: locust itself was above 90% CPU during the exam; its req/s are partly locust's limit.")
 
 
 def print_errors(results: list[Result]) -> None:
     for result in results:
         for message, count in result.errors.items():
             print(f"FAILED {result.label}: {count} x {message}", file=sys.stderr)
+
+
+def print_failures(results: list[Result], exam: ExamOutcome | None) -> None:
+    print_errors(results + ([*exam.phase, exam.throughput] if exam else []))
+    if exam:
+        for problem in exam.problems:
+            print(f"FAILED {problem}", file=sys.stderr)
+        if exam.server_log:
+            print(f"--- gunicorn log (last lines) ---\n{exam.server_log}", file=sys.stderr)
 
 
 def write_json(results: list[Result], exam: ExamOutcome | None, users: int, seconds: float,
