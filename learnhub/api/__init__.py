@@ -27,20 +27,20 @@ def load_user_from_bearer(req):
     if not req.path.startswith("/api/"):
         return None
     token = bearer_token()
-    record = auth_services.find_token(token) if token else None
-    g.api_token = record
-    return record.user if record else None
+    user = auth_services.user_for_token(token) if token else None
+    g.bearer_user = user
+    return user
 
 
 @bp.before_request
 def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    if bearer_token() and not g.get("api_token") and not current_user.is_authenticated:
+    if bearer_token() and not g.get("bearer_user") and not current_user.is_authenticated:
         raise ApiError(401, "invalid_token", "The bearer token is invalid, expired or revoked.")
     if not current_user.is_authenticated:
         raise ApiError(401, "unauthorized", "Log in or send 'Authorization: Bearer <token>'.")
-    if request.method not in SAFE_METHODS and g.get("api_token") is None:
+    if request.method not in SAFE_METHODS and g.get("bearer_user") is None:
         csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
 
 

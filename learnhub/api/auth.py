@@ -8,7 +8,7 @@ from ..auth import services as auth_services
 from ..auth.views import login_limit
 from ..core.api import ApiError, json_body, require_string
 from ..extensions import db, limiter
-from . import bp
+from . import bearer_token, bp
 
 
 def iso(value) -> str | None:
@@ -32,7 +32,8 @@ def create_token():
 
 @bp.delete("/auth/token")
 def revoke_token():
-    record = g.get("api_token")
+    token = bearer_token()
+    record = auth_services.find_token(token) if token and g.get("bearer_user") else None
     if record is None:
         raise ApiError(400, "no_token", "Send the token to revoke as 'Authorization: Bearer <token>'.")
     auth_services.revoke_token(record)

@@ -78,16 +78,18 @@ def get_attempt(attempt_id: int):
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
 def save_answer(attempt_id: int, question_id: int):
-    found = _attempt_or_404(attempt_id, write=True)
-    question = services.attempt_question(found.attempt, question_id)
-    if question is None:
+    try:
+        target = services.find_answer_target(current_user, attempt_id, question_id)
+    except services.NotYours:
+        raise ApiError(403, "forbidden", "Only the member taking this attempt may change it.") from None
+    if target is None:
         raise ApiError(404, "not_found", f"Attempt {attempt_id} has no question {question_id}.")
     data = json_body()
     if "response" not in data:
         raise ApiError(422, "invalid_response", "Send {\"response\": ...}.")
     now = utcnow()
     try:
-        saved_at = attempt_rules.save_answer(found.attempt, question, data["response"], now)
+        saved_at = attempt_rules.save_answer(target.attempt, target.question, data["response"], now)
     except attempt_rules.QuizError as error:
         db.session.commit()  # keeps a finalisation of an expired attempt
         raise _quiz_error(error) from None

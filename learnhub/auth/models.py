@@ -57,4 +57,4 @@ class ApiToken(TimestampMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()

@@ -5,10 +5,11 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.types import utcnow
@@ -155,6 +156,20 @@ def find_token(token: str) -> ApiToken | None:
     if not record.user.active:
         return None
     return record
+
+
+@lru_cache(maxsize=1)
+def _token_user_statement():
+    """Built once: every API request with a bearer token runs it."""
+    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                   ApiToken.expires_at > bindparam("now"), User.active.is_(True)))
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a live bearer token belongs to, in one query."""
+    return db.session.scalar(_token_user_statement(),
+                             {"digest": _token_digest(token), "now": utcnow()})
 
 
 def revoke_token(record: ApiToken) -> None:

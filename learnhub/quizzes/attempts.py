@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 import secrets
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -208,12 +209,20 @@ def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
     return result.rowcount == 1
 
 
-def _upsert_answer(attempt: Attempt, attempt_question: AttemptQuestion, values: dict) -> None:
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Answer).values(attempt_id=attempt.id, attempt_question_id=attempt_question.id,
-                                      **values)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=[Answer.attempt_question_id], set_=values))
+@lru_cache(maxsize=4)
+def _save_statements(dialect: str):
+    """The autosave's two statements, built once per dialect (saves are the hot path)."""
+    claim = (update(Attempt)
+             .where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress")
+             .values(last_saved_at=bindparam("now")))
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Answer).values(attempt_id=bindparam("attempt_id"),
+                                      attempt_question_id=bindparam("question_id"),
+                                      response=bindparam("response"), saved_at=bindparam("now"))
+    upsert = statement.on_conflict_do_update(
+        index_elements=[Answer.attempt_question_id],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+    return claim, upsert
 
 
 def save_answer(attempt: Attempt, attempt_question: AttemptQuestion, response, now: datetime) -> datetime:
@@ -226,9 +235,12 @@ def save_answer(attempt: Attempt, attempt_question: AttemptQuestion, response, n
     if attempt.state != "in_progress" or is_expired(attempt, now):
         finalise_if_expired(attempt, now)
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    if not _claim_open(attempt, now, last_saved_at=now):
+    claim, upsert = _save_statements(db.engine.dialect.name)
+    connection = db.session.connection()
+    params = {"attempt_id": attempt.id, "question_id": attempt_question.id, "now": now}
+    if connection.execute(claim, params).rowcount != 1:
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    _upsert_answer(attempt, attempt_question, {"response": canonical, "saved_at": now})
+    connection.execute(upsert, {**params, "response": canonical})
     return now
 
 

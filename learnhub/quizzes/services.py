@@ -129,3 +129,28 @@ def set_time_factor(username: str, factor) -> User:
 
 def members_with_extra_time() -> list[User]:
     return list(db.session.scalars(select(User).where(User.time_factor > 1).order_by(User.username)))
+
+
+@dataclass
+class AnswerTarget:
+    attempt: Attempt
+    question: AttemptQuestion
+
+
+class NotYours(Exception):
+    """A reviewer may see this attempt but only its member may change it."""
+
+
+def find_answer_target(user, attempt_id: int, question_id: int) -> AnswerTarget | None:
+    """The attempt and question an answer goes to, in one query (the autosave hot path)."""
+    row = db.session.execute(
+        select(AttemptQuestion, Attempt).join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(AttemptQuestion.id == question_id, AttemptQuestion.attempt_id == attempt_id)).first()
+    if row is None:
+        return None
+    question, attempt = row
+    if attempt.user_id != user.id:
+        if can_review(user):
+            raise NotYours()
+        return None
+    return AnswerTarget(attempt, question)
