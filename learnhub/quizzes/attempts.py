@@ -225,15 +225,19 @@ def _save_statements(dialect: str):
     return claim, upsert
 
 
-def save_answer(attempt: Attempt, attempt_question: AttemptQuestion, response, now: datetime) -> datetime:
-    """Store one answer (the last write per question wins). Returns when it was saved."""
+def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
+    """Store one answer (the last write per question wins). Returns when it was saved.
+
+    `attempt` and `attempt_question` may be ORM objects or plain rows with the same fields
+    (id, state, deadline, grace_seconds; id, snapshot, layout).
+    """
     question = Question.from_dict(attempt_question.snapshot)
     try:
         canonical = question_type(question).validate(question, attempt_question.layout, response)
     except InvalidResponse as error:
         raise BadResponse(str(error)) from None
     if attempt.state != "in_progress" or is_expired(attempt, now):
-        finalise_if_expired(attempt, now)
+        finalise_if_expired(db.session.get(Attempt, attempt.id), now)
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     claim, upsert = _save_statements(db.engine.dialect.name)
     connection = db.session.connection()

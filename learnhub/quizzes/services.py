@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..core.permissions import has_role
 from ..courses import services as course_services
@@ -133,24 +135,35 @@ def members_with_extra_time() -> list[User]:
 
 @dataclass
 class AnswerTarget:
-    attempt: Attempt
-    question: AttemptQuestion
+    """Just what saving an answer needs: plain rows, not ORM objects (the autosave hot path)."""
+
+    attempt: object     # row: id, user_id, state, deadline, grace_seconds
+    question: object    # row: id, snapshot, layout
 
 
 class NotYours(Exception):
     """A reviewer may see this attempt but only its member may change it."""
 
 
+@lru_cache(maxsize=1)
+def _answer_target_statement():
+    return (select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.deadline,
+                   Attempt.grace_seconds, AttemptQuestion.id.label("question_id"),
+                   AttemptQuestion.snapshot, AttemptQuestion.layout)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(AttemptQuestion.id == bindparam("question_id"),
+                   AttemptQuestion.attempt_id == bindparam("attempt_id")))
+
+
 def find_answer_target(user, attempt_id: int, question_id: int) -> AnswerTarget | None:
-    """The attempt and question an answer goes to, in one query (the autosave hot path)."""
-    row = db.session.execute(
-        select(AttemptQuestion, Attempt).join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .where(AttemptQuestion.id == question_id, AttemptQuestion.attempt_id == attempt_id)).first()
+    """The attempt and question an answer goes to, in one query."""
+    row = db.session.execute(_answer_target_statement(),
+                             {"question_id": question_id, "attempt_id": attempt_id}).first()
     if row is None:
         return None
-    question, attempt = row
-    if attempt.user_id != user.id:
+    if row.user_id != user.id:
         if can_review(user):
             raise NotYours()
         return None
-    return AnswerTarget(attempt, question)
+    question = SimpleNamespace(id=row.question_id, snapshot=row.snapshot, layout=row.layout)
+    return AnswerTarget(attempt=row, question=question)
