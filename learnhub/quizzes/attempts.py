@@ -210,15 +210,30 @@ def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _save_statements(dialect: str):
-    """The autosave's two statements, built once per dialect (saves are the hot path)."""
+def _save_statements(dialect: str) -> tuple:
+    """The autosave's statements, built once per dialect (saves are the hot path).
+
+    PostgreSQL claims the attempt and upserts the answer in one statement (a data-modifying
+    CTE: one round trip); SQLite, which has no such CTE, runs the same two steps in turn.
+    """
     claim = (update(Attempt)
              .where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress")
              .values(last_saved_at=bindparam("now")))
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Answer).values(attempt_id=bindparam("attempt_id"),
-                                      attempt_question_id=bindparam("question_id"),
-                                      response=bindparam("response"), saved_at=bindparam("now"))
+    if dialect == "postgresql":
+        claimed = claim.returning(Attempt.id).cte("claimed")
+        statement = pg_insert(Answer).from_select(
+            ["attempt_id", "attempt_question_id", "response", "saved_at"],
+            select(claimed.c.id, bindparam("question_id"),
+                   bindparam("response", type_=Answer.response.type),
+                   bindparam("now", type_=Answer.saved_at.type)))
+        upsert = statement.on_conflict_do_update(
+            index_elements=[Answer.attempt_question_id],
+            set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+        ).returning(Answer.id)
+        return (upsert,)
+    statement = sqlite_insert(Answer).values(attempt_id=bindparam("attempt_id"),
+                                             attempt_question_id=bindparam("question_id"),
+                                             response=bindparam("response"), saved_at=bindparam("now"))
     upsert = statement.on_conflict_do_update(
         index_elements=[Answer.attempt_question_id],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
@@ -239,12 +254,19 @@ def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
     if attempt.state != "in_progress" or is_expired(attempt, now):
         finalise_if_expired(db.session.get(Attempt, attempt.id), now)
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    claim, upsert = _save_statements(db.engine.dialect.name)
     connection = db.session.connection()
-    params = {"attempt_id": attempt.id, "question_id": attempt_question.id, "now": now}
-    if connection.execute(claim, params).rowcount != 1:
+    params = {"attempt_id": attempt.id, "question_id": attempt_question.id, "now": now,
+              "response": canonical}
+    statements = _save_statements(db.engine.dialect.name)
+    if len(statements) == 1:  # PostgreSQL: claimed and saved at once, or nothing happened
+        saved = connection.execute(statements[0], params).first() is not None
+    else:
+        claim, upsert = statements
+        saved = connection.execute(claim, params).rowcount == 1
+        if saved:
+            connection.execute(upsert, params)
+    if not saved:
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    connection.execute(upsert, {**params, "response": canonical})
     return now
 
 
