@@ -208,6 +208,12 @@ def test_close_overdue_command_finalises_expired_attempts_once(quiz_app, quiz_cl
 
 # ---- the pages -------------------------------------------------------------------------------------
 
+def test_course_page_lists_its_quizzes(quiz_client):
+    page = quiz_client.get("/courses/qc").get_data(as_text=True)
+    assert "<title>Quiz course · LearnHub</title>" in page
+    assert page.count('href="/courses/qc/quizzes/every-type"') == 1
+
+
 def test_pages_intro_start_form_submit_and_result(quiz_client, clock):
     intro = quiz_client.get("/courses/qc/quizzes/every-type").get_data(as_text=True)
     assert "Start the attempt" in intro and "10 minutes" in intro

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..questions import Choice, Question
-from .common import join_text, split_lines, next_letter, raise_if
+from .common import check_letter, join_text, raise_if, split_lines
 
 # Aiken
 # --------------------------------------------------------------------------------------
@@ -106,13 +106,7 @@ def parse_aiken(text: str) -> list[Question]:
                                       "before ANSWER)"))
                 continue
             letter, opt_text = option.group(1), (option.group(2) or "").strip()
-            letters = [opt_letter for opt_letter, _ in current.options]
-            expected = next_letter(letters[-1] if letters else None)
-            if letter in letters:
-                problems.append((number, f"option letter {letter} appears twice"))
-            elif letter != expected:
-                problems.append((number, f"option letter {letter} is out of sequence "
-                                         f"(expected {expected})"))
+            check_letter(letter, [opt_letter for opt_letter, _ in current.options], number, problems)
             if not opt_text:
                 problems.append((number, f"option {letter} has no text"))
             current.options.append((letter, opt_text))

@@ -32,3 +32,12 @@ def raise_if(problems: list[tuple[int, str]]) -> None:
     if problems:
         problems.sort(key=lambda p: p[0])  # stable: problems of one line keep their order
         raise QuizFormatError(problems)
+
+
+def check_letter(letter: str, letters: list[str], number: int, problems: list[tuple[int, str]]) -> None:
+    """Option letters run A, B, C... once each: report a repeat or a gap on this line."""
+    expected = next_letter(letters[-1] if letters else None)
+    if letter in letters:
+        problems.append((number, f"option letter {letter} appears twice"))
+    elif letter != expected:
+        problems.append((number, f"option letter {letter} is out of sequence (expected {expected})"))

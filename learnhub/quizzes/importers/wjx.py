@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..questions import Choice, Question
-from .common import join_text, split_lines, next_letter, raise_if
+from .common import check_letter, join_text, raise_if, split_lines
 
 _WJX_TYPES = {
     "单选题": "single", "单选": "single",
@@ -289,13 +289,7 @@ def parse_wjx(text: str) -> list[Question]:
                                          "right after the question line)"))
                 continue
             if letter is not None:
-                letters = [o.letter for o in current.options if o.letter]
-                expected = next_letter(letters[-1] if letters else None)
-                if letter in letters:
-                    problems.append((number, f"option letter {letter} appears twice"))
-                elif letter != expected:
-                    problems.append((number, f"option letter {letter} is out of sequence "
-                                             f"(expected {expected})"))
+                check_letter(letter, [o.letter for o in current.options if o.letter], number, problems)
             current.options.append(_WjxOption(number, letter, body, correct))
             current.state = "options"
             continue
