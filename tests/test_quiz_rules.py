@@ -212,6 +212,8 @@ def test_course_page_lists_its_quizzes(quiz_client):
     page = quiz_client.get("/courses/qc").get_data(as_text=True)
     assert "<title>Quiz course · LearnHub</title>" in page
     assert page.count('href="/courses/qc/quizzes/every-type"') == 1
+    unit = quiz_client.get("/courses/qc/intro").get_data(as_text=True)
+    assert "Pass the unit quiz" in unit and 'href="/courses/qc/quizzes/every-type"' in unit
 
 
 def test_pages_intro_start_form_submit_and_result(quiz_client, clock):
