@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DEFAULTS, load_config
-from .core.database import configure_sqlite, engine_options
+from .core.database import DatabaseIdConverter, configure_sqlite, engine_options
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -48,7 +48,8 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # "basic": a phone moving from Wi-Fi to 4G (new IP) must not be logged out mid-exam.
+    login_manager.session_protection = "basic"
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
     register_error_handlers(app)
@@ -58,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     from . import api, health
     from .auth import admin_views
     from .auth import views as auth_views

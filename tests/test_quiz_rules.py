@@ -264,3 +264,73 @@ def test_staff_set_extra_time(quiz_app, quiz_client, clock, db):
     bad = staff.post("/staff/accommodations", data={"csrf_token": token, "username": "taker", "factor": "9"})
     assert bad.status_code == 200 and "between 1 and 5" in bad.get_data(as_text=True)
     assert quiz_client.get("/staff/accommodations").status_code == 403
+
+
+# ---- found in review --------------------------------------------------------------------------
+
+def test_answers_after_close_also_waits_for_grace_and_an_extended_close(quiz_client, clock, quiz_content):
+    quiz_content("every-type", quiz_file(review="answers_after_close", closes_at="2026-11-24 21:00"))
+    attempt = start(quiz_client)
+    quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit")
+    clock.advance(hours=1, seconds=10)  # 10 s after the close, still inside the 30 s grace
+    assert quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()["answers_shown"] is False
+    quiz_content("every-type", quiz_file(review="answers_after_close", closes_at="2026-11-24 23:00"))
+    clock.advance(minutes=5)  # past the old close + grace, but the quiz was extended
+    assert quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()["answers_shown"] is False
+    clock.advance(hours=2)
+    assert quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()["answers_shown"] is True
+
+
+@pytest.mark.parametrize("text,status", [("1,000", 422), ("1.000,5", 422), ("3,14", 200), ("３.１４", 200)])
+def test_numbers_with_separators(quiz_client, clock, text, status):
+    attempt = start(quiz_client)
+    assert save(quiz_client, attempt, by_type(attempt)["numerical"], text).status_code == status
+
+
+def test_full_width_short_answer_is_right(quiz_client, clock):
+    attempt = start(quiz_client)
+    save(quiz_client, attempt, by_type(attempt)["short"], "ＢＥＩＪＩＮＧ")
+    result = quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
+    assert next(q for q in result["questions"] if q["type"] == "short")["correct"] is True
+
+
+def test_numerical_feedback_comes_from_the_answer_that_scored(quiz_client, clock, quiz_content):
+    quiz_content("every-type", "---\ntitle: N\n---\n::n::Pi? {#=%50%3:1#close =3.14:0.01#exact}\n")
+    attempt = start(quiz_client)
+    save(quiz_client, attempt, attempt["questions"][0], 3.14)
+    result = quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
+    assert result["questions"][0]["feedback_html"] == "<p>exact</p>" and result["percent"] == 100.0
+
+
+def test_bad_shapes_and_ids_are_4xx_not_500(quiz_client, clock):
+    attempt = start(quiz_client)
+    matching = by_type(attempt)["matching"]
+    left = matching["options"]["left"][0]["id"]
+    assert save(quiz_client, attempt, matching, {left: ["x"]}).status_code == 422
+    assert quiz_client.api("GET", f"/api/v1/attempts/{2**63}").status_code == 404
+    assert quiz_client.get(f"/attempts/{2**40}").status_code == 404
+    events = f"/api/v1/attempts/{attempt['id']}/events"
+    assert quiz_client.api("POST", events, {"kind": "paste", "question_id": True}).status_code == 422
+
+
+def test_invalid_answer_to_a_closed_attempt_is_409(quiz_client, clock):
+    attempt = start(quiz_client)
+    quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit")
+    response = save(quiz_client, attempt, by_type(attempt)["numerical"], "abc")
+    assert response.status_code == 409
+
+
+def test_drawing_per_category_keeps_descriptions(quiz_client, clock, quiz_content):
+    quiz_content("every-type", "---\ntitle: D\ndraw: {a: 1}\n---\n$CATEGORY: a\n\nRead this first.\n\n"
+                 "::a1::A1? {=y ~n}\n\n::a2::A2? {=y ~n}\n")
+    types = [q["type"] for q in start(quiz_client)["questions"]]
+    assert sorted(types) == ["description", "single"]
+
+
+def test_my_attempts_closes_expired_attempts(quiz_client, clock, db):
+    attempt = start(quiz_client)
+    clock.advance(hours=1)
+    page = quiz_client.get("/my/attempts").get_data(as_text=True)
+    assert "In progress" not in page
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt["id"]).state != "in_progress"

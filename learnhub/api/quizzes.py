@@ -10,7 +10,7 @@ from ..extensions import db
 from ..quizzes import attempts as attempt_rules
 from ..quizzes import services
 from ..quizzes.models import EVENT_KINDS
-from ..quizzes.presenters import attempt_payload, quiz_detail
+from ..quizzes.presenters import attempt_view, quiz_detail
 from . import bp
 
 
@@ -28,11 +28,6 @@ def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptCon
     if write and not found.is_owner:
         raise ApiError(403, "forbidden", "Only the member taking this attempt may change it.")
     return found
-
-
-def _payload(found: services.AttemptContext, now) -> dict:
-    return attempt_payload(found.attempt, services.attempt_answers(found.attempt), now,
-                           found.course.slug, found.quiz_row.slug)
 
 
 def _quiz_error(error: attempt_rules.QuizError) -> ApiError:
@@ -63,7 +58,7 @@ def start_attempt(course_slug: str, quiz_slug: str):
         db.session.commit()  # an expired attempt found on the way stays finalised
         raise _quiz_error(error) from None
     db.session.commit()
-    body = _payload(services.find_attempt(current_user, attempt.id), now)
+    body = attempt_view(services.find_attempt(current_user, attempt.id), now)
     return jsonify(body), 201 if created else 200
 
 
@@ -73,7 +68,7 @@ def get_attempt(attempt_id: int):
     now = utcnow()
     attempt_rules.finalise_if_expired(found.attempt, now)
     db.session.commit()
-    return jsonify(_payload(found, now))
+    return jsonify(attempt_view(found, now))
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
@@ -105,7 +100,7 @@ def submit_attempt(attempt_id: int):
     attempt_rules.submit_attempt(found.attempt, now, finished_by, request.remote_addr,
                                  request.headers.get("User-Agent"))
     db.session.commit()
-    return jsonify(_payload(found, now))
+    return jsonify(attempt_view(found, now))
 
 
 @bp.post("/attempts/<int:attempt_id>/events")
@@ -116,7 +111,8 @@ def record_event(attempt_id: int):
     if kind not in EVENT_KINDS:
         raise ApiError(422, "invalid_field", f"'kind' must be one of {', '.join(EVENT_KINDS)}.")
     question_id = data.get("question_id")
-    if question_id is not None and services.attempt_question(found.attempt, question_id) is None:
+    if question_id is not None and (not isinstance(question_id, int) or isinstance(question_id, bool)
+                                    or services.attempt_question(found.attempt, question_id) is None):
         raise ApiError(422, "invalid_field", "'question_id' is not a question of this attempt.")
     now = utcnow()
     if attempt_rules.finalise_if_expired(found.attempt, now) or found.attempt.state != "in_progress":

@@ -18,8 +18,6 @@ from .models import LOCALES, ROLES, ApiToken, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
-# Checked against when the username is unknown, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
 
 
 class AccountError(ValueError):
@@ -28,6 +26,11 @@ class AccountError(ValueError):
 
 def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def hash_password(password: str) -> str:
@@ -68,7 +71,8 @@ def authenticate(username: str, password: str) -> User | None:
     """The user whose credentials these are, active or not; None for bad credentials."""
     user = get_user_by_username(username)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        # Check against a hash of the same kind, so an unknown name costs the same time.
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None

@@ -137,7 +137,8 @@ def draw_questions(quiz: QuizFile, rng: random.Random) -> list[Question]:
         for category, count in draw.items():
             members = [q for q in pool if q.category == category and q.type != "description"]
             chosen |= set(map(id, rng.sample(members, count)))
-        pool = [q for q in pool if id(q) in chosen or (q.category not in draw)]
+        pool = [q for q in pool
+                if q.type == "description" or id(q) in chosen or q.category not in draw]
     if quiz.settings.shuffle_questions:
         rng.shuffle(pool)
     return pool
@@ -169,14 +170,15 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     if existing is not None:
         return existing, False
     check_window(quiz, now)
-    used = db.session.scalar(select(func.count()).select_from(Attempt).where(
-        Attempt.quiz_id == row.id, Attempt.user_id == user.id)) or 0
+    used, last_number = db.session.execute(
+        select(func.count(), func.max(Attempt.number)).where(
+            Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
     if quiz.settings.attempts is not None and used >= quiz.settings.attempts:
         raise NoAttemptsLeft(_l("You have used all your attempts at this quiz."))
     seed = secrets.randbits(31)
     rng = random.Random(seed)
     attempt = Attempt(
-        quiz_id=row.id, user_id=user.id, number=used + 1, state="in_progress", seed=seed,
+        quiz_id=row.id, user_id=user.id, number=(last_number or 0) + 1, state="in_progress", seed=seed,
         quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz), started_at=now,
         deadline=compute_deadline(now, quiz.settings.time_limit, user.time_factor, quiz.settings.closes_at),
         grace_seconds=quiz.settings.grace, start_ip=ip, start_user_agent=(user_agent or "")[:400],
@@ -246,14 +248,14 @@ def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
     `attempt` and `attempt_question` may be ORM objects or plain rows with the same fields
     (id, state, deadline, grace_seconds; id, snapshot, layout).
     """
+    if attempt.state != "in_progress" or is_expired(attempt, now):
+        finalise_if_expired(db.session.get(Attempt, attempt.id), now)
+        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     question = Question.from_dict(attempt_question.snapshot)
     try:
         canonical = question_type(question).validate(question, attempt_question.layout, response)
     except InvalidResponse as error:
         raise BadResponse(str(error)) from None
-    if attempt.state != "in_progress" or is_expired(attempt, now):
-        finalise_if_expired(db.session.get(Attempt, attempt.id), now)
-        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     connection = db.session.connection()
     params = {"attempt_id": attempt.id, "question_id": attempt_question.id, "now": now,
               "response": canonical}
@@ -349,16 +351,19 @@ def grade_attempt(attempt: Attempt) -> None:
         complete_quiz_units(attempt, db.session.get(Quiz, attempt.quiz_id))
 
 
-def close_overdue(now: datetime) -> int:
-    """Finalise every attempt whose time ran out. Safe to run on several hosts at once."""
-    candidates = db.session.scalars(select(Attempt).where(
-        Attempt.state == "in_progress", Attempt.deadline.is_not(None), Attempt.deadline < now))
-    closed = 0
-    for attempt in list(candidates):
-        if is_expired(attempt, now):
-            result = submit_attempt(attempt, now, finished_by="server")
-            closed += int(result.graded_now)
-    return closed
+def overdue_attempt_ids(now: datetime) -> list[int]:
+    """Attempts whose deadline has passed and are still open (grace checked per attempt)."""
+    return list(db.session.scalars(select(Attempt.id).where(
+        Attempt.state == "in_progress", Attempt.deadline.is_not(None), Attempt.deadline < now)
+        .order_by(Attempt.id)))
+
+
+def close_if_overdue(attempt_id: int, now: datetime) -> bool:
+    """Finalise one overdue attempt; False if it is not due yet or another host did it."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not is_expired(attempt, now):
+        return False
+    return submit_attempt(attempt, now, finished_by="server").graded_now
 
 
 def complete_quiz_units(attempt: Attempt, quiz: Quiz) -> None:

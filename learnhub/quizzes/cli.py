@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from ..core.types import utcnow
 from ..courses.catalog import get_catalog
 from ..extensions import db
-from .attempts import close_overdue
+from .attempts import close_if_overdue, overdue_attempt_ids
 from .gift import parse_gift
 from .gift_writer import to_gift
 from .importers import parse_questions
@@ -94,6 +94,9 @@ def export_quiz(course: str, quiz: str, output: Path | None):
 @quizzes_cli.command("close-overdue")
 def close_overdue_command():
     """Finalise attempts whose time ran out (safe from cron on several hosts at once)."""
-    count = close_overdue(utcnow())
-    db.session.commit()
-    click.echo(f"Closed {count} overdue attempt(s).")
+    now = utcnow()
+    closed = 0
+    for attempt_id in overdue_attempt_ids(now):
+        closed += int(close_if_overdue(attempt_id, now))
+        db.session.commit()  # one attempt per transaction: row locks are held briefly
+    click.echo(f"Closed {closed} overdue attempt(s).")

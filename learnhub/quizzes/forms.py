@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DecimalField, StringField, SubmitField
+from wtforms import FloatField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from .grading import question_of
@@ -44,6 +44,6 @@ def form_responses(attempt, form: MultiDict) -> dict[int, object]:
 
 class AccommodationForm(FlaskForm):
     username = StringField(_l("Member's username"), validators=[DataRequired(), Length(max=64)])
-    factor = DecimalField(_l("Time factor (1 = normal, 1.5 = half as much again, at most 5)"),
-                          places=2, validators=[DataRequired(), NumberRange(min=1, max=5)])
+    factor = FloatField(_l("Time factor (1 = normal, 1.5 = half as much again, at most 5)"),
+                        validators=[DataRequired(), NumberRange(min=1, max=5)])
     submit = SubmitField(_l("Save"))

@@ -1,7 +1,7 @@
 """Grading an attempt's objective answers, and what its review may show."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .questions import Question
 from .types import question_type
@@ -41,14 +41,24 @@ def quiz_grade(percents: list[float], method: str) -> float | None:
     return max(percents)
 
 
-def review_shows_answers(attempt, now: datetime) -> bool:
-    """Whether correctness, feedback and right answers may be shown for this attempt."""
+def review_shows_answers(attempt, now: datetime, current_closes_at: datetime | None = None) -> bool:
+    """Whether correctness, feedback and right answers may be shown for this attempt.
+
+    With `answers_after_close`, not before the quiz closed for everyone: the later of the
+    close time this attempt started under and the file's current one (an instructor may
+    have extended it), plus the grace in which saves still count.
+    """
     if attempt.state == "in_progress":
         return False
     review = attempt.settings.get("review", "answers_after_submit")
     if review == "answers_after_submit":
         return True
     if review == "answers_after_close":
-        closes_at = attempt.settings.get("closes_at")
-        return bool(closes_at) and now >= datetime.fromisoformat(closes_at)
+        recorded = attempt.settings.get("closes_at")
+        candidates = [datetime.fromisoformat(recorded)] if recorded else []
+        if current_closes_at is not None:
+            candidates.append(current_closes_at)
+        if not candidates:
+            return False
+        return now >= max(candidates) + timedelta(seconds=attempt.grace_seconds)
     return False

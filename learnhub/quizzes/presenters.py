@@ -9,6 +9,7 @@ from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
 from .loader import QuizFile
 from .models import Answer, Attempt
+from .services import attempt_answers
 from .types import question_type, render_text
 
 
@@ -79,7 +80,7 @@ def _review(attempt_question, answer: Answer | None) -> dict:
 
 
 def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, course_slug: str,
-                    quiz_slug: str) -> dict:
+                    quiz_slug: str, current_closes_at: datetime | None = None) -> dict:
     by_question = {a.attempt_question_id: a for a in answers}
     body = {
         "id": attempt.id, "state": attempt.state, "number": attempt.number,
@@ -90,7 +91,7 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
                  "url": quiz_url(course_slug, quiz_slug)},
         "answers": {str(a.attempt_question_id): a.response for a in answers if a.response is not None},
     }
-    show_answers = review_shows_answers(attempt, now)
+    show_answers = review_shows_answers(attempt, now, current_closes_at)
     body["questions"] = []
     for attempt_question in attempt.questions:
         item = public_question(attempt_question)
@@ -102,3 +103,10 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
                      "percent": attempt.percent, "passed": attempt.passed,
                      "answers_shown": show_answers})
     return body
+
+
+def attempt_view(found, now: datetime) -> dict:
+    """The payload for an attempt found with services.find_attempt (API and pages alike)."""
+    closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
+    return attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
+                           found.quiz_row.slug, closes_at)

@@ -123,7 +123,7 @@ def set_time_factor(username: str, factor) -> User:
     if user is None:
         raise AccommodationError(_l("No user named %(name)s.", name=username))
     factor = float(factor)
-    if not 1 <= factor <= 5:
+    if not 1 <= factor <= 5:  # also refuses NaN
         raise AccommodationError(_l("The factor must be between 1 and 5."))
     user.time_factor = factor
     return user

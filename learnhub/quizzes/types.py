@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import random
 import re
+import secrets
+import unicodedata
 from abc import ABC, abstractmethod
 from functools import lru_cache
 
@@ -37,17 +39,23 @@ def render_text(text: str, text_format: str) -> str:
     return render_markdown(text).html  # markdown, and Moodle's auto-format read as Markdown
 
 
-def _opaque_ids(rng: random.Random, count: int) -> list[str]:
+def _opaque_ids(count: int) -> list[str]:
+    """Random option ids from the OS, not from the attempt's seeded shuffle: nothing about
+    them can be worked back to the options' order in the file."""
     ids: list[str] = []
     while len(ids) < count:
-        candidate = f"{rng.getrandbits(32):08x}"
+        candidate = secrets.token_hex(4)
         if candidate not in ids:
             ids.append(candidate)
     return ids
 
 
 def _normalise_text(value: str) -> str:
-    return re.sub(r"\s+", " ", value.strip()).casefold()
+    """Compare answers as people mean them: full-width letters (Chinese keyboards) = ASCII."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value).strip()).casefold()
+
+
+AMBIGUOUS_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$|,.*\.|\..*,")
 
 
 class QuestionType(ABC):
@@ -83,7 +91,7 @@ class ChoiceType(QuestionType, ABC):
         order = list(range(len(question.choices)))
         if shuffle:
             rng.shuffle(order)
-        ids = _opaque_ids(rng, len(order))
+        ids = _opaque_ids(len(order))
         return {"options": [{"id": i, "index": n} for i, n in zip(ids, order)]}
 
     def public(self, question, layout):
@@ -193,8 +201,8 @@ class ShortType(TextType):
         return max(question.choices, key=lambda c: c.fraction).text
 
     def answer_feedback(self, question, layout, response):
-        matches = self._matches(question, response)
-        return matches[0].feedback if matches else None
+        matches = self._matches(question, response)  # the feedback of the answer that scored
+        return max(matches, key=lambda m: m.fraction).feedback if matches else None
 
 
 class EssayType(TextType):
@@ -212,8 +220,12 @@ class NumericalType(QuestionType):
             return None
         if isinstance(response, bool):
             raise InvalidResponse(_l("a numerical answer is a number"))
+        text = unicodedata.normalize("NFKC", str(response)).strip().replace(" ", "")
+        if AMBIGUOUS_NUMBER.search(text):
+            # "1,000" could mean a thousand or one: ask for it without separators.
+            raise InvalidResponse(_l("write the number without thousands separators"))
         try:
-            value = float(str(response).strip().replace(",", "."))
+            value = float(text.replace(",", "."))
         except ValueError:
             raise InvalidResponse(_l("a numerical answer is a number")) from None
         if not math.isfinite(value):
@@ -233,8 +245,8 @@ class NumericalType(QuestionType):
         return (best.low + best.high) / 2
 
     def answer_feedback(self, question, layout, response):
-        matches = self._matches(question, response)
-        return matches[0].feedback if matches else None
+        matches = self._matches(question, response)  # the feedback of the answer that scored
+        return max(matches, key=lambda m: m.fraction).feedback if matches else None
 
 
 class MatchingType(QuestionType):
@@ -249,7 +261,7 @@ class MatchingType(QuestionType):
         if shuffle:
             rng.shuffle(lefts)
         rng.shuffle(rights)  # always: the order would otherwise give the pairs away
-        left_ids = _opaque_ids(rng, len(lefts) + len(rights))
+        left_ids = _opaque_ids(len(lefts) + len(rights))
         return {"left": [{"id": i, "index": n} for i, n in zip(left_ids, lefts)],
                 "right": [{"id": i, "index": n} for i, n in zip(left_ids[len(lefts):], rights)]}
 
@@ -267,7 +279,8 @@ class MatchingType(QuestionType):
         lefts = {o["id"] for o in layout["left"]}
         rights = {o["id"] for o in layout["right"]}
         if not isinstance(response, dict) or not all(
-                k in lefts and (v is None or v in rights) for k, v in response.items()):
+                k in lefts and (v is None or (isinstance(v, str) and v in rights))
+                for k, v in response.items()):
             raise InvalidResponse(_l("a matching answer maps left ids to right ids"))
         return {k: v for k, v in response.items() if v is not None}
 

@@ -12,8 +12,8 @@ from ..extensions import db
 from . import attempts as rules
 from . import services
 from .forms import AccommodationForm, form_responses
-from .grading import quiz_grade, review_shows_answers
-from .presenters import attempt_payload, finished_percents, questions_count
+from .grading import quiz_grade
+from .presenters import attempt_view, finished_percents, questions_count
 
 bp = Blueprint("quizzes", __name__)
 
@@ -78,8 +78,7 @@ def attempt_page(attempt_id: int):
     now = utcnow()
     rules.finalise_if_expired(found.attempt, now)
     db.session.commit()
-    payload = attempt_payload(found.attempt, services.attempt_answers(found.attempt), now,
-                              found.course.slug, found.quiz_row.slug)
+    payload = attempt_view(found, now)
     if found.attempt.state == "in_progress" and found.is_owner:
         return render_template("quizzes/attempt.html", found=found, attempt=payload,
                                settings=found.attempt.settings, form=ActionForm())
@@ -88,7 +87,7 @@ def attempt_page(attempt_id: int):
         evidence = services.attempt_evidence(found.attempt)
     return render_template("quizzes/result.html", found=found, attempt=payload,
                            settings=found.attempt.settings, evidence=evidence,
-                           shows_answers=review_shows_answers(found.attempt, now))
+                           shows_answers=payload.get("answers_shown", False))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -117,10 +116,18 @@ def submit(attempt_id: int):
     return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id))
 
 
+def _close_expired(rows: list[services.AttemptRow]) -> None:
+    """A list that shows attempts touches them: expired ones are closed first."""
+    now = utcnow()
+    if any([rules.finalise_if_expired(row.attempt, now) for row in rows]):
+        db.session.commit()
+
+
 @bp.route("/my/attempts")
 @login_required
 def my_attempts():
     rows = services.my_attempts(current_user)
+    _close_expired(rows)
     return render_template("quizzes/my_attempts.html", rows=rows)
 
 
@@ -130,6 +137,7 @@ def quiz_attempts(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     rows = services.quiz_attempts(row) if row else []
+    _close_expired(rows)
     return render_template("quizzes/quiz_attempts.html", course=found.course, quiz=found.quiz, rows=rows)
 
 

@@ -22,6 +22,7 @@
   let retryDelay = 1000;
   let flushing = false;
   let closed = false;
+  let invalidMessage = "";
 
   function loadPending() {
     try { return JSON.parse(localStorage.getItem(storageKey) || "{}"); } catch (e) { return {}; }
@@ -121,6 +122,10 @@
     flushTimer = setTimeout(flush, delay);
   }
 
+  class SaveError extends Error {
+    constructor(message, state) { super(message); this.state = state; }
+  }
+
   async function saveOne(qid, entry) {
     const response = await fetch(api + "/answers/" + qid, {
       method: "PUT",
@@ -129,8 +134,16 @@
       body: JSON.stringify({ response: entry.response }),
     });
     if (response.status === 409) { onClosed(); return "closed"; }
-    if (response.status === 422) return "invalid";
-    if (!response.ok) throw new Error("HTTP " + response.status);
+    if (response.status === 422) {
+      const body = await response.json().catch(() => null);
+      invalidMessage = (body && body.error && body.error.message) || "";
+      return "invalid";
+    }
+    if (response.status === 401 || response.status === 400) {
+      // Logged out, or the session changed: retrying alone cannot help; the answers stay here.
+      throw new SaveError("HTTP " + response.status, "auth");
+    }
+    if (!response.ok) throw new SaveError("HTTP " + response.status, "retrying");
     return "saved";
   }
 
@@ -138,20 +151,25 @@
     if (flushing || closed) return;
     flushing = true;
     try {
+      let invalid = false;
       for (const [qid, entry] of Object.entries(pending)) {
         const outcome = await saveOne(qid, entry);
         if (outcome === "closed") return;
         const el = fieldset(qid);
         if (el) el.classList.toggle("invalid-answer", outcome === "invalid");
+        invalid = invalid || outcome === "invalid";
         // Only forget it if it was not changed again while the request was in flight.
         if (pending[qid] && pending[qid].version === entry.version) delete pending[qid];
       }
       storePending();
       retryDelay = 1000;
       if (Object.keys(pending).length) scheduleFlush(0);
-      else setStatus(msg("Saved"), "saved");
+      else if (invalid) setStatus(msg("Invalid") + " " + invalidMessage, "invalid");
+      else if (!form.querySelector(".invalid-answer")) setStatus(msg("Saved"), "saved");
     } catch (error) {
-      setStatus(navigator.onLine === false ? msg("Offline") : msg("Retrying"), "retrying");
+      const state = error.state || "retrying";
+      const text = state === "auth" ? msg("Auth") : navigator.onLine === false ? msg("Offline") : msg("Retrying");
+      setStatus(text, state === "auth" ? "auth" : "retrying");
       scheduleFlush(retryDelay);
       retryDelay = Math.min(retryDelay * 2, 10000);
     } finally {
@@ -238,18 +256,36 @@
   }
 
   // ---- submitting ----------------------------------------------------------------------------
+  // Through the API, not the form: a form from a stale tab would overwrite newer answers.
   let submitting = false;
   async function submitNow(by) {
-    if (submitting) return;
+    if (submitting || closed) return;
     submitting = true;
-    document.getElementById("finished-by").value = by;
-    // Try to get pending saves through first; the form carries every answer anyway.
     await Promise.race([flush(), new Promise((resolve) => setTimeout(resolve, 3000))]);
-    form.submit(); // unsent answers stay in localStorage until the server has them
+    try {
+      const response = await fetch(api + "/submit?by=" + by, {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+      });
+      if (!response.ok && response.status !== 409) throw new Error("HTTP " + response.status);
+      closed = true;
+      window.location.reload(); // the attempt page now shows the result
+    } catch (error) {
+      // Offline: answers stay on the device; try again (the server closes the attempt at
+      // the deadline + grace with what it has, whatever happens here).
+      submitting = false;
+      setStatus(msg("Retrying"), "retrying");
+      setTimeout(() => submitNow(by), 2000);
+    }
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitNow("member");
+    const unanswered = questions.filter((el) => !isAnswered(el)).length;
+    const question = unanswered ? msg("Unanswered").replace("{n}", unanswered) + "\n" : "";
+    if (window.confirm(question + msg("Confirm"))) submitNow("member");
+  });
+  // Enter in a one-line answer must not submit the whole exam (phones' Go key does that).
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("input.text-answer")) event.preventDefault();
   });
 
   // ---- the countdown, on the server's clock ----------------------------------------------------
