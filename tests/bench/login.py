@@ -12,8 +12,8 @@ import requests
 
 from .server import BENCH_PASSWORD, BENCH_USERNAME
 
-# Flask-Login's "strong" session protection ties the session to the User-Agent: the load
-# generator must send the same one the login used, or every request is logged out.
+# Flask-Login ties a session to the client's address and User-Agent (it marks the session
+# not fresh when they change): the load generator sends the same User-Agent the login used.
 USER_AGENT = "learnhub-bench/1"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE_ATTR = re.compile(r'value="([^"]+)"')
