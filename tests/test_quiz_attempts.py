@@ -109,6 +109,10 @@ def test_last_write_per_question_wins(quiz_client, clock, db):
     save(quiz_client, attempt, question, "second")
     rows = db.session.scalars(select(Answer).where(Answer.attempt_question_id == question["id"])).all()
     assert [row.response for row in rows] == ["second"]
+    fetched = quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()
+    assert fetched["answers_saved_at"][str(question["id"])] == "2026-11-24T12:00:00Z"
+    page = quiz_client.get(f"/attempts/{attempt['id']}").get_data(as_text=True)
+    assert 'data-saved-at="2026-11-24T12:00:00Z"' in page
 
 
 @pytest.mark.parametrize("kind,bad", [

@@ -97,6 +97,8 @@ SCHEMAS = {
         questions={"type": "array", "items": _ref("Question")},
         answers={"type": "object", "additionalProperties": ANY,
                  "description": "question id -> response (see the response shapes in API.md)"},
+        answers_saved_at={"type": "object", "additionalProperties": STRING,
+                          "description": "question id -> when its answer was last saved"},
         score=NULLABLE_NUMBER, max_score=NULLABLE_NUMBER, percent=NULLABLE_NUMBER,
         passed={"type": "boolean", "nullable": True}, answers_shown=BOOLEAN),
 }

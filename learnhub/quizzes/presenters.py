@@ -90,6 +90,7 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
         "quiz": {"slug": quiz_slug, "title": attempt.settings.get("title"),
                  "url": quiz_url(course_slug, quiz_slug)},
         "answers": {str(a.attempt_question_id): a.response for a in answers if a.response is not None},
+        "answers_saved_at": {str(a.attempt_question_id): iso(a.saved_at) for a in answers},
     }
     show_answers = review_shows_answers(attempt, now, current_closes_at)
     body["questions"] = []

@@ -75,3 +75,37 @@ def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):
         assert attempt.state == "submitted" and attempt.finished_by == "timer"
         assert attempt.times_graded == 1 and attempt.score == 2.0
         assert sorted(type(a.response).__name__ for a in answers) == ["bool", "str"]
+
+
+def test_answers_kept_offline_are_sent_when_the_page_is_reopened(serve, phone_page, write_content):
+    root = write_content({
+        "t/course.md": "---\ntitle: Timed\nsummary: S\n---\nA course.\n",
+        "t/quizzes/long.gift": QUIZ.replace("time_limit: 10s", "time_limit: 5m"),
+    })
+    server = serve(CONTENT_DIR=str(root))
+    with server.app.app_context():
+        auth_services.create_user("offline", PASSWORD, "member")
+        db.session.commit()
+    page = phone_page
+    page.goto(f"{server.url}/login?next=/courses/t/quizzes/long")
+    page.get_by_label("Username").fill("offline")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start the attempt").click()
+    page.wait_for_url("**/attempts/*")
+    attempt_url = page.url
+
+    page.route("**/api/v1/attempts/*/answers/*", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Beijing").check()
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "retrying")
+    page.goto("about:blank")  # the tab is closed before the connection came back
+    page.unroute("**/api/v1/attempts/*/answers/*")
+    with server.app.app_context():
+        assert db.session.scalar(select(Answer)) is None  # nothing reached the server yet
+
+    page.goto(attempt_url)  # reopened: the kept answer is shown and sent
+    expect(page.get_by_label("Beijing")).to_be_checked()
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
+    with server.app.app_context():
+        answer = db.session.scalar(select(Answer))
+        assert answer is not None and isinstance(answer.response, str)

@@ -15,6 +15,7 @@
   const statusEl = document.getElementById("save-status");
   const announcer = document.getElementById("timer-announcer");
   const timerEl = document.getElementById("timer");
+  const offset = Date.parse(root.dataset.serverNow) - Date.now(); // server time - device time
 
   // ---- local copy of answers not yet acknowledged --------------------------------------
   let pending = {}; // question id -> {response, version}
@@ -109,7 +110,8 @@
   function queue(el) {
     if (closed) return;
     version += 1;
-    pending[el.dataset.questionId] = { response: readResponse(el), version: version };
+    // `at` is the server's clock: on reopen, an answer saved later elsewhere wins over this one.
+    pending[el.dataset.questionId] = { response: readResponse(el), version: version, at: Date.now() + offset };
     storePending();
     refreshNavigator();
     setStatus(msg("Saving"), "saving");
@@ -290,7 +292,6 @@
 
   // ---- the countdown, on the server's clock ----------------------------------------------------
   const deadline = root.dataset.deadline ? Date.parse(root.dataset.deadline) : null;
-  const offset = Date.parse(root.dataset.serverNow) - Date.now(); // server time - device time
   const announced = {};
   function announce(key, text) {
     if (announced[key]) return;
@@ -351,9 +352,12 @@
   pending = loadPending();
   Object.entries(pending).forEach(([qid, entry]) => {
     const el = fieldset(qid);
-    if (el) writeResponse(el, entry.response);
+    const savedAt = el && el.dataset.savedAt ? Date.parse(el.dataset.savedAt) : 0;
+    if (!el || savedAt >= (entry.at || 0)) { delete pending[qid]; return; } // the server has newer
+    writeResponse(el, entry.response);
     version = Math.max(version, entry.version || 0);
   });
+  storePending();
   refreshNavigator();
   if (Object.keys(pending).length) {
     setStatus(msg("Saving"), "saving");
