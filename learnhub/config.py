@@ -20,7 +20,8 @@ class ConfigError(RuntimeError):
 DEFAULTS = {
     "TIMEZONE": "Asia/Shanghai",
     "BABEL_DEFAULT_LOCALE": "en",
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_RATE_LIMIT": "10 per minute",          # per client address and username
+    "LOGIN_ADDRESS_RATE_LIMIT": "300 per minute",  # per client address (a campus NAT)
     "API_TOKEN_DAYS": 30,
     "CONTENT_RELOAD_SECONDS": 2,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -87,6 +88,7 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),

@@ -56,6 +56,22 @@ def test_login_is_rate_limited(make_app, make_user):
     assert client.get("/").status_code == 302  # the right password did not get through
 
 
+def test_rate_limit_is_per_account_so_a_shared_campus_address_still_works(make_app, make_user):
+    app = make_app(LOGIN_RATE_LIMIT="2 per minute", LOGIN_ADDRESS_RATE_LIMIT="5 per minute")
+    names = ["target", "neighbour", "c1", "c2", "c3", "c4"]
+    with app.app_context():
+        for name in names:
+            make_user(name)
+    attacker, neighbour = app.test_client(), app.test_client()
+    for _ in range(2):
+        login(attacker, "target", "wrong-password")
+    assert login(attacker, "target", PASSWORD).status_code == 429
+    assert login(neighbour, "neighbour").status_code == 302  # same address, other account
+    # The address as a whole still has a ceiling.
+    statuses = [login(app.test_client(), name).status_code for name in names[2:]]
+    assert 429 in statuses and statuses[0] == 302
+
+
 def test_login_without_csrf_token_is_rejected(client, make_user):
     make_user("erin")
     response = client.post("/login", data={"username": "erin", "password": PASSWORD})

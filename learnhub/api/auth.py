@@ -5,9 +5,9 @@ from flask import g, jsonify
 from flask_login import current_user
 
 from ..auth import services as auth_services
-from ..auth.views import login_limit
+from ..auth.views import rate_limited
 from ..core.api import ApiError, json_body, require_string
-from ..extensions import db, limiter
+from ..extensions import db
 from . import bearer_token, bp
 
 
@@ -16,7 +16,7 @@ def iso(value) -> str | None:
 
 
 @bp.post("/auth/token")
-@limiter.limit(login_limit)
+@rate_limited
 def create_token():
     data = json_body()
     username = require_string(data, "username", 64)

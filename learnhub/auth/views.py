@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from flask_limiter.util import get_remote_address
+
 from ..extensions import db, limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, PreferencesForm
@@ -28,8 +30,33 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def address_and_username() -> str:
+    """Guesses against one account are limited per address and username, so a class
+    logging in behind one campus NAT address is not locked out by its neighbours."""
+    data = request.form or request.get_json(silent=True)
+    username = data.get("username") if hasattr(data, "get") else None
+    return f"{get_remote_address()}|{services.normalise_username(str(username or ''))[:64]}"
+
+
+# Applied to the login form and the API token endpoint alike.
+login_limits = [
+    limiter.limit(login_limit, key_func=address_and_username, methods=["POST"]),
+    limiter.limit(address_limit, methods=["POST"]),
+]
+
+
+def rate_limited(view):
+    for limit in login_limits:
+        view = limit(view)
+    return view
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@rate_limited
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("courses.home"))
