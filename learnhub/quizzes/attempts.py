@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..courses.index import CourseEntry, content_index
 from ..courses.services import mark_quiz_passed
 from ..extensions import db
-from .grading import grade_answer, needs_manual_grading
+from .grading import grade_answer, needs_manual_grading, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 from .questions import Question
@@ -328,11 +328,11 @@ def grade_attempt(attempt: Attempt) -> None:
     score = max_score = 0.0
     pending = False
     for attempt_question in attempt.questions:
+        question = question_of(attempt_question)
         answer = answers.get(attempt_question.id)
-        fraction, points = grade_answer(attempt_question, answer.response if answer else None)
-        if needs_manual_grading(attempt_question):
-            pending = True
-        if Question.from_dict(attempt_question.snapshot).type != "description":
+        fraction, points = grade_answer(question, attempt_question, answer.response if answer else None)
+        pending = pending or needs_manual_grading(question)
+        if question.type != "description":
             max_score += attempt_question.points
         if answer is None:
             answer = Answer(attempt_id=attempt.id, attempt_question_id=attempt_question.id,

@@ -11,9 +11,8 @@ def question_of(attempt_question) -> Question:
     return Question.from_dict(attempt_question.snapshot)
 
 
-def grade_answer(attempt_question, response) -> tuple[float | None, float | None]:
+def grade_answer(question: Question, attempt_question, response) -> tuple[float | None, float | None]:
     """(fraction, points) for one answer; (None, None) when staff must grade it."""
-    question = question_of(attempt_question)
     if question.manual or question.type == "description":
         return None, None
     fraction = question_type(question).grade(question, attempt_question.layout, response)
@@ -23,8 +22,7 @@ def grade_answer(attempt_question, response) -> tuple[float | None, float | None
     return fraction, round(fraction * attempt_question.points, 4)
 
 
-def needs_manual_grading(attempt_question) -> bool:
-    question = question_of(attempt_question)
+def needs_manual_grading(question: Question) -> bool:
     return question.manual or question.type == "essay"
 
 

@@ -187,22 +187,31 @@ class TextType(QuestionType, ABC):
         return response
 
 
-class ShortType(TextType):
+class MatchedAnswers(ABC):
+    """Types graded by the accepted answers a response matches (short, numerical):
+    the best match scores, and its feedback is the one shown."""
+
+    @abstractmethod
+    def _matches(self, question, response) -> list:
+        """The accepted answers (Choice or NumericAnswer) the response matches."""
+
+    def grade(self, question, layout, response):
+        return max([max(0.0, m.fraction) for m in self._matches(question, response)], default=0.0)
+
+    def answer_feedback(self, question, layout, response):
+        matches = self._matches(question, response)
+        return max(matches, key=lambda m: m.fraction).feedback if matches else None
+
+
+class ShortType(MatchedAnswers, TextType):
     name = "short"
 
     def _matches(self, question, response):
         given = _normalise_text(response or "")
         return [c for c in question.choices if given and _normalise_text(c.text) == given]
 
-    def grade(self, question, layout, response):
-        return max([max(0.0, c.fraction) for c in self._matches(question, response)], default=0.0)
-
     def correct_response(self, question, layout):
         return max(question.choices, key=lambda c: c.fraction).text
-
-    def answer_feedback(self, question, layout, response):
-        matches = self._matches(question, response)  # the feedback of the answer that scored
-        return max(matches, key=lambda m: m.fraction).feedback if matches else None
 
 
 class EssayType(TextType):
@@ -212,7 +221,7 @@ class EssayType(TextType):
         return None  # staff grade it
 
 
-class NumericalType(QuestionType):
+class NumericalType(MatchedAnswers, QuestionType):
     name = "numerical"
 
     def validate(self, question, layout, response):
@@ -237,16 +246,9 @@ class NumericalType(QuestionType):
             return []
         return [a for a in question.numeric if a.low <= response <= a.high]
 
-    def grade(self, question, layout, response):
-        return max([max(0.0, a.fraction) for a in self._matches(question, response)], default=0.0)
-
     def correct_response(self, question, layout):
         best = max(question.numeric, key=lambda a: a.fraction)
         return (best.low + best.high) / 2
-
-    def answer_feedback(self, question, layout, response):
-        matches = self._matches(question, response)  # the feedback of the answer that scored
-        return max(matches, key=lambda m: m.fraction).feedback if matches else None
 
 
 class MatchingType(QuestionType):

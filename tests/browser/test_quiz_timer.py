@@ -20,23 +20,29 @@ grace: 5s
 """
 
 
-def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):
+def start_quiz(serve, page, write_content, quiz_text: str):
+    """Serve a course with one quiz, log a new member in on `page` and start an attempt."""
     root = write_content({
         "t/course.md": "---\ntitle: Timed\nsummary: S\n---\nA course.\n",
         "t/01-only.md": "---\ntitle: Only\n---\n## Text\n",
-        "t/quizzes/ten.gift": QUIZ,
+        "t/quizzes/q.gift": quiz_text,
     })
     server = serve(CONTENT_DIR=str(root))
     with server.app.app_context():
         auth_services.create_user("quizzer", PASSWORD, "member")
         db.session.commit()
-    page = phone_page
-    page.goto(f"{server.url}/login?next=/courses/t/quizzes/ten")
+    page.goto(f"{server.url}/login?next=/courses/t/quizzes/q")
     page.get_by_label("Username").fill("quizzer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Start the attempt").click()
     page.wait_for_url("**/attempts/*")
+    return server
+
+
+def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):
+    page = phone_page
+    server = start_quiz(serve, page, write_content, QUIZ)
     status = page.locator("#save-status")
 
     page.get_by_label("Beijing").check()
@@ -78,21 +84,8 @@ def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):
 
 
 def test_answers_kept_offline_are_sent_when_the_page_is_reopened(serve, phone_page, write_content):
-    root = write_content({
-        "t/course.md": "---\ntitle: Timed\nsummary: S\n---\nA course.\n",
-        "t/quizzes/long.gift": QUIZ.replace("time_limit: 10s", "time_limit: 5m"),
-    })
-    server = serve(CONTENT_DIR=str(root))
-    with server.app.app_context():
-        auth_services.create_user("offline", PASSWORD, "member")
-        db.session.commit()
     page = phone_page
-    page.goto(f"{server.url}/login?next=/courses/t/quizzes/long")
-    page.get_by_label("Username").fill("offline")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Start the attempt").click()
-    page.wait_for_url("**/attempts/*")
+    server = start_quiz(serve, page, write_content, QUIZ.replace("time_limit: 10s", "time_limit: 5m"))
     attempt_url = page.url
 
     page.route("**/api/v1/attempts/*/answers/*", lambda route: route.abort("internetdisconnected"))
