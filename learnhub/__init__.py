@@ -26,16 +26,14 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
+    _init_features(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n
+    from .core import i18n, panels, permissions
     from .core.errors import register_error_handlers
     from .core.security import SessionInterface, set_security_headers
-    from .courses.catalog import ContentCatalog
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -54,42 +52,16 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(set_security_headers)
     register_error_handlers(app)
     i18n.register_template_helpers(app)
-    app.extensions["learnhub_content"] = ContentCatalog(app.config["CONTENT_DIR"],
-                                                        app.config["CONTENT_RELOAD_SECONDS"])
+    permissions.init_app(app)
+    panels.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
+def _init_features(app: Flask) -> None:
+    """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
-    from . import api, health
-    from .auth import admin_views
-    from .auth import views as auth_views
-    from .auth.login import register_user_loader
-    from .courses import views as course_views
-    from .quizzes import views as quiz_views
-
-    register_user_loader()
-    # Course pages list a course's quizzes without the courses feature importing quizzes.
-    from .quizzes.services import course_quizzes
-
-    app.jinja_env.globals["course_quizzes"] = course_quizzes
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(course_views.bp)
-    app.register_blueprint(quiz_views.bp)
-    app.register_blueprint(api.bp)
-
-
-def _register_cli(app: Flask) -> None:
-    from .auth.cli import users_cli
-    from .courses.cli import content_cli
+    from . import api, auth, courses, health, quizzes
     from .demo import demo_command
-    from .courses.cli import register_check
-    from .quizzes.cli import quizzes_cli
-    from .quizzes.loader import check_quizzes
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(content_cli)
+    for feature in (health, auth, courses, quizzes, api):
+        feature.init_app(app)
     app.cli.add_command(demo_command)
-    app.cli.add_command(quizzes_cli)
-    register_check(app, check_quizzes)

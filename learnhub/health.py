@@ -20,3 +20,7 @@ def readyz():
     except Exception:  # any database failure means not ready
         return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8"}
     return "ready", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

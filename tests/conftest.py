@@ -13,7 +13,7 @@ from sqlalchemy import event
 from learnhub import create_app
 from learnhub.auth import services as auth_services
 from learnhub.config import make_test_config
-from learnhub.courses.index import sync_index
+from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
 from learnhub.extensions import db as _db
 
@@ -80,7 +80,7 @@ def make_app(database_url):
 def app(make_app):
     app = make_app()
     with app.app_context():
-        sync_index(_db.session, get_catalog().tree())
+        sync_all(_db.session, get_catalog().tree())
         _db.session.commit()
         yield app
 
@@ -212,8 +212,8 @@ class Clock:
         from datetime import datetime, timezone
 
         self.now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-        for module in ("learnhub.api.quizzes", "learnhub.quizzes.views", "learnhub.quizzes.cli"):
-            monkeypatch.setattr(f"{module}.utcnow", lambda: self.now)
+        # One source of "now" for every module (services, views, column defaults).
+        monkeypatch.setattr("learnhub.core.types.now_source", lambda: self.now)
 
     def advance(self, **delta):
         from datetime import timedelta
@@ -248,6 +248,8 @@ def quiz_content(write_content):
 def quiz_app(make_app, quiz_content):
     app = make_app(CONTENT_DIR=str(quiz_content.root))
     with app.app_context():
+        sync_all(_db.session, get_catalog().tree())  # what `content sync` does
+        _db.session.commit()
         yield app
 
 

@@ -21,7 +21,6 @@ def bearer_token() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-@login_manager.request_loader
 def load_user_from_bearer(req):
     """Bearer tokens authenticate /api/ requests without touching the session."""
     if not req.path.startswith("/api/"):
@@ -45,3 +44,8 @@ def authenticate():
 
 
 from . import auth, courses, openapi, quizzes  # noqa: E402,F401  (routes register on bp)
+
+
+def init_app(app) -> None:
+    login_manager.request_loader(load_user_from_bearer)
+    app.register_blueprint(bp)

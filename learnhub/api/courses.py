@@ -67,19 +67,16 @@ def _unit_detail(view: services.UnitView) -> dict:
 @bp.get("/courses/<course_slug>/units/<unit_slug>")
 def get_unit(course_slug: str, unit_slug: str):
     view = _unit_view_or_404(course_slug, unit_slug)
-    view.progress[view.unit.id] = services.record_view(current_user, view.unit,
-                                                       view.progress.get(view.unit.id))
-    commit_progress()
+    existing = view.progress.get(view.unit.id)
+    view.progress[view.unit.id] = services.record_view(current_user, view.unit, existing)
+    commit_progress(first_visit=existing is None)
     return jsonify(_unit_detail(view))
 
 
 @bp.post("/courses/<course_slug>/units/<unit_slug>/complete")
 def complete_unit(course_slug: str, unit_slug: str):
     view = _unit_view_or_404(course_slug, unit_slug)
-    try:
-        view.progress[view.unit.id] = services.mark_complete(current_user, view.unit,
-                                                             view.progress.get(view.unit.id))
-    except services.CompletionRuleError as error:
-        raise ApiError(409, "completion_rule", str(error)) from None
-    commit_progress()
+    existing = view.progress.get(view.unit.id)
+    view.progress[view.unit.id] = services.mark_complete(current_user, view.unit, existing)
+    commit_progress(first_visit=existing is None)
     return jsonify(_unit_detail(view))

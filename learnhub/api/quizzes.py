@@ -30,10 +30,6 @@ def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptCon
     return found
 
 
-def _quiz_error(error: attempt_rules.QuizError) -> ApiError:
-    return ApiError(error.status, error.code, error.message)
-
-
 @bp.get("/courses/<course_slug>/quizzes/<quiz_slug>")
 def get_quiz(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
@@ -54,9 +50,9 @@ def start_attempt(course_slug: str, quiz_slug: str):
         attempt, created = attempt_rules.start_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,
             request.headers.get("User-Agent"))
-    except attempt_rules.QuizError as error:
+    except attempt_rules.QuizError:
         db.session.commit()  # an expired attempt found on the way stays finalised
-        raise _quiz_error(error) from None
+        raise
     db.session.commit()
     body = attempt_view(services.find_attempt(current_user, attempt.id), now)
     return jsonify(body), 201 if created else 200
@@ -85,9 +81,9 @@ def save_answer(attempt_id: int, question_id: int):
     now = utcnow()
     try:
         saved_at = attempt_rules.save_answer(target.attempt, target.question, data["response"], now)
-    except attempt_rules.QuizError as error:
+    except attempt_rules.QuizError:
         db.session.commit()  # keeps a finalisation of an expired attempt
-        raise _quiz_error(error) from None
+        raise
     db.session.commit()
     return jsonify({"saved_at": saved_at.isoformat().replace("+00:00", "Z")})
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..core.permissions import role_required
+from ..core.permissions import permission_required
 from ..extensions import db
 from . import services
 from .forms import ActionForm, CreateUserForm, RoleForm
@@ -24,7 +24,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/users")
-@role_required("admin")
+@permission_required("admin.manage_users")
 def users():
     page = max(request.args.get("page", 1, type=int), 1)
     query = request.args.get("q", "").strip().lower()
@@ -38,7 +38,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("admin.manage_users")
 def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
@@ -57,7 +57,7 @@ def create_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET"])
-@role_required("admin")
+@permission_required("admin.manage_users")
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     return render_template("admin/edit_user.html", user=user,
@@ -65,7 +65,7 @@ def edit_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
-@role_required("admin")
+@permission_required("admin.manage_users")
 def change_role(user_id: int):
     user = _user_or_404(user_id)
     form = RoleForm()
@@ -83,7 +83,7 @@ def change_role(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required("admin")
+@permission_required("admin.manage_users")
 def toggle_active(user_id: int):
     user = _user_or_404(user_id)
     form = ActionForm()
@@ -99,7 +99,7 @@ def toggle_active(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
-@role_required("admin")
+@permission_required("admin.manage_users")
 def reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = ActionForm()

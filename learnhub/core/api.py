@@ -4,23 +4,12 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import jsonify, request
+from flask import request
 
+from .errors import DomainError, error_response  # noqa: F401  (error_response re-exported)
 
-class ApiError(Exception):
-    """An error the API reports as {"error": {"code", "message"}} with an HTTP status."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def error_response(status: int, code: str, message: str):
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    return response
+# The API raises the one domain error; the name stays for readability in API views.
+ApiError = DomainError
 
 
 def json_body() -> dict:

@@ -1,8 +1,11 @@
 """Engine settings per database kind, and committing writes that may race."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
 
@@ -39,3 +42,52 @@ class DatabaseIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+# ---- unique-constraint races ------------------------------------------------------------------
+
+class Conflict(Exception):
+    """Internal: the block inside `savepoint` hit a unique or check constraint."""
+
+
+def _begin_sqlite_transaction(session) -> None:
+    """pysqlite opens a transaction only before INSERT/UPDATE/DELETE; a SAVEPOINT sent
+    outside one would start (and its RELEASE would commit) the whole transaction. Open the
+    request's transaction first, taking the write lock we are about to need anyway."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def savepoint(session, conflict: Exception | None = None):
+    """Run the block in a SAVEPOINT. An IntegrityError inside rolls back only the block
+    (never the caller's transaction) and is raised as `conflict` (a DomainError) or, when
+    none is given, as `Conflict` for the caller to resolve (e.g. read the winner's row)."""
+    _begin_sqlite_transaction(session)
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError as error:
+        raise (conflict if conflict is not None else Conflict(str(error.orig))) from error
+
+
+def add_or_get(session, instance, find_existing):
+    """Insert `instance` unless a concurrent request inserted the same row first.
+
+    `find_existing()` returns that row (or None). Returns (row, created). A constraint
+    violation that is not such a race (no existing row) is re-raised, not swallowed.
+    """
+    try:
+        with savepoint(session):
+            session.add(instance)
+            session.flush()
+    except Conflict:
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return instance, True

@@ -8,8 +8,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
-def utcnow() -> datetime:
+def _system_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Where "now" comes from. Tests swap it (one clock for every module: see tests' `clock`).
+now_source = _system_now
+
+
+def utcnow() -> datetime:
+    return now_source()
 
 
 class UTCDateTime(TypeDecorator):

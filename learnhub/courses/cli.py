@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .index import sync_index
+from .index import sync_all
 from .catalog import get_catalog
 from .loader import load_tree
 
@@ -49,7 +49,7 @@ def sync():
     tree, problems = check_tree(get_catalog().root)
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
-    result = sync_index(db.session, tree)
+    result = sync_all(db.session, tree)
     db.session.commit()
     click.echo(f"Indexed {len(tree.courses)} courses: {result.added} added, "
                f"{result.updated} updated, {result.removed} removed.")

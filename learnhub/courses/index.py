@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ class CourseEntry:
     summary: str
     order: int
     draft: bool
+    removed: bool = False  # the folder is gone; kept so past attempts stay readable
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,15 @@ class ContentIndex:
 
     def course_by_id(self, course_id: int) -> CourseEntry | None:
         return next((c for c in self.courses if c.id == course_id), None)
+
+
+def course_entry_any(session: Session, course_id: int) -> CourseEntry | None:
+    """A course by id even when its folder was removed (past attempts refer to it)."""
+    row = session.get(Course, course_id)
+    if row is None:
+        return None
+    return CourseEntry(id=row.id, slug=row.slug, title=row.title, summary=row.summary,
+                       order=row.order, draft=row.draft, removed=row.removed_at is not None)
 
 
 def _apply(row, values: dict) -> bool:
@@ -140,24 +150,72 @@ def _snapshot(session: Session, version) -> ContentIndex:
     return index
 
 
-def content_index() -> ContentIndex:
-    """This process's snapshot, re-indexed and rebuilt when content/ changed."""
-    catalog = get_catalog()
-    version = catalog.version
-    index = current_app.extensions.get("learnhub_index")
-    if index is not None and index.version == version:
-        return index
-    for _attempt in range(2):  # two workers may race to insert the same new slug
+SYNC_STEPS_KEY = "learnhub_sync_steps"
+# Requests that never read content: no re-index check on them.
+_NO_CONTENT_ENDPOINTS = {None, "static", "health.healthz", "health.readyz"}
+
+
+def register_sync_step(app, step) -> None:
+    """Higher features index their own files too: step(session, tree), run after courses."""
+    app.extensions.setdefault(SYNC_STEPS_KEY, []).append(step)
+
+
+def sync_all(session: Session, tree: ContentTree) -> SyncResult:
+    """`content sync`: courses and units, then every registered step (quizzes). Flushes."""
+    result = sync_index(session, tree)
+    for step in current_app.extensions.get(SYNC_STEPS_KEY, []):
+        step(session, tree)
+    session.flush()
+    return result
+
+
+def reindex(version) -> ContentIndex:
+    """Index the files on a connection of its own, commit, and rebuild this process's snapshot.
+
+    Called before a request touches the database (see `reindex_if_changed`), so it can
+    never wait on a lock that the same request holds. Two workers noticing the same change
+    may race to insert the same new slug: the loser retries once and then finds the rows.
+    Any other error propagates (a 503 while the database is down, a 500 otherwise).
+    """
+    tree = get_catalog().tree()
+    for attempt in range(2):
         with Session(db.engine) as session:
             try:
-                sync_index(session, catalog.tree())
+                sync_all(session, tree)
                 session.commit()
                 break
             except IntegrityError:
                 session.rollback()
+                if attempt == 1:
+                    raise
+    return rebuild_snapshot(version)
+
+
+def rebuild_snapshot(version) -> ContentIndex:
     with Session(db.engine) as session:
         index = _snapshot(session, version)
     current_app.extensions["learnhub_index"] = index
     return index
 
 
+def reindex_if_changed() -> None:
+    """before_request: when content/ changed since this worker last looked, re-index it."""
+    if request.endpoint in _NO_CONTENT_ENDPOINTS:
+        return
+    version = get_catalog().version
+    index = current_app.extensions.get("learnhub_index")
+    if index is None or index.version != version:
+        reindex(version)
+
+
+def content_index() -> ContentIndex:
+    """This process's snapshot of the indexed rows (no query once built).
+
+    Inside a request it is fresh (`reindex_if_changed` ran first). Outside one (CLI,
+    scripts) it reflects the database as the last `content sync` left it.
+    """
+    version = get_catalog().version
+    index = current_app.extensions.get("learnhub_index")
+    if index is not None and index.version == version:
+        return index
+    return rebuild_snapshot(version)

@@ -4,10 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core.permissions import has_role
+from ..core.database import add_or_get
+from ..core.errors import DomainError
+from ..core.signals import unit_completed
+from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
 from .catalog import get_catalog
@@ -18,8 +22,10 @@ from .models import UnitProgress
 VISIT_WRITE_INTERVAL = timedelta(minutes=1)
 
 
-class CompletionRuleError(Exception):
+class CompletionRuleError(DomainError):
     """The unit's completion rule is not met (e.g. a quiz unit marked complete by hand)."""
+
+    status, code = 409, "completion_rule"
 
 
 @dataclass
@@ -38,7 +44,7 @@ class Progress:
 # ---- visibility (from the process's snapshot: no queries) ---------------------------------
 
 def can_see_drafts(user) -> bool:
-    return has_role(user, "instructor")
+    return allowed(user, "course.see_drafts")
 
 
 def visible_courses(user) -> list[CourseEntry]:
@@ -98,17 +104,32 @@ def resume_unit(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> Un
     return next((u for u in after if not (progress.get(u.id) and progress[u.id].completed_at)), None)
 
 
+def _progress_row(user_id: int, unit_id: int, now) -> UnitProgress:
+    """The member's row for the unit, inserted if missing. A concurrent first visit may
+    insert it first: then that row is used (a savepoint keeps the rest of the request)."""
+    find = select(UnitProgress).where(UnitProgress.user_id == user_id, UnitProgress.unit_id == unit_id)
+    row, _created = add_or_get(db.session, UnitProgress(user_id=user_id, unit_id=unit_id,
+                                                        first_viewed_at=now, last_viewed_at=now),
+                               lambda: db.session.scalar(find))
+    return row
+
+
+def _complete(row: UnitProgress, unit: UnitEntry, now) -> None:
+    if row.completed_at is None:
+        row.completed_at = now
+        unit_completed.send(current_app._get_current_object(), user_id=row.user_id,
+                            unit_id=unit.id, course_id=unit.course_id, at=now)
+
+
 def record_view(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
     """Note a visit; a `view` unit is complete once seen. Writes at most once a minute."""
     now = utcnow()
     if existing is None:
-        existing = UnitProgress(user_id=user.id, unit_id=unit.id, first_viewed_at=now,
-                                last_viewed_at=now)
-        db.session.add(existing)
+        existing = _progress_row(user.id, unit.id, now)
     elif now - existing.last_viewed_at >= VISIT_WRITE_INTERVAL:
         existing.last_viewed_at = now
-    if unit.completion == "view" and existing.completed_at is None:
-        existing.completed_at = now
+    if unit.completion == "view":
+        _complete(existing, unit, now)
     return existing
 
 
@@ -122,10 +143,8 @@ def mark_complete(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitP
         raise CompletionRuleError(_l("This unit is completed by opening it."))
     now = utcnow()
     if existing is None:
-        existing = UnitProgress(user_id=user.id, unit_id=unit.id, first_viewed_at=now,
-                                last_viewed_at=now)
-        db.session.add(existing)
-    existing.completed_at = now
+        existing = _progress_row(user.id, unit.id, now)
+    _complete(existing, unit, now)
     return existing
 
 
@@ -208,12 +227,8 @@ def render_course_description(course: CourseEntry) -> str:
 
 def mark_quiz_passed(user_id: int, unit: UnitEntry) -> None:
     """Called by the quiz feature when a member passes the quiz a unit is completed by."""
+    now = utcnow()
     existing = db.session.scalar(select(UnitProgress).where(
         UnitProgress.user_id == user_id, UnitProgress.unit_id == unit.id))
-    now = utcnow()
-    if existing is None:
-        db.session.add(UnitProgress(user_id=user_id, unit_id=unit.id, first_viewed_at=now,
-                                    last_viewed_at=now, completed_at=now))
-    elif existing.completed_at is None:
-        existing.completed_at = now
+    _complete(existing or _progress_row(user_id, unit.id, now), unit, now)
     db.session.flush()

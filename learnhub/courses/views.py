@@ -6,7 +6,6 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import safe_join
 
 from ..auth.forms import ActionForm
@@ -18,18 +17,12 @@ bp = Blueprint("courses", __name__)
 ASSET_MAX_AGE = 3600
 
 
-def commit_progress() -> None:
-    """Commit a visit; a concurrent first visit by the same member already wrote the row.
-
-    Most visits change nothing (see VISIT_WRITE_INTERVAL): then there is nothing to commit,
-    and not committing keeps the loaded rows fresh for the template.
-    """
-    if not (db.session.new or db.session.dirty):
-        return
-    try:
+def commit_progress(first_visit: bool) -> None:
+    """Commit a visit. Most visits change nothing (see VISIT_WRITE_INTERVAL): then there is
+    nothing to commit, and not committing keeps the loaded rows fresh for the template.
+    A first visit's row is already flushed (in a savepoint), so it is not `new` any more."""
+    if first_visit or db.session.new or db.session.dirty:
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
 
 
 @bp.route("/")
@@ -57,9 +50,9 @@ def unit(course_slug: str, unit_slug: str):
     view = services.load_unit_view(current_user, course_slug, unit_slug)
     if view is None:
         abort(404)
-    view.progress[view.unit.id] = services.record_view(current_user, view.unit,
-                                                       view.progress.get(view.unit.id))
-    commit_progress()
+    existing = view.progress.get(view.unit.id)
+    view.progress[view.unit.id] = services.record_view(current_user, view.unit, existing)
+    commit_progress(first_visit=existing is None)
     return render_template("courses/unit.html", view=view)
 
 
@@ -71,12 +64,13 @@ def complete(course_slug: str, unit_slug: str):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    existing = view.progress.get(view.unit.id)
     try:
-        services.mark_complete(current_user, view.unit, view.progress.get(view.unit.id))
+        services.mark_complete(current_user, view.unit, existing)
     except services.CompletionRuleError as error:
-        flash(str(error), "error")
+        flash(error.message, "error")
     else:
-        commit_progress()
+        commit_progress(first_visit=existing is None)
         flash(_("Unit marked as complete."), "info")
     return redirect(url_for("courses.unit", course_slug=course_slug, unit_slug=unit_slug))
 

@@ -17,8 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
+from ..core.database import add_or_get
+from ..core.errors import DomainError
 from ..courses.index import CourseEntry, content_index
 from ..courses.services import mark_quiz_passed
 from ..extensions import db
@@ -29,15 +30,11 @@ from .questions import Question
 from .types import InvalidResponse, question_type
 
 
-class QuizError(Exception):
+class QuizError(DomainError):
     """A quiz rule refused the request; `code` and `status` are what the API reports."""
 
     status = 409
     code = "quiz_error"
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = str(message)  # lazily translated text, resolved in the request's locale
 
 
 class QuizClosed(QuizError):
@@ -63,20 +60,17 @@ class BadResponse(QuizError):
 # ---- the quiz's database row --------------------------------------------------------------
 
 def quiz_row(course: CourseEntry, quiz: QuizFile) -> Quiz:
-    """The Quiz row for a file, created on first use (two workers may race: unique key)."""
+    """The Quiz row for a file (`content sync` creates them; a file added since is indexed
+    here, and two workers may race to do it: the unique key decides, the loser reads)."""
     statement = select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz.slug)
     row = db.session.scalar(statement)
     if row is None:
-        try:
-            row = Quiz(course_id=course.id, slug=quiz.slug, title=quiz.settings.title,
-                       kind=quiz.settings.kind)
-            db.session.add(row)
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            row = db.session.scalar(statement)
-    elif (row.title, row.kind) != (quiz.settings.title, quiz.settings.kind):
-        row.title, row.kind = quiz.settings.title, quiz.settings.kind
+        row, _created = add_or_get(
+            db.session, Quiz(course_id=course.id, slug=quiz.slug, title=quiz.settings.title,
+                             kind=quiz.settings.kind),
+            lambda: db.session.scalar(statement))
+    elif (row.title, row.kind, row.removed_at) != (quiz.settings.title, quiz.settings.kind, None):
+        row.title, row.kind, row.removed_at = quiz.settings.title, quiz.settings.kind, None
     return row
 
 
@@ -187,18 +181,10 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
         layout = question_type(question).layout(question, rng, quiz.settings.shuffle_options)
         attempt.questions.append(AttemptQuestion(position=position, points=question.points,
                                                  snapshot=question.to_dict(), layout=layout))
-    db.session.add(attempt)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # A concurrent start won (one open attempt per member and quiz): use theirs.
-        db.session.rollback()
-        winner = db.session.scalar(select(Attempt).where(
-            Attempt.quiz_id == row.id, Attempt.user_id == user.id, Attempt.state == "in_progress"))
-        if winner is None:
-            raise
-        return winner, False
-    return attempt, True
+    open_one = select(Attempt).where(Attempt.quiz_id == row.id, Attempt.user_id == user.id,
+                                     Attempt.state == "in_progress")
+    # A concurrent start may win (one open attempt per member and quiz): then use theirs.
+    return add_or_get(db.session, attempt, lambda: db.session.scalar(open_one))
 
 
 # ---- saving ---------------------------------------------------------------------------------

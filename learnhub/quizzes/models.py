@@ -22,6 +22,8 @@ class Quiz(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(16))
+    removed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="the file is gone; attempts at it stay readable")
 
 
 class Attempt(db.Model):

@@ -109,5 +109,8 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
 def attempt_view(found, now: datetime) -> dict:
     """The payload for an attempt found with services.find_attempt (API and pages alike)."""
     closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
-    return attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
+    body = attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
                            found.quiz_row.slug, closes_at)
+    # The quiz file or its course folder is gone: the attempt's snapshot still tells all.
+    body["content_removed"] = found.quiz is None
+    return body

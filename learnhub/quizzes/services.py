@@ -8,17 +8,21 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from ..core.permissions import has_role
-from ..courses import services as course_services
-from ..courses.index import CourseEntry, content_index
-from ..extensions import db
-from .loader import QuizFile, get_quiz_catalog
+from flask import render_template
+from sqlalchemy.orm import Session
+
 from ..auth.models import User
 from ..auth.services import get_user_by_username
+from ..core.permissions import allowed
+from ..core.types import utcnow
+from ..courses import services as course_services
+from ..courses.catalog import get_catalog
+from ..courses.index import CourseEntry, content_index, course_entry_any
+from ..courses.models import Course
+from ..extensions import db
+from .loader import QuizFile, get_quiz_catalog, quiz_paths
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
-
-# Roles that see every member's attempts (with their integrity evidence).
-REVIEWER_ROLES = ("staff", "instructor")
+from .policies import REVIEWER_ROLES  # noqa: F401  (re-exported for views)
 
 
 @dataclass
@@ -48,20 +52,57 @@ def course_quizzes(course: CourseEntry) -> list[QuizFile]:
     return get_quiz_catalog().for_course(course.slug)
 
 
+def course_quizzes_panel(course: CourseEntry, **_context) -> str:
+    """The course page's list of quizzes (a panel: see core.panels)."""
+    quizzes = course_quizzes(course)
+    return render_template("quizzes/_course_panel.html", course=course, quizzes=quizzes) if quizzes else ""
+
+
+def sync_quiz_rows(session: Session, tree) -> None:
+    """`content sync` step: one Quiz row per valid quiz file; a removed file's row is marked."""
+    catalog = get_quiz_catalog()
+    now = utcnow()
+    courses = {c.slug: c for c in session.scalars(select(Course))}
+    rows = {(q.course_id, q.slug): q for q in session.scalars(select(Quiz))}
+    seen = set()
+    for slug in tree.courses:
+        course = courses.get(slug)
+        if course is None:
+            continue
+        for path in quiz_paths(get_catalog().root / slug):
+            seen.add((course.id, path.stem))
+            quiz = catalog.get(slug, path.stem)
+            if quiz is None:
+                continue  # a file with errors keeps its row as it was; `content check` reports it
+            row = rows.get((course.id, quiz.slug))
+            if row is None:
+                session.add(Quiz(course_id=course.id, slug=quiz.slug, title=quiz.settings.title,
+                                 kind=quiz.settings.kind))
+            elif (row.title, row.kind, row.removed_at) != (quiz.settings.title, quiz.settings.kind, None):
+                row.title, row.kind, row.removed_at = quiz.settings.title, quiz.settings.kind, None
+    for key, row in rows.items():
+        if key not in seen and row.removed_at is None:
+            row.removed_at = now
+    session.flush()
+
+
 def can_review(user) -> bool:
-    return has_role(user, *REVIEWER_ROLES)
+    return allowed(user, "quiz.review_attempts")
 
 
 def find_attempt(user, attempt_id: int) -> AttemptContext | None:
-    """The attempt if `user` may see it: its owner, or staff/instructors/admins."""
+    """The attempt if `user` may see it (its member, or reviewers).
+
+    An attempt at a quiz whose course folder or file was removed stays readable: the
+    course comes from its database row (marked removed) and the attempt's snapshot has
+    everything the result needs.
+    """
     attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or (attempt.user_id != user.id and not can_review(user)):
+    if attempt is None or not allowed(user, "attempt.view", attempt):
         return None
     quiz_row = db.session.get(Quiz, attempt.quiz_id)
-    course = content_index().course_by_id(quiz_row.course_id)
-    if course is None:
-        return None
-    quiz = get_quiz_catalog().get(course.slug, quiz_row.slug)
+    course = content_index().course_by_id(quiz_row.course_id) or course_entry_any(db.session, quiz_row.course_id)
+    quiz = None if course.removed else get_quiz_catalog().get(course.slug, quiz_row.slug)
     return AttemptContext(attempt, quiz_row, course, quiz, attempt.user_id == user.id)
 
 
@@ -87,7 +128,9 @@ def my_attempts(user) -> list[AttemptRow]:
     rows = db.session.execute(select(Attempt, Quiz).join(Quiz, Quiz.id == Attempt.quiz_id)
                               .where(Attempt.user_id == user.id)
                               .order_by(Attempt.started_at.desc())).all()
-    return [AttemptRow(attempt, index.course_by_id(quiz.course_id), quiz) for attempt, quiz in rows]
+    return [AttemptRow(attempt, index.course_by_id(quiz.course_id)
+                       or course_entry_any(db.session, quiz.course_id), quiz)
+            for attempt, quiz in rows]
 
 
 def quiz_attempts(quiz: Quiz) -> list[AttemptRow]:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
-from ..core.permissions import role_required
+from ..core.permissions import permission_required
 from ..core.types import utcnow
 from ..extensions import db
 from . import attempts as rules
@@ -132,7 +132,7 @@ def my_attempts():
 
 
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
-@role_required(*services.REVIEWER_ROLES)
+@permission_required("quiz.review_attempts")
 def quiz_attempts(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
@@ -142,7 +142,7 @@ def quiz_attempts(course_slug: str, quiz_slug: str):
 
 
 @bp.route("/staff/accommodations", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("quiz.set_accommodations")
 def accommodations():
     """Extra time on timed quizzes per member (WCAG 2.2.1): time limits × factor."""
     form = AccommodationForm()
