@@ -2,11 +2,16 @@
 
 The rules follow Moodle's question/format/gift/format.php; where Moodle silently guesses,
 this parser reports a problem instead:
-- a numerical answer that is not a number (Moodle turns it into a catch-all wildcard),
-  and a numerical `~` catch-all answer (our model has no wildcard);
-- an answer without its `=`/`~` marker, `{...}` inside an answer block, a second answer
-  block, a `#` inside a matching pair, a choice question with no right answer.
-Other differences: true/false letters are case-insensitive, `=%50%` is a weighted `=` in a
+- a numerical answer that is not a number (Moodle turns it into a catch-all wildcard);
+- an answer without its `=`/`~` marker (so `{true}`, which Moodle takes for a short answer
+  "true", is refused rather than read as true/false), `{...}` inside an answer block, a
+  second answer block, a `#` inside a matching pair, a choice question with no right answer;
+- in a numerical question, a `~` catch-all that is not the last answer, has a value, or
+  comes twice (Moodle would read what follows it as its feedback).
+As in Moodle, true/false is only T, TRUE, F or FALSE (capitals); a numerical `~#feedback`
+is the 0-credit answer for any other response (stored with no bounds, see NumericAnswer);
+a short answer's `*` is a wildcard for any run of characters (`\\*` in the file is a literal
+`*`), applied when grading, not here. Other differences: `=%50%` is a weighted `=` in a
 choice question (Moodle keeps "%50%" in the text), escapes are resolved in category names.
 """
 from __future__ import annotations
@@ -213,7 +218,7 @@ class _QuestionReader:
             self._choices(question, body, offset)
         elif "=" in stripped and "->" in stripped:
             self._matching(question, body, offset)
-        elif stripped.split("#", 1)[0].strip().upper() in TRUE_FALSE:
+        elif stripped.split("#", 1)[0].strip() in TRUE_FALSE:  # case-sensitive, as in Moodle
             self._true_false(question, body)
         else:
             self._short(question, body, offset)
@@ -275,6 +280,13 @@ class _QuestionReader:
     def _short(self, question: Question, body: str, offset: int) -> None:
         question.type = "short"
         lead, answers = self._split(body, offset, "=")
+        word = _reveal(lead.split("#", 1)[0]).strip()
+        if not answers and word.upper() in TRUE_FALSE:
+            # Moodle reads {true} as a short answer "true": say so rather than guess.
+            pos = offset + len(lead) - len(lead.lstrip())
+            self.error(pos, f"'{word}' is not true/false (only T, TRUE, F or FALSE, in capitals); "
+                            f"write {{{word.upper()}}}, or {{={word}}} for a short answer")
+            return
         self._refuse_lead(lead, offset, "'='")
         for answer in answers:
             fraction, raw = self._weight(answer, 1.0)
@@ -284,7 +296,7 @@ class _QuestionReader:
     def _true_false(self, question: Question, body: str) -> None:
         # Moodle's order: {T#feedback for a wrong answer#feedback for a right answer}.
         parts = [_clean(part) or None for part in body.split("#", 2)] + [None, None]
-        answer, wrong, right = TRUE_FALSE[parts[0].upper()], parts[1], parts[2]
+        answer, wrong, right = TRUE_FALSE[parts[0]], parts[1], parts[2]
         question.type, question.true_false = "true_false", answer
         question.feedback_true = right if answer else wrong
         question.feedback_false = wrong if answer else right
@@ -317,10 +329,11 @@ class _QuestionReader:
         brace = offset - 1
         skip = body.index("#") + 1
         body, offset = body[skip:], offset + skip
-        if "~" in body:
-            self.error(offset + body.index("~"),
-                       "a numerical question cannot have a '~' (catch-all) answer")
-            return
+        catch_all = None
+        tilde = body.find("~")
+        if tilde >= 0:                   # {#=3 ~#feedback for any other answer}
+            catch_all = self._catch_all(body[tilde + 1:], offset + tilde)
+            body = body[:tilde]
         lead, answers = self._split(body, offset, "=")
         if lead.strip():                 # {#3.14:0.01}: one answer without its `=`
             answers.insert(0, _Answer("=", lead, offset))
@@ -332,6 +345,25 @@ class _QuestionReader:
             bounds = self._bounds(answer, text) if text else None
             if bounds:
                 question.numeric.append(NumericAnswer(*bounds, fraction, feedback))
+        if catch_all is not None:
+            question.numeric.append(catch_all)
+
+    def _catch_all(self, rest: str, pos: int) -> NumericAnswer | None:
+        """Moodle's `~#feedback`: 0 credit for any response no `=` answer matches."""
+        following = re.search("[=~]", rest)
+        if following:
+            what = ("can have only one '~' answer" if following.group() == "~"
+                    else "must have its '~' answer (for any other response) last")
+            self.error(pos + 1 + following.start(),
+                       f"a numerical question {what} (escape a '=' or '~' in its feedback "
+                       "as '\\=' or '\\~')")
+            return None
+        value, _, feedback = rest.partition("#")
+        if value.strip():
+            self.error(pos, f"the '~' answer takes no value or weight ('{_reveal(value).strip()}'), "
+                            "only '#' and its feedback")
+            return None
+        return NumericAnswer(None, None, 0.0, _clean(feedback) or None)
 
     def _bounds(self, answer: _Answer, text: str) -> tuple[float, float] | None:
         """low and high of `a..b`, `value:tolerance` or `value`."""

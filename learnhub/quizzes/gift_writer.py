@@ -79,8 +79,7 @@ def _answer_block(question: Question, inline: bool) -> str:
         answers = [_short_answer(choice, fmt) for choice in question.choices]
     elif question.type == "numerical":
         opener = "{#"
-        answers = [_weighted("=", answer.fraction, "") + _range(answer.low, answer.high)
-                   + _feedback(answer.feedback, fmt) for answer in question.numeric]
+        answers = _numerical(question)
     elif question.type == "matching":
         answers = [_pair(pair.left, pair.right, fmt) for pair in question.pairs]
     else:
@@ -104,6 +103,26 @@ def _true_false(question: Question) -> str:
     if right:
         return f"{word}#{_inner(wrong or '', fmt)}#{_inner(right, fmt)}"
     return word + _feedback(wrong, fmt)
+
+
+def _numerical(question: Question) -> list[str]:
+    """`=value` answers, then Moodle's `~#feedback` catch-all, which must come last."""
+    fmt, answers = question.text_format, []
+    for i, answer in enumerate(question.numeric):
+        if answer.low is None and answer.high is None:
+            if i != len(question.numeric) - 1:
+                raise ValueError("a numerical catch-all answer (no bounds) must be the last one")
+            if answer.fraction != 0.0:
+                raise ValueError("a numerical catch-all answer (no bounds) gives no credit in GIFT")
+            answers.append("~" + _feedback(answer.feedback, fmt))
+        elif answer.low is None or answer.high is None:
+            raise ValueError("a numerical answer needs both bounds, or neither for a catch-all")
+        else:
+            answers.append(_weighted("=", answer.fraction, "") + _range(answer.low, answer.high)
+                           + _feedback(answer.feedback, fmt))
+    if not any(answer.startswith("=") for answer in answers):
+        raise ValueError("a numerical question needs an answer besides the catch-all")
+    return answers
 
 
 def _choice_marks(question: Question) -> list[str]:

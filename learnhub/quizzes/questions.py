@@ -25,10 +25,14 @@ class Choice:
 
 @dataclass
 class NumericAnswer:
-    """Right when low <= response <= high (value ± tolerance, or a range a..b)."""
+    """Right when low <= response <= high (value ± tolerance, or a range a..b).
 
-    low: float
-    high: float
+    With low and high None it is Moodle's `~` catch-all: it matches any response that no
+    other answer matches (GIFT gives it 0 credit and a feedback for a wrong answer).
+    """
+
+    low: float | None
+    high: float | None
     fraction: float = 1.0
     feedback: str | None = None
 

@@ -55,6 +55,24 @@ def _normalise_text(value: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value).strip()).casefold()
 
 
+_WILDCARDS = re.compile(r"(?<!\\)\*+")   # a run of `*` not preceded by a backslash
+
+
+@lru_cache(maxsize=4096)
+def short_answer_pattern(answer: str) -> re.Pattern:
+    """Moodle's short-answer matching: `*` stands for any characters (none included),
+    `\\*` is a literal asterisk; otherwise compared as `_normalise_text` does."""
+    bits = [bit.replace("\\*", "*") for bit in _WILDCARDS.split(answer)]
+    normalised = [re.sub(r"\s+", " ", unicodedata.normalize("NFKC", bit)).casefold() for bit in bits]
+    normalised[0], normalised[-1] = normalised[0].lstrip(), normalised[-1].rstrip()
+    return re.compile(".*".join(re.escape(bit) for bit in normalised), re.DOTALL)
+
+
+def short_answer_display(answer: str) -> str:
+    """An accepted answer as a person reads it: `\\*` shown as the `*` it stands for."""
+    return answer.replace("\\*", "*")
+
+
 AMBIGUOUS_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$|,.*\.|\..*,")
 
 
@@ -208,10 +226,17 @@ class ShortType(MatchedAnswers, TextType):
 
     def _matches(self, question, response):
         given = _normalise_text(response or "")
-        return [c for c in question.choices if given and _normalise_text(c.text) == given]
+        if not given:
+            return []
+        return [c for c in question.choices if short_answer_pattern(c.text).fullmatch(given)]
 
     def correct_response(self, question, layout):
-        return max(question.choices, key=lambda c: c.fraction).text
+        # Among the best answers, one without a wildcard reads as an answer ("Beijing",
+        # not "*" or "Bei*").
+        best = max(c.fraction for c in question.choices)
+        tops = [c for c in question.choices if c.fraction == best]
+        plain = [c for c in tops if not _WILDCARDS.search(c.text)]
+        return short_answer_display((plain or tops)[0].text)
 
 
 class EssayType(TextType):
@@ -244,10 +269,12 @@ class NumericalType(MatchedAnswers, QuestionType):
     def _matches(self, question, response):
         if response is None:
             return []
-        return [a for a in question.numeric if a.low <= response <= a.high]
+        matched = [a for a in question.numeric if a.low is not None and a.low <= response <= a.high]
+        # Moodle's `~` catch-all (no bounds) answers whatever no other answer matched.
+        return matched or [a for a in question.numeric if a.low is None]
 
     def correct_response(self, question, layout):
-        best = max(question.numeric, key=lambda a: a.fraction)
+        best = max((a for a in question.numeric if a.low is not None), key=lambda a: a.fraction)
         return (best.low + best.high) / 2
 
 
