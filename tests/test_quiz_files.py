@@ -128,3 +128,50 @@ def test_export_then_import_gives_the_same_questions(app, tmp_path):
     assert strip(round_trip) == strip(original)
     missing = runner.invoke(args=["quizzes", "export", "party-building-online", "nope"])
     assert missing.exit_code != 0
+
+
+# -- option order ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("front", ["kind: exam\n", "kind: practice\n", ""])
+def test_options_are_shuffled_unless_the_file_says_otherwise(front):
+    from learnhub.quizzes.settings import settings_from_meta
+
+    meta = dict(line.split(": ") for line in front.splitlines())
+    settings, errors = settings_from_meta({"title": "Q", **meta}, "Asia/Shanghai")
+    assert errors == [] and settings.shuffle_options is True
+    settings, _ = settings_from_meta({"title": "Q", **meta, "shuffle_options": False}, "Asia/Shanghai")
+    assert settings.shuffle_options is False
+
+
+def test_an_exam_without_shuffle_options_does_not_show_the_key_by_position(quiz_client, quiz_content):
+    # GIFT authors put the right answer first: in file order it would always be option 1.
+    quiz_content("every-type", "---\ntitle: Exam\nkind: exam\n---\n"
+                 + "".join(f"::q{i}::Q{i}? {{=right ~w1 ~w2 ~w3}}\n\n" for i in range(12)))
+    attempt = quiz_client.api("POST", "/api/v1/courses/qc/quizzes/every-type/attempts").get_json()
+    firsts = [q["options"][0]["text_html"] for q in attempt["questions"]]
+    assert len(firsts) == 12 and firsts.count("<p>right</p>") < 12
+
+
+@pytest.mark.parametrize("kind, what", [("exam", "an exam's"), ("practice", "a quiz's")])
+def test_content_check_warns_where_a_quiz_turns_shuffling_off(make_app, write_content, kind, what):
+    root = write_content({"c/course.md": COURSE, "c/quizzes/q.gift":
+                          f"---\ntitle: Q\nkind: {kind}\nshuffle_options: false\n---\n{GOOD}",
+                          "c/quizzes/ok.gift": f"---\ntitle: Q\nkind: {kind}\nshuffle_options: true\n---\n{GOOD}"})
+    app = make_app(CONTENT_DIR=str(root))
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output          # a warning, not an error
+    assert (f"c/quizzes/q.gift:4: warning: 'shuffle_options: false' shows {what} options in file order"
+            in result.output), result.output
+    assert "ok.gift" not in result.output and "1 warning(s)" in result.output
+    with app.app_context():
+        assert get_quiz_catalog().get("c", "q").settings.shuffle_options is False   # still served
+
+
+def test_content_check_still_fails_on_errors_beside_warnings(make_app, write_content):
+    root = write_content({"c/course.md": COURSE,
+                          "c/quizzes/q.gift": f"---\ntitle: Q\nshuffle_options: false\n---\n{GOOD}",
+                          "c/quizzes/bad.gift": "::a::Broken? {=y\n"})
+    app = make_app(CONTENT_DIR=str(root))
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1 and "1 problem(s) found." in result.output, result.output
+    assert "q.gift:3: warning:" in result.output

@@ -37,10 +37,12 @@ def check():
     for problem in problems:
         click.echo(str(problem))
     units = sum(len(u) for u in tree.units.values())
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        click.echo(f"{len(errors)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(tree.courses)} courses, {units} units.", err=True)
+    warnings = f", {len(problems)} warning(s)" if problems else ""
+    click.echo(f"OK: {len(tree.courses)} courses, {units} units{warnings}.", err=True)
 
 
 @content_cli.command("sync")
@@ -48,7 +50,7 @@ def sync():
     """Index content/ into the database (run after adding or removing files)."""
     tree, problems = check_tree(get_catalog().root)
     for problem in problems:
-        click.echo(f"skipped: {problem}", err=True)
+        click.echo(f"{'note' if problem.warning else 'skipped'}: {problem}", err=True)
     result = sync_all(db.session, tree)
     db.session.commit()
     click.echo(f"Indexed {len(tree.courses)} courses: {result.added} added, "

@@ -31,9 +31,10 @@ class Problem:
     path: str
     line: int
     message: str
+    warning: bool = False      # pointed out, but the file is served and the check passes
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 @dataclass

@@ -120,13 +120,25 @@ def load_quiz_file(path: Path, course_slug: str, tz: str) -> tuple[QuizFile | No
     return quiz, []
 
 
+def quiz_warnings(path: Path) -> list[tuple[int, str]]:
+    """What `content check` points out in a quiz file that still loads."""
+    text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    meta = _front_matter(text)[0]
+    if meta.get("shuffle_options") is False:
+        kind = "an exam" if meta.get("kind") == "exam" else "a quiz"
+        return [(_key_line(text, "shuffle_options"),
+                 f"'shuffle_options: false' shows {kind}'s options in file order, and GIFT "
+                 "puts the right answer where the author wrote it (often first)")]
+    return []
+
+
 def quiz_paths(course_dir: Path) -> list[Path]:
     folder = course_dir / "quizzes"
     return sorted(folder.glob("*.gift")) if folder.is_dir() else []
 
 
 def check_quizzes(tree) -> list[Problem]:
-    """`flask content check` hook: every quiz file of every course."""
+    """`flask content check` hook: every quiz file of every course (errors, then warnings)."""
     tz = current_app.config.get("TIMEZONE", "Asia/Shanghai")
     problems = []
     for course_slug in tree.courses:
@@ -137,6 +149,8 @@ def check_quizzes(tree) -> list[Problem]:
                 continue
             _quiz, found = load_quiz_file(path, course_slug, tz)
             problems.extend(Problem(name, line, message) for line, message in found)
+            problems.extend(Problem(name, line, message, warning=True)
+                            for line, message in quiz_warnings(path))
     return problems
 
 

@@ -25,7 +25,10 @@ class QuizSettings:
     grading: str = "highest"
     pass_percent: float = 60.0
     shuffle_questions: bool = False
-    shuffle_options: bool = False
+    # GIFT authors write the right answer first: in file order the position gives the key
+    # away, so options are shuffled per attempt (exams and practice alike) unless a file
+    # says `shuffle_options: false`, which `content check` warns about.
+    shuffle_options: bool = True
     draw: int | dict | None = None           # total, or {category: count}
     review: str = "answers_after_submit"
     opens_at: datetime | None = None
@@ -155,7 +158,7 @@ def settings_from_meta(meta: dict, tz: str) -> tuple[QuizSettings | None, list[t
         pass_percent = 60
     flags = {}
     for key in ("shuffle_questions", "shuffle_options"):
-        flags[key] = meta.get(key, False)
+        flags[key] = meta.get(key, getattr(QuizSettings, key))
         if not isinstance(flags[key], bool):
             errors.append((key, f"'{key}' must be true or false"))
     manual = meta.get("manual_review") or []
