@@ -1,0 +1,262 @@
+"""Who may do what, for every route of the app, in one table.
+
+Every route in `app.url_map` (pages and API, `static` aside) must have a row in MATRIX for
+each of its methods, giving the expected status per actor. A new route without a row fails
+`test_every_route_has_a_row` with "add a row for <endpoint> <method>": a feature adds its
+rows together with its routes.
+
+The actors: anonymous, the member who owns the object in question (their attempt), another
+member, an instructor, a staff member and an administrator. Unsafe page requests carry a
+valid CSRF token and API requests a bearer token, so the table is about authorization, not
+CSRF; `test_unsafe_requests_without_csrf_token_are_refused` covers CSRF on its own.
+
+Statuses: an int is that exact status; LOGIN is a 302 to the login page; a plain 302 is a
+redirect anywhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from learnhub.auth import services as auth_services
+from learnhub.auth.models import User
+from learnhub.courses.catalog import get_catalog
+from learnhub.courses.index import sync_index
+from learnhub.extensions import db
+from learnhub.quizzes.models import Answer, Attempt
+
+from .conftest import ALL_TYPES_QUIZ, PASSWORD, csrf_from, login
+
+LOGIN = "login"  # a 302 to /login
+ACTORS = ("anonymous", "member", "other", "instructor", "staff", "admin")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+# (endpoint, method): expected status for
+#                                                  anonymous member other instructor staff admin
+MATRIX = {
+    ("health.healthz", "GET"):                      (200,   200,   200,   200,   200,   200),
+    ("health.readyz", "GET"):                       (200,   200,   200,   200,   200,   200),
+    ("auth.login", "GET"):                          (200,   302,   302,   302,   302,   302),
+    ("auth.login", "POST"):                         (200,   302,   302,   302,   302,   302),
+    ("auth.logout", "POST"):                        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("auth.account", "GET"):                        (LOGIN, 200,   200,   200,   200,   200),
+    ("auth.account", "POST"):                       (LOGIN, 302,   302,   302,   302,   302),
+    ("admin.users", "GET"):                         (LOGIN, 403,   403,   403,   403,   200),
+    ("admin.create_user", "GET"):                   (LOGIN, 403,   403,   403,   403,   200),
+    ("admin.create_user", "POST"):                  (LOGIN, 403,   403,   403,   403,   200),
+    ("admin.edit_user", "GET"):                     (LOGIN, 403,   403,   403,   403,   200),
+    ("admin.change_role", "POST"):                  (LOGIN, 403,   403,   403,   403,   302),
+    ("admin.toggle_active", "POST"):                (LOGIN, 403,   403,   403,   403,   302),
+    ("admin.reset_password", "POST"):               (LOGIN, 403,   403,   403,   403,   200),
+    ("courses.home", "GET"):                        (LOGIN, 200,   200,   200,   200,   200),
+    ("courses.course", "GET"):                      (LOGIN, 200,   200,   200,   200,   200),
+    ("courses.unit", "GET"):                        (LOGIN, 200,   200,   200,   200,   200),
+    ("courses.complete", "POST"):                   (LOGIN, 302,   302,   302,   302,   302),
+    ("courses.asset", "GET"):                       (LOGIN, 200,   200,   200,   200,   200),
+    ("quizzes.intro", "GET"):                       (LOGIN, 200,   200,   200,   200,   200),
+    ("quizzes.start", "POST"):                      (LOGIN, 302,   302,   302,   302,   302),
+    ("quizzes.attempt_page", "GET"):                (LOGIN, 200,   404,   200,   200,   200),
+    ("quizzes.submit", "POST"):                     (LOGIN, 302,   404,   403,   403,   403),
+    ("quizzes.my_attempts", "GET"):                 (LOGIN, 200,   200,   200,   200,   200),
+    ("quizzes.quiz_attempts", "GET"):               (LOGIN, 403,   403,   200,   200,   200),
+    ("quizzes.accommodations", "GET"):              (LOGIN, 403,   403,   403,   200,   200),
+    ("quizzes.accommodations", "POST"):             (LOGIN, 403,   403,   403,   302,   302),
+    ("api.openapi", "GET"):                         (200,   200,   200,   200,   200,   200),
+    ("api.create_token", "POST"):                   (201,   201,   201,   201,   201,   201),
+    ("api.revoke_token", "DELETE"):                 (401,   204,   204,   204,   204,   204),
+    ("api.me", "GET"):                              (401,   200,   200,   200,   200,   200),
+    ("api.list_courses", "GET"):                    (401,   200,   200,   200,   200,   200),
+    ("api.get_course", "GET"):                      (401,   200,   200,   200,   200,   200),
+    ("api.get_unit", "GET"):                        (401,   200,   200,   200,   200,   200),
+    ("api.complete_unit", "POST"):                  (401,   200,   200,   200,   200,   200),
+    ("api.get_quiz", "GET"):                        (401,   200,   200,   200,   200,   200),
+    ("api.start_attempt", "POST"):                  (401,   200,   201,   201,   201,   201),
+    ("api.get_attempt", "GET"):                     (401,   200,   404,   200,   200,   200),
+    ("api.save_answer", "PUT"):                     (401,   200,   404,   403,   403,   403),
+    ("api.submit_attempt", "POST"):                 (401,   200,   404,   403,   403,   403),
+    ("api.record_event", "POST"):                   (401,   200,   404,   403,   403,   403),
+}
+
+# Where each endpoint is requested; {placeholders} are filled from the World.
+PATHS = {
+    "health.healthz": "/healthz",
+    "health.readyz": "/readyz",
+    "auth.login": "/login",
+    "auth.logout": "/logout",
+    "auth.account": "/account",
+    "admin.users": "/admin/users",
+    "admin.create_user": "/admin/users/new",
+    "admin.edit_user": "/admin/users/{target}",
+    "admin.change_role": "/admin/users/{target}/role",
+    "admin.toggle_active": "/admin/users/{target}/active",
+    "admin.reset_password": "/admin/users/{target}/reset-password",
+    "courses.home": "/",
+    "courses.course": "/courses/mx",
+    "courses.unit": "/courses/mx/intro",
+    "courses.complete": "/courses/mx/manual/complete",
+    "courses.asset": "/courses/mx/assets/dot.svg",
+    "quizzes.intro": "/courses/mx/quizzes/every-type",
+    "quizzes.start": "/courses/mx/quizzes/every-type/start",
+    "quizzes.attempt_page": "/attempts/{attempt}",
+    "quizzes.submit": "/attempts/{attempt}/submit",
+    "quizzes.my_attempts": "/my/attempts",
+    "quizzes.quiz_attempts": "/courses/mx/quizzes/every-type/attempts",
+    "quizzes.accommodations": "/staff/accommodations",
+    "api.openapi": "/api/v1/openapi.json",
+    "api.create_token": "/api/v1/auth/token",
+    "api.revoke_token": "/api/v1/auth/token",
+    "api.me": "/api/v1/me",
+    "api.list_courses": "/api/v1/courses",
+    "api.get_course": "/api/v1/courses/mx",
+    "api.get_unit": "/api/v1/courses/mx/units/intro",
+    "api.complete_unit": "/api/v1/courses/mx/units/manual/complete",
+    "api.get_quiz": "/api/v1/courses/mx/quizzes/every-type",
+    "api.start_attempt": "/api/v1/courses/mx/quizzes/every-type/attempts",
+    "api.get_attempt": "/api/v1/attempts/{attempt}",
+    "api.save_answer": "/api/v1/attempts/{attempt}/answers/{question}",
+    "api.submit_attempt": "/api/v1/attempts/{attempt}/submit",
+    "api.record_event": "/api/v1/attempts/{attempt}/events",
+}
+
+# What the allowed actors send, so that they get the success the table expects.
+FORMS = {
+    ("auth.login", "POST"): {"username": "nobody", "password": "wrong-password"},
+    ("auth.account", "POST"): {"prefs-display_name": "New name", "prefs-locale": "",
+                               "prefs-save_preferences": "Save"},
+    ("admin.create_user", "POST"): {"username": "newcomer", "display_name": "", "role": "member",
+                                    "password": ""},
+    ("admin.change_role", "POST"): {"role": "instructor", "change_role": "Change role"},
+    ("quizzes.accommodations", "POST"): {"username": "member", "factor": "1.5"},
+}
+JSON = {
+    ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
+    ("api.save_answer", "PUT"): {"response": "{option}"},
+    ("api.record_event", "POST"): {"kind": "focus_lost"},
+}
+
+CONTENT = {
+    "mx/course.md": "---\ntitle: Matrix course\nsummary: S\n---\nText.\n",
+    "mx/01-intro.md": "---\ntitle: Intro\ncompletion: view\n---\n## Hi\n",
+    "mx/02-manual.md": "---\ntitle: Manual\ncompletion: manual\n---\n## Tick me\n",
+    "mx/assets/dot.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
+    "mx/quizzes/every-type.gift": ALL_TYPES_QUIZ,
+}
+
+
+@dataclass
+class World:
+    """Real objects for one route's requests: users, the member's attempt, tokens, clients."""
+    app: object
+    tokens: dict[str, str]
+    clients: dict[str, object]      # logged in through the login form (session cookie)
+    api_client: object              # no cookies: API requests carry only their bearer token
+    csrf: dict[str, str]
+    ids: dict[str, object] = field(default_factory=dict)
+
+    def path(self, endpoint: str) -> str:
+        return PATHS[endpoint].format(**self.ids)
+
+    def request(self, actor: str, endpoint: str, method: str, csrf: bool = True):
+        path = self.path(endpoint)
+        if endpoint.startswith("api."):
+            headers = {}
+            if actor != "anonymous" and endpoint != "api.create_token":
+                headers["Authorization"] = f"Bearer {self.tokens[actor]}"
+            body = JSON.get((endpoint, method))
+            if body is not None:
+                body = {k: v.format(**self.ids) if isinstance(v, str) else v for k, v in body.items()}
+            return self.api_client.open(path, method=method, json=body, headers=headers)
+        data = dict(FORMS.get((endpoint, method), {}))
+        if method in UNSAFE and csrf:
+            data["csrf_token"] = self.csrf[actor]
+        return self.clients[actor].open(path, method=method, data=data if method in UNSAFE else None)
+
+
+@pytest.fixture
+def world(make_app, write_content):
+    app = make_app(CONTENT_DIR=str(write_content(CONTENT)), RATELIMIT_ENABLED=False)
+    with app.app_context():
+        sync_index(db.session, get_catalog().tree())
+        users = {actor: auth_services.create_user(actor, PASSWORD, role)
+                 for actor, role in [("member", "member"), ("other", "member"),
+                                     ("instructor", "instructor"), ("staff", "staff"),
+                                     ("admin", "admin")]}
+        target = auth_services.create_user("target", PASSWORD, "member")
+        db.session.commit()
+        tokens = {actor: auth_services.issue_token(user)[0] for actor, user in users.items()}
+        db.session.commit()
+        ids = {"target": target.id}
+    clients = {actor: app.test_client() for actor in ACTORS}
+    csrf = {"anonymous": csrf_from(clients["anonymous"], "/login")}
+    for actor in ACTORS[1:]:
+        assert login(clients[actor], actor).status_code == 302
+        csrf[actor] = csrf_from(clients[actor], "/account")
+    api_client = app.test_client()
+    started = api_client.post(PATHS["api.start_attempt"],
+                                     headers={"Authorization": f"Bearer {tokens['member']}"})
+    assert started.status_code == 201, started.get_data(as_text=True)
+    single = next(q for q in started.get_json()["questions"] if q["type"] == "single")
+    ids.update(attempt=started.get_json()["id"], question=single["id"],
+               option=single["options"][0]["id"])
+    with app.app_context():
+        yield World(app=app, tokens=tokens, clients=clients,
+                    api_client=api_client, csrf=csrf, ids=ids)
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def outcome(response) -> int | str:
+    if response.status_code == 302 and response.headers["Location"].split("?")[0].endswith("/login"):
+        return LOGIN
+    return response.status_code
+
+
+def test_every_route_has_a_row(world):
+    missing = sorted(routes(world.app) - MATRIX.keys())
+    assert not missing, "\n".join(f"add a row for {endpoint} {method}" for endpoint, method in missing)
+    stale = sorted(MATRIX.keys() - routes(world.app))
+    assert not stale, "\n".join(f"remove the row for {endpoint} {method} (no such route)"
+                                for endpoint, method in stale)
+    assert all(len(row) == len(ACTORS) for row in MATRIX.values())
+    assert {endpoint for endpoint, _ in MATRIX} <= PATHS.keys()
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX), ids=lambda v: v)
+def test_authorization_matrix(world, endpoint, method):
+    """Each actor's status for one route, on fresh objects (a route's side effects stay in it)."""
+    expected = dict(zip(ACTORS, MATRIX[(endpoint, method)]))
+    got = {actor: outcome(world.request(actor, endpoint, method)) for actor in ACTORS}
+    assert got == expected, f"{endpoint} {method} {world.path(endpoint)}: got {got}"
+
+
+def test_unsafe_requests_without_csrf_token_are_refused(world):
+    """Every unsafe page form and every unsafe cookie API call without a token: 400, no effect."""
+    unsafe = sorted((e, m) for e, m in routes(world.app) if m in UNSAFE)
+    assert unsafe
+    for endpoint, method in unsafe:
+        for actor in ACTORS:
+            client = world.clients[actor]
+            if endpoint.startswith("api."):
+                if endpoint == "api.create_token" or actor == "anonymous":
+                    continue  # public (a token in the body is no cookie to ride); 401 without a session
+                body = JSON.get((endpoint, method))
+                if body is not None:
+                    body = {k: v.format(**world.ids) if isinstance(v, str) else v for k, v in body.items()}
+                response = client.open(world.path(endpoint), method=method, json=body)
+            else:
+                response = world.request(actor, endpoint, method, csrf=False)
+            assert response.status_code == 400, (endpoint, method, actor, response.status_code)
+    # Nothing happened: everyone is still logged in, the attempt is open, the target untouched.
+    for actor in ACTORS[1:]:
+        assert world.clients[actor].get("/account").status_code == 200, actor
+    attempt = db.session.get(Attempt, world.ids["attempt"])
+    assert attempt.state == "in_progress"
+    assert not db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).all()
+    target = db.session.scalar(select(User).where(User.username == "target"))
+    assert target.active and target.role == "member"
+    assert db.session.scalar(select(User).where(User.username == "newcomer")) is None
