@@ -5,6 +5,7 @@ so workers never need to agree on anything.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ class ContentCatalog:
         self._tree: ContentTree | None = None
         self._signature: tuple | None = None
         self._checked_at = 0.0
-        self._rendered: dict[str, Rendered] = {}  # checksum -> rendered HTML
+        self._rendered: dict[tuple[str, str, str], Rendered] = {}  # see render()
 
     def tree(self) -> ContentTree:
         now = time.monotonic()
@@ -46,12 +47,20 @@ class ContentCatalog:
         return hash(self._signature)
 
     def render(self, course_slug: str, body: str, checksum: str) -> Rendered:
-        cached = self._rendered.get(checksum)
+        """`body` (a unit or course.md of `course_slug`) as sanitised HTML, cached.
+
+        The output depends on the text and, through the link resolver, on the course its
+        links and assets resolve from (and this catalog's root, fixed per instance): the
+        same file copied into two courses renders twice. The key hashes the body itself,
+        so a caller's checksum (of the whole file) can never pair with another text.
+        """
+        key = (course_slug, checksum, hashlib.sha256(body.encode("utf-8")).hexdigest())
+        cached = self._rendered.get(key)
         if cached is None:
             cached = render_markdown(body, self._link_resolver(course_slug))
             if len(self._rendered) > 2000:
                 self._rendered.clear()
-            self._rendered[checksum] = cached
+            self._rendered[key] = cached
         return cached
 
     def _link_resolver(self, course_slug: str):
