@@ -176,6 +176,7 @@
       retryDelay = Math.min(retryDelay * 2, 10000);
     } finally {
       flushing = false;
+      notifySettled();
     }
   }
 
@@ -184,7 +185,23 @@
     pending = {};
     storePending();
     setStatus(msg("Closed"), "closed");
+    notifySettled();
     window.location.reload();
+  }
+
+  // Settled: every answer given so far is acknowledged by the server (saved, or refused as
+  // invalid), or the server has closed the attempt. A submit waits for this, however long
+  // the save takes: a submit that overtook a save would close the attempt without it.
+  let settledWaiters = [];
+  function isSettled() { return closed || (!flushing && !Object.keys(pending).length); }
+  function notifySettled() {
+    if (!isSettled()) return;
+    const waiters = settledWaiters;
+    settledWaiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+  function whenSettled() {
+    return isSettled() ? Promise.resolve() : new Promise((resolve) => settledWaiters.push(resolve));
   }
 
   let textTimers = {};
@@ -195,8 +212,9 @@
   form.addEventListener("input", (event) => {
     const el = event.target.closest("fieldset.question");
     if (!el || !event.target.classList.contains("text-answer")) return;
-    clearTimeout(textTimers[el.dataset.questionId]);
-    textTimers[el.dataset.questionId] = setTimeout(() => queue(el), 600);
+    const qid = el.dataset.questionId;
+    clearTimeout(textTimers[qid]);
+    textTimers[qid] = setTimeout(() => { delete textTimers[qid]; queue(el); }, 600);
   });
   window.addEventListener("online", () => scheduleFlush(0));
 
@@ -263,7 +281,22 @@
   async function submitNow(by) {
     if (submitting || closed) return;
     submitting = true;
-    await Promise.race([flush(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    // Text still inside its typing pause counts as given: queue it now.
+    Object.keys(textTimers).forEach((qid) => {
+      clearTimeout(textTimers[qid]);
+      delete textTimers[qid];
+      const el = fieldset(qid);
+      if (el) queue(el);
+    });
+    if (!isSettled()) {
+      // No time cap: the server stops taking saves at the deadline + grace and answers a
+      // late one with 409, which closes the attempt here too. Failed saves keep retrying
+      // (their status shows), and the answers stay in localStorage meanwhile.
+      setStatus(msg("Finishing") || msg("Saving"), "saving");
+      if (!flushing) { retryDelay = 1000; scheduleFlush(0); }
+      await whenSettled();
+    }
+    if (closed) return; // the server closed the attempt: the reloaded page shows the result
     try {
       const response = await fetch(api + "/submit?by=" + by, {
         method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
@@ -281,6 +314,7 @@
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (submitting) return; // already waiting for the last saves, then submitting
     const unanswered = questions.filter((el) => !isAnswered(el)).length;
     const question = unanswered ? msg("Unanswered").replace("{n}", unanswered) + "\n" : "";
     if (window.confirm(question + msg("Confirm"))) submitNow("member");

@@ -1,0 +1,36 @@
+"""Setting up a quiz in the browser tests: a course with one quiz, a member logged in."""
+from __future__ import annotations
+
+from learnhub.auth import services as auth_services
+from learnhub.extensions import db
+
+PASSWORD = "browser-pass-1"
+QUIZ = """---
+title: Ten seconds
+time_limit: 10s
+grace: 5s
+---
+::capital::What is the capital of China? {=Beijing ~Shanghai ~Guangzhou}
+
+::sky::The sky is blue on a clear day. {T}
+"""
+
+
+def start_quiz(serve, page, write_content, quiz_text: str):
+    """Serve a course with one quiz, log a new member in on `page` and start an attempt."""
+    root = write_content({
+        "t/course.md": "---\ntitle: Timed\nsummary: S\n---\nA course.\n",
+        "t/01-only.md": "---\ntitle: Only\n---\n## Text\n",
+        "t/quizzes/q.gift": quiz_text,
+    })
+    server = serve(CONTENT_DIR=str(root))
+    with server.app.app_context():
+        auth_services.create_user("quizzer", PASSWORD, "member")
+        db.session.commit()
+    page.goto(f"{server.url}/login?next=/courses/t/quizzes/q")
+    page.get_by_label("Username").fill("quizzer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Start the attempt").click()
+    page.wait_for_url("**/attempts/*")
+    return server
