@@ -268,3 +268,32 @@ def quiz_client(quiz_app):
 
     client.api = api
     return client
+
+
+@pytest.fixture
+def make_quiz(quiz_content):
+    """make_quiz(slug, body_gift, **settings): a quiz file in the quiz course `qc`."""
+
+    def factory(slug: str, questions: str = "::q::Is it? {T}\n", **settings):
+        front = "".join(f"{key}: {value}\n" for key, value in {"title": slug, **settings}.items())
+        return quiz_content(slug, f"---\n{front}---\n{questions}")
+
+    return factory
+
+
+@pytest.fixture
+def make_attempt(quiz_app):
+    """make_attempt(user, quiz_slug='every-type'): an attempt started through the service."""
+    from learnhub.core.types import utcnow
+    from learnhub.courses.index import content_index
+    from learnhub.quizzes import attempts as rules
+    from learnhub.quizzes.loader import get_quiz_catalog
+
+    def factory(user, quiz_slug: str = "every-type", course_slug: str = "qc"):
+        course = content_index().course(course_slug)
+        quiz = get_quiz_catalog().get(course_slug, quiz_slug)
+        attempt, _created = rules.start_attempt(user, course, quiz, utcnow())
+        _db.session.commit()
+        return attempt
+
+    return factory

@@ -42,7 +42,7 @@ def test_pages_have_no_inline_script_or_style(client, login_as):
 
 
 def test_session_cookie_flags(client, make_user):
-    from .conftest import csrf_from
+    from .conftest import CSRF_INPUT, csrf_from
 
     token = csrf_from(client, "/login")
     make_user("cookie")
@@ -50,9 +50,15 @@ def test_session_cookie_flags(client, make_user):
                                            "csrf_token": token})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    secure = client.get("/login", base_url="https://localhost")
-    assert "Secure" in secure.headers.get("Set-Cookie", "Secure")
-    assert "Strict-Transport-Security" in secure.headers
+    # Over https the login's session cookie is Secure (a fresh client: the form, then the post).
+    https = client.application.test_client()
+    form = https.get("/login", base_url="https://localhost")
+    assert "Strict-Transport-Security" in form.headers
+    token = CSRF_INPUT.search(form.get_data(as_text=True)).group(1)
+    secure = https.post("/login", base_url="https://localhost",
+                        headers={"Referer": "https://localhost/login"}, data={"username": "cookie", "password": "correct-horse-1", "csrf_token": token})
+    assert secure.status_code == 302
+    assert "Secure" in secure.headers["Set-Cookie"]
 
 
 def test_https_requests_get_secure_cookies(make_app, make_user):

@@ -158,12 +158,16 @@ def test_weights_partial_credit_and_penalties_floor_at_zero(quiz_client, clock):
     q = by_type(attempt)
     options = {o["text_html"]: o["id"] for o in q["multiple"]["options"]}
     save(quiz_client, attempt, q["multiple"], [options["<p>2</p>"], options["<p>3</p>"]])  # 50% - 100%
-    left = q["matching"]["options"]["left"]
-    save(quiz_client, attempt, q["matching"], {left[0]["id"]: q["matching"]["options"]["right"][0]["id"]})
+    # One pair right (cat -> meow), one wrong (dog -> moo), one missing: 1 of 3 pairs.
+    left = {o["text_html"]: o["id"] for o in q["matching"]["options"]["left"]}
+    right = {o["text_html"]: o["id"] for o in q["matching"]["options"]["right"]}
+    pick = lambda names, word: next(i for text, i in names.items() if word in text)  # noqa: E731
+    save(quiz_client, attempt, q["matching"], {pick(left, "cat"): pick(right, "meow"),
+                                               pick(left, "dog"): pick(right, "moo")})
     result = quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
     scored = {item["type"]: item["points_awarded"] for item in result["questions"]}
     assert scored["multiple"] == 0.0
-    assert scored["matching"] in (0.0, round(1 / 3, 4))
+    assert scored["matching"] == round(1 / 3, 4)
 
 
 def test_submit_is_idempotent(quiz_client, clock, db):

@@ -107,12 +107,19 @@ def test_draw_per_category_and_seeded_shuffle(quiz_client, clock, quiz_content):
                             + [f"$CATEGORY: b\n\n::b{i}::B{i}? {{=y ~n}}" for i in range(5)])
     quiz_content("every-type", "---\ntitle: Draw\ndraw:\n  a: 2\n  b: 1\nshuffle_questions: true\n"
                  "shuffle_options: true\n---\n" + questions)
-    attempt = start(quiz_client)
-    texts = [q["text_html"] for q in attempt["questions"]]
-    assert len(texts) == 3
-    assert sum("A" in t for t in texts) == 2 and sum("B" in t for t in texts) == 1
-    reloaded = quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()
-    assert reloaded["questions"] == attempt["questions"]  # same paper, same order, same ids
+    papers, option_orders = set(), set()
+    for _ in range(6):
+        attempt = start(quiz_client)
+        texts = [q["text_html"] for q in attempt["questions"]]
+        assert len(texts) == 3
+        assert sum("A" in t for t in texts) == 2 and sum("B" in t for t in texts) == 1
+        reloaded = quiz_client.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()
+        assert reloaded["questions"] == attempt["questions"]  # same paper, same order, same ids
+        papers.add(tuple(texts))
+        option_orders.add(tuple(o["text_html"] for q in attempt["questions"] for o in q["options"]))
+        quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit")
+    # Each attempt draws and shuffles anew (300 possible papers: six equal ones would be a bug).
+    assert len(papers) > 1 and len(option_orders) > 1
 
 
 def test_editing_the_file_does_not_change_a_started_attempt(quiz_client, clock, quiz_content):

@@ -13,6 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.database import add_or_get
 from ..core.errors import DomainError
+from ..core.signals import attempt_graded, attempt_submitted
 from ..courses.index import CourseEntry, content_index
 from ..courses.services import mark_quiz_passed
 from ..extensions import db
@@ -296,6 +298,10 @@ def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
         return SubmitResult(attempt, False)
     db.session.refresh(attempt)
     grade_attempt(attempt)
+    app = current_app._get_current_object()
+    attempt_submitted.send(app, attempt=attempt)
+    if attempt.state == "submitted":  # nothing left for a grader: its grade is final
+        attempt_graded.send(app, attempt=attempt)
     return SubmitResult(attempt, True)
 
 
