@@ -150,3 +150,25 @@ def test_wildcards_round_trip():
     questions = parse_gift("Q{=* =Bei*#ok =a\\\\*b}\n\nR{=true =t}")
     assert [c.text for c in questions[0].choices] == ["*", "Bei*", "a\\*b"]
     round_trips(questions)
+
+
+# -- through an attempt (the snapshot keeps the catch-all) ----------------------------------
+
+def test_an_attempt_grades_a_moodle_export_as_moodle_does(quiz_client, quiz_content, clock):
+    from .test_quiz_attempts import QUIZ, save, start
+
+    quiz_content("every-type", "---\ntitle: Moodle\n---\n" + MOODLE_EXPORT
+                 + "\n::City::Capital? {=Beijing =%50%Bei*#Almost. =%10%*#Anything.}\n")
+    for answers, percent in (({"numerical": "4", "short": "beijing"}, 100.0),
+                             ({"numerical": "99", "short": "Beiping"}, 25.0),
+                             ({"numerical": None, "short": "Nanjing"}, 5.0)):
+        attempt = start(quiz_client)
+        for question in attempt["questions"]:
+            saved = save(quiz_client, attempt, question, answers[question["type"]])
+            assert saved.status_code == 200, saved.get_json()
+        result = quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
+        assert result["percent"] == percent, result
+        feedback = {q["type"]: q.get("feedback_html") for q in result["questions"]}
+        if percent == 25.0:
+            assert feedback == {"numerical": "Completely wrong", "short": "<p>Almost.</p>"}  # [html], markdown
+        clock.advance(minutes=1)
