@@ -101,15 +101,15 @@ def test_writer_writes_the_catch_all_last_as_moodle_does():
 # -- true/false is case-sensitive ------------------------------------------------------------
 
 @pytest.mark.parametrize("word", ["true", "True", "t", "false", "f", "False"])
-def test_lower_case_true_false_is_not_true_false(word):
-    # Moodle checks T, TRUE, F, FALSE exactly and reads anything else as a short answer;
-    # a bare answer without `=` is refused here (see test_gift), with a pointer to both.
-    [(line, message)] = problems(f"The sky is blue.{{{word}#fb}}")
-    assert message.startswith(f"'{word}' is not true/false (only T, TRUE, F or FALSE, in capitals)")
-    assert f"{{={word}}} for a short answer" in message
-    q = one(f"The sky is blue.{{={word}}}")
-    assert (q.type, q.choices) == ("short", [Choice(word, 1.0)])
+def test_lower_case_true_false_is_a_short_answer_as_in_moodle(word):
+    # Moodle checks T, TRUE, F, FALSE exactly and reads anything else as a short answer
+    # whose one accepted answer is the word itself.
+    q = one(f"The sky is blue.{{{word}#fb}}")
+    assert (q.type, q.choices) == ("short", [Choice(word, 1.0, "fb")])
     assert graded(q, word.upper())[0] == 1.0
+    assert graded(q, "maybe")[0] == 0.0
+    assert one(f"The sky is blue.{{={word}}}").choices == [Choice(word, 1.0)]
+    round_trips([q])
 
 
 # -- short answers: `*` is a wildcard ------------------------------------------------------

@@ -282,10 +282,10 @@ class _QuestionReader:
         lead, answers = self._split(body, offset, "=")
         word = _reveal(lead.split("#", 1)[0]).strip()
         if not answers and word.upper() in TRUE_FALSE:
-            # Moodle reads {true} as a short answer "true": say so rather than guess.
-            pos = offset + len(lead) - len(lead.lstrip())
-            self.error(pos, f"'{word}' is not true/false (only T, TRUE, F or FALSE, in capitals); "
-                            f"write {{{word.upper()}}}, or {{={word}}} for a short answer")
+            # Moodle's true/false check is case-sensitive: {true} or {t} is a short answer
+            # whose one accepted answer is that word, and it imports as Moodle reads it.
+            text, feedback = self._text_and_feedback(lead, lead)
+            question.choices.append(Choice(text, 1.0, feedback))
             return
         self._refuse_lead(lead, offset, "'='")
         for answer in answers:
