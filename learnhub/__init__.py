@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n, panels, permissions
+    from .core import i18n, outage, panels, permissions, text
     from .core.errors import register_error_handlers
     from .core.security import SessionInterface, set_security_headers
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -51,6 +51,8 @@ def _init_extensions(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
     register_error_handlers(app)
+    outage.init_app(app)  # database unreachable: 503 + Retry-After
+    text.init_app(app)  # NUL / unpaired surrogates in args, forms, paths: 422
     i18n.register_template_helpers(app)
     permissions.init_app(app)
     panels.init_app(app)
@@ -59,9 +61,10 @@ def _init_extensions(app: Flask) -> None:
 def _init_features(app: Flask) -> None:
     """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
-    from . import api, auth, courses, health, quizzes
+    from . import api, auth, classes, courses, health, quizzes
+    from .core import audit  # noqa: F401  (the audit_log table)
     from .demo import demo_command
 
-    for feature in (health, auth, courses, quizzes, api):
+    for feature in (health, auth, courses, quizzes, classes, api):
         feature.init_app(app)
     app.cli.add_command(demo_command)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import services as auth_services
@@ -36,14 +37,14 @@ def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     if bearer_token() and not g.get("bearer_user") and not current_user.is_authenticated:
-        raise ApiError(401, "invalid_token", "The bearer token is invalid, expired or revoked.")
+        raise ApiError(401, "invalid_token", _l("The bearer token is invalid, expired or revoked."))
     if not current_user.is_authenticated:
-        raise ApiError(401, "unauthorized", "Log in or send 'Authorization: Bearer <token>'.")
+        raise ApiError(401, "unauthorized", _l("Log in or send 'Authorization: Bearer <token>'."))
     if request.method not in SAFE_METHODS and g.get("bearer_user") is None:
         csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
 
 
-from . import auth, courses, openapi, quizzes  # noqa: E402,F401  (routes register on bp)
+from . import auth, classes, courses, openapi, quizzes  # noqa: E402,F401  (routes register on bp)
 
 
 def init_app(app) -> None:

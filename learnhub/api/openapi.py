@@ -10,25 +10,34 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _ok(description: str, schema: dict | None = None, status: str = "200") -> dict:
+def _ok(description: str, schema: dict | None = None, status: str = "200",
+        links: dict | None = None) -> dict:
     body = {"description": description}
     if schema is not None:
         body["content"] = {"application/json": {"schema": schema}}
+    if links:
+        body["links"] = links
     return {status: body}
+
+
+# Any request may need the database: while it is unreachable the API answers 503
+# `service_unavailable` (with Retry-After) rather than failing.
+ALWAYS = (503,)
 
 
 def _errors(*statuses: int) -> dict:
     return {str(s): {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
-            for s in statuses}
+            for s in sorted(set(statuses + ALWAYS))}
 
 
 def _path_param(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
-def _operation(summary: str, responses: dict, params: list | None = None,
+def _operation(operation_id: str, summary: str, responses: dict, params: list | None = None,
                body: dict | None = None, public: bool = False) -> dict:
-    operation = {"summary": summary, "responses": responses}
+    """`operation_id` is the Flask endpoint's name (api.<operation_id>)."""
+    operation = {"operationId": operation_id, "summary": summary, "responses": responses}
     if params:
         operation["parameters"] = params
     if body:
@@ -39,22 +48,38 @@ def _operation(summary: str, responses: dict, params: list | None = None,
     return operation
 
 
-def _obj(**properties) -> dict:
-    return {"type": "object", "properties": properties}
+def _obj(*, optional: tuple[str, ...] = (), **properties) -> dict:
+    """An object whose properties are all present unless listed in `optional`; more may come."""
+    schema = {"type": "object", "properties": properties}
+    required = [name for name in properties if name not in optional]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
+NULLABLE_INTEGER = {"type": "integer", "nullable": True}
 COURSE, UNIT = [_path_param("course")], [_path_param("course"), _path_param("unit")]
 QUIZ = [_path_param("course"), _path_param("quiz")]
-ATTEMPT = [{"name": "id", "in": "path", "required": True, "schema": INTEGER}]
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # beyond: 404 (no such row)
+ATTEMPT = [{"name": "id", "in": "path", "required": True, "schema": ID}]
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 ANY = {}
-PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
         {"name": "cursor", "in": "query", "schema": STRING}]
+# An answer, by question type: single an option id; multiple a list of option ids;
+# true_false a boolean; short and essay a string; numerical a number or numeric string;
+# matching an object left id -> right id. A shape the question does not take is a 422.
+RESPONSE = {"description": "the answer; its shape depends on the question's type (see API.md)",
+            "anyOf": [{"type": "string", "maxLength": 20_000}, NUMBER, BOOLEAN,
+                      {"type": "array", "items": STRING},
+                      {"type": "object", "additionalProperties": STRING}]}
+QUESTION_TYPES = ["single", "multiple", "true_false", "short", "numerical", "matching", "essay",
+                  "description"]
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING)),
@@ -65,10 +90,11 @@ SCHEMAS = {
     "CourseItem": _obj(slug=STRING, title=STRING, summary=STRING, units_count=INTEGER,
                        progress=_ref("Progress"), url=STRING),
     "UnitItem": _obj(slug=STRING, title=STRING, order=INTEGER, summary=STRING,
-                     estimated_minutes={"type": "integer", "nullable": True},
+                     estimated_minutes=NULLABLE_INTEGER,
                      completion={"type": "string", "enum": ["view", "manual", "quiz"]},
                      completed=BOOLEAN, url=STRING),
-    "QuizItem": _obj(slug=STRING, title=STRING, kind=STRING, url=STRING),
+    "QuizItem": _obj(slug=STRING, title=STRING, kind={"type": "string", "enum": ["practice", "exam"]},
+                     url=STRING),
     "Course": _obj(slug=STRING, title=STRING, summary=STRING, url=STRING,
                    units={"type": "array", "items": _ref("UnitItem")},
                    quizzes={"type": "array", "items": _ref("QuizItem")},
@@ -76,19 +102,20 @@ SCHEMAS = {
     "Unit": {"allOf": [_ref("UnitItem"), _obj(html=STRING, prev=NULLABLE_STRING,
                                                next=NULLABLE_STRING)]},
     "Quiz": {"allOf": [_ref("QuizItem"), _obj(
-        time_limit_seconds={"type": "integer", "nullable": True},
-        attempts_allowed={"type": "integer", "nullable": True}, attempts_used=INTEGER,
-        opens_at=NULLABLE_STRING, closes_at=NULLABLE_STRING, pass_percent=NUMBER,
-        questions_count=INTEGER, review=STRING, grading=STRING, grade_percent=NULLABLE_NUMBER,
-        open_attempt={"type": "integer", "nullable": True})]},
+        time_limit_seconds=NULLABLE_INTEGER, attempts_allowed=NULLABLE_INTEGER,
+        attempts_used=INTEGER, opens_at=NULLABLE_STRING, closes_at=NULLABLE_STRING,
+        pass_percent=NUMBER, questions_count=INTEGER,
+        review={"type": "string", "enum": ["score_only", "answers_after_submit", "answers_after_close"]},
+        grading={"type": "string", "enum": ["highest", "last", "first", "average"]},
+        grade_percent=NULLABLE_NUMBER, open_attempt=NULLABLE_INTEGER)]},
     "Option": _obj(id=STRING, text_html=STRING),
     "Question": _obj(
         id=INTEGER, position=INTEGER, text_html=STRING, points=NUMBER,
-        type={"type": "string", "enum": ["single", "multiple", "true_false", "short", "numerical",
-                                         "matching", "essay", "description"]},
+        type={"type": "string", "enum": QUESTION_TYPES},
         options={"description": "single/multiple: [Option]; matching: {left: [Option], right: [Option]}"},
         correct={"type": "boolean", "nullable": True, "description": "only when the review policy allows"},
-        points_awarded=NULLABLE_NUMBER, feedback_html=NULLABLE_STRING, correct_response=ANY),
+        points_awarded=NULLABLE_NUMBER, feedback_html=NULLABLE_STRING, correct_response=ANY,
+        optional=("options", "correct", "points_awarded", "feedback_html", "correct_response")),
     "Attempt": _obj(
         id=INTEGER, number=INTEGER,
         state={"type": "string", "enum": ["in_progress", "submitted", "needs_grading", "graded"]},
@@ -100,73 +127,107 @@ SCHEMAS = {
         answers_saved_at={"type": "object", "additionalProperties": STRING,
                           "description": "question id -> when its answer was last saved"},
         score=NULLABLE_NUMBER, max_score=NULLABLE_NUMBER, percent=NULLABLE_NUMBER,
-        passed={"type": "boolean", "nullable": True}, answers_shown=BOOLEAN),
+        passed={"type": "boolean", "nullable": True}, answers_shown=BOOLEAN,
+        optional=("score", "max_score", "percent", "passed", "answers_shown")),
+}
+
+# A started attempt leads to the calls made on it (stateful clients and fuzzers follow these).
+ATTEMPT_LINKS = {
+    "GetAttempt": {"operationId": "get_attempt", "parameters": {"id": "$response.body#/id"}},
+    "SaveAnswer": {"operationId": "save_answer",
+                   "parameters": {"id": "$response.body#/id",
+                                  "question_id": "$response.body#/questions/0/id"}},
+    "SubmitAttempt": {"operationId": "submit_attempt", "parameters": {"id": "$response.body#/id"}},
+    "RecordEvent": {"operationId": "record_event", "parameters": {"id": "$response.body#/id"}},
 }
 
 PATHS = {
     "/api/v1/auth/token": {
         "post": _operation(
-            "Exchange a username and password for a bearer token",
+            "create_token", "Exchange a username and password for a bearer token",
             {**_ok("Token issued", _obj(token=STRING, expires_at=STRING), "201"),
-             **_errors(400, 401, 422, 429)},
-            body=_obj(username=STRING, password=STRING), public=True),
-        "delete": _operation("Revoke the bearer token sent with this request",
+             **_errors(400, 401, 413, 422, 429)},
+            body=_obj(username={"type": "string", "minLength": 1, "maxLength": 64},
+                      password={"type": "string", "minLength": 1, "maxLength": 256}),
+            public=True),
+        "delete": _operation("revoke_token", "Revoke the bearer token sent with this request",
                              {"204": {"description": "Revoked"}, **_errors(400, 401)}),
     },
-    "/api/v1/me": {"get": _operation("The caller's identity", {**_ok("Me", _ref("Me")),
-                                                                 **_errors(401)})},
+    "/api/v1/me": {"get": _operation("me", "The caller's identity",
+                                     {**_ok("Me", _ref("Me")), **_errors(401)})},
     "/api/v1/courses": {"get": _operation(
-        "Courses the caller can see, with progress",
+        "list_courses", "Courses the caller can see, with progress",
         {**_ok("A page of courses", _obj(items={"type": "array", "items": _ref("CourseItem")},
                                          next=NULLABLE_STRING)), **_errors(400, 401)},
         params=PAGE)},
     "/api/v1/courses/{course}": {"get": _operation(
-        "A course with its units, quizzes, progress and where to resume",
+        "get_course", "A course with its units, quizzes, progress and where to resume",
         {**_ok("Course", _ref("Course")), **_errors(401, 404)}, params=COURSE)},
     "/api/v1/courses/{course}/units/{unit}": {"get": _operation(
-        "A unit's sanitised HTML (opening it counts as viewing it)",
+        "get_unit", "A unit's sanitised HTML (opening it counts as viewing it)",
         {**_ok("Unit", _ref("Unit")), **_errors(401, 404)}, params=UNIT)},
     "/api/v1/courses/{course}/units/{unit}/complete": {"post": _operation(
-        "Mark a manual unit complete",
+        "complete_unit", "Mark a manual unit complete",
         {**_ok("Unit", _ref("Unit")), **_errors(400, 401, 404, 409)}, params=UNIT)},
     "/api/v1/courses/{course}/quizzes/{quiz}": {"get": _operation(
-        "A quiz's rules and the caller's attempts at it",
+        "get_quiz", "A quiz's rules and the caller's attempts at it",
         {**_ok("Quiz", _ref("Quiz")), **_errors(401, 404)}, params=QUIZ)},
     "/api/v1/courses/{course}/quizzes/{quiz}/attempts": {"post": _operation(
-        "Start an attempt (200 with the open one if there is one)",
-        {**_ok("Attempt started", _ref("Attempt"), "201"), **_ok("The open attempt", _ref("Attempt")),
+        "start_attempt", "Start an attempt (200 with the open one if there is one)",
+        {**_ok("Attempt started", _ref("Attempt"), "201", links=ATTEMPT_LINKS),
+         **_ok("The open attempt", _ref("Attempt"), links=ATTEMPT_LINKS),
          **_errors(400, 401, 403, 404, 409)}, params=QUIZ)},
     "/api/v1/attempts/{id}": {"get": _operation(
-        "An attempt; keys and feedback only when the review policy allows",
+        "get_attempt", "An attempt; keys and feedback only when the review policy allows",
         {**_ok("Attempt", _ref("Attempt")), **_errors(401, 404)}, params=ATTEMPT)},
     "/api/v1/attempts/{id}/answers/{question_id}": {"put": _operation(
-        "Save one answer (the last write per question wins)",
-        {**_ok("Saved", _obj(saved_at=STRING)), **_errors(400, 401, 403, 404, 409, 422)},
-        params=ATTEMPT + [{"name": "question_id", "in": "path", "required": True, "schema": INTEGER}],
-        body=_obj(response=ANY))},
+        "save_answer", "Save one answer (the last write per question wins)",
+        {**_ok("Saved", _obj(saved_at=STRING)), **_errors(400, 401, 403, 404, 409, 413, 422)},
+        params=ATTEMPT + [{"name": "question_id", "in": "path", "required": True, "schema": ID}],
+        body=_obj(response=RESPONSE))},
     "/api/v1/attempts/{id}/submit": {"post": _operation(
-        "Submit and grade (idempotent: a repeat returns the same result)",
+        "submit_attempt", "Submit and grade (idempotent: a repeat returns the same result)",
         {**_ok("Attempt", _ref("Attempt")), **_errors(400, 401, 403, 404)}, params=ATTEMPT)},
     "/api/v1/attempts/{id}/events": {"post": _operation(
-        "Record an integrity signal: focus_lost, hidden or paste",
-        {**_ok("Recorded", _obj(focus_losses=INTEGER, warn=BOOLEAN)), **_errors(400, 401, 403, 404, 409, 422)},
-        params=ATTEMPT, body=_obj(kind=STRING, question_id={"type": "integer", "nullable": True}))},
-    "/api/v1/openapi.json": {"get": _operation("This document", _ok("OpenAPI 3 document"),
+        "record_event", "Record an integrity signal: focus_lost, hidden or paste",
+        {**_ok("Recorded", _obj(focus_losses=INTEGER, warn=BOOLEAN)),
+         **_errors(400, 401, 403, 404, 409, 413, 422)},
+        params=ATTEMPT,
+        body=_obj(kind={"type": "string", "enum": ["focus_lost", "hidden", "paste"]},
+                  question_id={"type": "integer", "nullable": True}, optional=("question_id",)))},
+    "/api/v1/openapi.json": {"get": _operation("openapi", "This document",
+                                               {**_ok("OpenAPI 3 document"), **_errors()},
                                                public=True)},
 }
 
 
+# The party school's areas keep their paths and schemas in modules of their own.
+AREA_MODULES = ("openapi_classes",)
+
+
+def _areas() -> tuple[dict, dict]:
+    from importlib import import_module
+
+    schemas, paths = dict(SCHEMAS), dict(PATHS)
+    for name in AREA_MODULES:
+        module = import_module(f".{name}", __package__)
+        schemas.update(module.SCHEMAS)
+        paths.update(module.PATHS)
+    return schemas, paths
+
+
 def document() -> dict:
+    schemas, paths = _areas()
     return {
         "openapi": "3.0.3",
         "info": {"title": "LearnHub API", "version": "1"},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
         },
         "security": [{"bearer": []}, {"session": []}],
-        "paths": PATHS,
+        "paths": paths,
     }
 
 

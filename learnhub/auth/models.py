@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.types import TimestampMixin, UTCDateTime
+from ..core.types import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 
 ROLES = ("member", "instructor", "staff", "admin")
@@ -29,8 +29,8 @@ class User(TimestampMixin, UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="member")
     locale: Mapped[str | None] = mapped_column(String(8), comment="None = from Accept-Language")
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change or deactivation: every older session stops working.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # Set for accounts made by a roster import or an admin reset: change the password first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Extra time on timed quizzes (WCAG 2.2.1): time limits are multiplied by this.
     time_factor: Mapped[float] = mapped_column(default=1.0, server_default="1")
@@ -39,8 +39,8 @@ class User(TimestampMixin, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    # get_id() stays UserMixin's str(id): the cookie's login session id is kept beside it
+    # (auth.login), so comparing two User objects still compares users.
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
@@ -56,5 +56,28 @@ class ApiToken(TimestampMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginSession(db.Model):
+    """One browser's login. The cookie carries a random id; only its SHA-256 is stored.
+
+    The user loader accepts a cookie only while its row is live: not ended (logout,
+    password change, deactivation), seen within SESSION_IDLE_MINUTES and younger than
+    SESSION_LIFETIME_HOURS. A copied cookie dies with the row.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
+                                                   comment="written at most once a minute")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship()

@@ -59,6 +59,8 @@ class Attempt(db.Model):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     times_graded: Mapped[int] = mapped_column(default=0, comment="auto-grading runs; must stay 1")
+    reset_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="reset by staff: no longer counts toward attempts used or the grade")
     start_ip: Mapped[str | None] = mapped_column(String(64))
     start_user_agent: Mapped[str | None] = mapped_column(String(400))
     submit_ip: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,67 @@
+"""/api/v1/classes: the party school's classes (the same services as the class pages)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..classes import services
+from ..classes.presenters import class_detail, class_summary
+from ..core.api import ApiError, json_body, page_of, page_params, require_string
+from ..core.permissions import allowed
+from ..extensions import db
+from . import bp
+
+
+def class_or_404(class_id: int, action: str = "class.view"):
+    """The class if the caller may `action` it: 404 for a class they have no part in."""
+    school_class = services.get_class(class_id)
+    if school_class is None or not allowed(current_user, "class.view", school_class):
+        raise ApiError(404, "not_found", _("No class %(id)s.", id=class_id))
+    if not allowed(current_user, action, school_class):
+        raise ApiError(403, "forbidden", _("You do not have permission to do this in this class."))
+    return school_class
+
+
+def parse_date(data: dict, field: str) -> date:
+    value = data.get(field)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        pass
+    raise ApiError(422, "invalid_field", _("'%(field)s' must be a date like 2026-09-01.", field=field))
+
+
+@bp.get("/classes")
+def list_classes():
+    offset, limit = page_params()
+    rows = services.classes_for(current_user)
+    return jsonify(page_of([class_summary(r.school_class, r.role, r.members_count) for r in rows],
+                           offset, limit))
+
+
+@bp.post("/classes")
+def create_class():
+    if not allowed(current_user, "class.create"):
+        raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
+    data = json_body()
+    name = require_string(data, "name", 200)
+    code = require_string(data, "code", 32)
+    starts_on, ends_on = parse_date(data, "starts_on"), parse_date(data, "ends_on")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ApiError(422, "invalid_field", _("'description' must be a string."))
+    courses = data.get("courses", [])
+    if not isinstance(courses, list) or not all(isinstance(c, str) for c in courses):
+        raise ApiError(422, "invalid_field", _("'courses' must be a list of course slugs."))
+    school_class = services.create_class(current_user, name, code, starts_on, ends_on,
+                                         description, courses)
+    db.session.commit()
+    return jsonify(class_detail(current_user, school_class)), 201
+
+
+@bp.get("/classes/<int:class_id>")
+def get_class(class_id: int):
+    return jsonify(class_detail(current_user, class_or_404(class_id)))

@@ -1,0 +1,8 @@
+"""The party school: classes, rosters and member records, scheduled exams, attendance, notices."""
+
+
+def init_app(app) -> None:
+    from . import models, policies, views  # noqa: F401  (models: tables known to the metadata)
+
+    app.register_blueprint(views.bp)
+    policies.register(app)

@@ -1,0 +1,110 @@
+"""Class pages: the list, creating and editing a class, its overview."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.services import get_user_by_username
+from ..core.errors import DomainError
+from ..core.markdown import render_markdown
+from ..core.permissions import allowed, permission_required
+from ..courses.services import visible_courses
+from ..extensions import db
+from . import services
+from .forms import ROLE_LABELS, STATUS_LABELS, ClassForm, StaffForm
+from .models import SchoolClass
+
+bp = Blueprint("classes", __name__)
+
+
+def class_or_404(class_id: int, action: str = "class.view") -> SchoolClass:
+    """The class if the caller may `action` it; 404 when they have no part in it at all."""
+    school_class = services.get_class(class_id)
+    if school_class is None or not allowed(current_user, "class.view", school_class):
+        abort(404)
+    if not allowed(current_user, action, school_class):
+        abort(403)
+    return school_class
+
+
+def _course_choices():
+    return [(c.slug, c.title) for c in visible_courses(current_user)]
+
+
+@bp.app_context_processor
+def _labels():
+    return {"class_status_labels": STATUS_LABELS, "class_role_labels": ROLE_LABELS}
+
+
+@bp.route("/classes")
+@login_required
+def index():
+    return render_template("classes/index.html", rows=services.classes_for(current_user))
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@permission_required("class.create")
+def create():
+    form = ClassForm()
+    form.courses.choices = _course_choices()
+    if form.validate_on_submit():
+        try:
+            school_class = services.create_class(
+                current_user, form.name.data, form.code.data, form.starts_on.data, form.ends_on.data,
+                form.description.data, form.courses.data, form.status.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Class %(name)s created. You are its head teacher.", name=school_class.name), "info")
+            return redirect(url_for("classes.overview", class_id=school_class.id))
+    return render_template("classes/edit.html", form=form, school_class=None)
+
+
+@bp.route("/classes/<int:class_id>")
+@login_required
+def overview(class_id: int):
+    school_class = class_or_404(class_id)
+    return render_template(
+        "classes/overview.html", school_class=school_class,
+        role=services.caller_role(current_user, school_class),
+        description=render_markdown(school_class.description).html,
+        courses=services.class_courses(school_class), staff=services.class_staff(school_class))
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(class_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    form = ClassForm(obj=school_class)
+    form.courses.choices = _course_choices()
+    staff_form = StaffForm(prefix="staff")
+    if not form.is_submitted():
+        form.courses.data = [c.slug for c in services.class_courses(school_class)]
+    if staff_form.add_staff.data and staff_form.validate_on_submit():
+        user = get_user_by_username(staff_form.username.data)
+        try:
+            if user is None:
+                raise services.ClassError(_("No user named %(name)s.", name=staff_form.username.data))
+            services.set_staff_role(current_user, school_class, user, staff_form.role.data or None)
+        except DomainError as error:
+            staff_form.username.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Class staff updated."), "info")
+            return redirect(url_for("classes.edit", class_id=class_id))
+    elif form.submit.data and form.validate_on_submit():
+        try:
+            services.update_class(current_user, school_class, form.name.data, form.code.data,
+                                  form.starts_on.data, form.ends_on.data, form.description.data,
+                                  form.status.data, form.courses.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The class was saved."), "info")
+            return redirect(url_for("classes.overview", class_id=class_id))
+    return render_template("classes/edit.html", form=form, staff_form=staff_form,
+                           school_class=school_class, staff=services.class_staff(school_class))
