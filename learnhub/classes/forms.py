@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -28,7 +29,7 @@ class ClassForm(FlaskForm):
                        description=_l("Short and unique, e.g. 2026F-ACT"))
     starts_on = DateField(_l("Term starts"), validators=[DataRequired()])
     ends_on = DateField(_l("Term ends"), validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in CLASS_STATUSES])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in CLASS_STATUSES])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
     courses = SelectMultipleField(_l("Courses"), choices=[], validate_choice=True)
     submit = SubmitField(_l("Save"))
@@ -37,6 +38,7 @@ class ClassForm(FlaskForm):
 class StaffForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     role = SelectField(_l("Role in this class"),
-                       choices=[("grader", ROLE_LABELS["grader"]), ("head_teacher", ROLE_LABELS["head_teacher"]),
-                                ("", _l("No role (remove)"))])
+                       choices=[SelectChoice("grader", ROLE_LABELS["grader"]),
+                                SelectChoice("head_teacher", ROLE_LABELS["head_teacher"]),
+                                SelectChoice("", _l("No role (remove)"))])
     add_staff = SubmitField(_l("Save role"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.services import get_user_by_username
 from ..core.errors import DomainError
@@ -29,7 +30,7 @@ def class_or_404(class_id: int, action: str = "class.view") -> SchoolClass:
 
 
 def _course_choices():
-    return [(c.slug, c.title) for c in visible_courses(current_user)]
+    return [SelectChoice(c.slug, c.title) for c in visible_courses(current_user)]
 
 
 @bp.app_context_processor
