@@ -16,6 +16,7 @@ redirect anywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +24,9 @@ from sqlalchemy import select
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
 from learnhub.courses.catalog import get_catalog
-from learnhub.courses.index import sync_index
+from learnhub.classes.models import Membership
+from learnhub.classes.services import create_class
+from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from learnhub.quizzes.models import Answer, Attempt
 
@@ -77,6 +80,17 @@ MATRIX = {
     ("api.save_answer", "PUT"):                     (401,   200,   404,   403,   403,   403),
     ("api.submit_attempt", "POST"):                 (401,   200,   404,   403,   403,   403),
     ("api.record_event", "POST"):                   (401,   200,   404,   403,   403,   403),
+    # The party school. The class: staff is its head teacher, instructor its grader, member
+    # a member; other is in no class.  anonymous member other instructor staff admin
+    ("classes.index", "GET"):                       (LOGIN, 200,   200,   200,   200,   200),
+    ("classes.create", "GET"):                      (LOGIN, 403,   403,   403,   200,   200),
+    ("classes.create", "POST"):                     (LOGIN, 403,   403,   403,   302,   302),
+    ("classes.overview", "GET"):                    (LOGIN, 200,   404,   200,   200,   200),
+    ("classes.edit", "GET"):                        (LOGIN, 403,   404,   403,   200,   200),
+    ("classes.edit", "POST"):                       (LOGIN, 403,   404,   403,   302,   302),
+    ("api.list_classes", "GET"):                    (401,   200,   200,   200,   200,   200),
+    ("api.create_class", "POST"):                   (401,   403,   403,   403,   201,   201),
+    ("api.get_class", "GET"):                       (401,   200,   404,   200,   200,   200),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -118,6 +132,13 @@ PATHS = {
     "api.save_answer": "/api/v1/attempts/{attempt}/answers/{question}",
     "api.submit_attempt": "/api/v1/attempts/{attempt}/submit",
     "api.record_event": "/api/v1/attempts/{attempt}/events",
+    "classes.index": "/classes",
+    "classes.create": "/classes/new",
+    "classes.overview": "/classes/{class}",
+    "classes.edit": "/classes/{class}/edit",
+    "api.list_classes": "/api/v1/classes",
+    "api.create_class": "/api/v1/classes",
+    "api.get_class": "/api/v1/classes/{class}",
 }
 
 # What the allowed actors send, so that they get the success the table expects.
@@ -129,11 +150,17 @@ FORMS = {
                                     "password": ""},
     ("admin.change_role", "POST"): {"role": "instructor", "change_role": "Change role"},
     ("quizzes.accommodations", "POST"): {"username": "member", "factor": "1.5"},
+    ("classes.create", "POST"): {"name": "New class", "code": "NEW-{actor}", "starts_on": "2026-09-01",
+                                 "ends_on": "2027-01-15", "status": "planned", "submit": "Save"},
+    ("classes.edit", "POST"): {"name": "Matrix class", "code": "MX-CLASS", "starts_on": "2026-09-01",
+                               "ends_on": "2027-01-15", "status": "running", "submit": "Save"},
 }
 JSON = {
     ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
     ("api.save_answer", "PUT"): {"response": "{option}"},
     ("api.record_event", "POST"): {"kind": "focus_lost"},
+    ("api.create_class", "POST"): {"name": "New class", "code": "API-{actor}", "starts_on": "2026-09-01",
+                                   "ends_on": "2027-01-15"},
 }
 
 CONTENT = {
@@ -166,9 +193,11 @@ class World:
                 headers["Authorization"] = f"Bearer {self.tokens[actor]}"
             body = JSON.get((endpoint, method))
             if body is not None:
-                body = {k: v.format(**self.ids) if isinstance(v, str) else v for k, v in body.items()}
+                body = {k: v.format(actor=actor, **self.ids) if isinstance(v, str) else v
+                        for k, v in body.items()}
             return self.api_client.open(path, method=method, json=body, headers=headers)
-        data = dict(FORMS.get((endpoint, method), {}))
+        data = {k: v.format(actor=actor, **self.ids) if isinstance(v, str) else v
+                for k, v in FORMS.get((endpoint, method), {}).items()}
         if method in UNSAFE and csrf:
             data["csrf_token"] = self.csrf[actor]
         return self.clients[actor].open(path, method=method, data=data if method in UNSAFE else None)
@@ -178,16 +207,21 @@ class World:
 def world(make_app, write_content):
     app = make_app(CONTENT_DIR=str(write_content(CONTENT)), RATELIMIT_ENABLED=False)
     with app.app_context():
-        sync_index(db.session, get_catalog().tree())
+        sync_all(db.session, get_catalog().tree())
         users = {actor: auth_services.create_user(actor, PASSWORD, role)
                  for actor, role in [("member", "member"), ("other", "member"),
                                      ("instructor", "instructor"), ("staff", "staff"),
                                      ("admin", "admin")]}
         target = auth_services.create_user("target", PASSWORD, "member")
         db.session.commit()
+        school_class = create_class(users["staff"], "Matrix class", "MX-CLASS", date(2026, 9, 1),
+                                    date(2027, 1, 15), course_slugs=["mx"])
+        db.session.add(Membership(class_id=school_class.id, user_id=users["member"].id, role="member"))
+        db.session.add(Membership(class_id=school_class.id, user_id=users["instructor"].id, role="grader"))
+        db.session.commit()
         tokens = {actor: auth_services.issue_token(user)[0] for actor, user in users.items()}
         db.session.commit()
-        ids = {"target": target.id}
+        ids = {"target": target.id, "class": school_class.id}
     clients = {actor: app.test_client() for actor in ACTORS}
     csrf = {"anonymous": csrf_from(clients["anonymous"], "/login")}
     for actor in ACTORS[1:]:
@@ -246,7 +280,8 @@ def test_unsafe_requests_without_csrf_token_are_refused(world):
                     continue  # public (a token in the body is no cookie to ride); 401 without a session
                 body = JSON.get((endpoint, method))
                 if body is not None:
-                    body = {k: v.format(**world.ids) if isinstance(v, str) else v for k, v in body.items()}
+                    body = {k: v.format(actor=actor, **world.ids) if isinstance(v, str) else v
+                            for k, v in body.items()}
                 response = client.open(world.path(endpoint), method=method, json=body)
             else:
                 response = world.request(actor, endpoint, method, csrf=False)
