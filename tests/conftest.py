@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from sqlalchemy import event
 
 from learnhub import create_app
 from learnhub.auth import services as auth_services
+from learnhub.classes.models import Membership
+from learnhub.classes.services import create_class
 from learnhub.config import make_test_config
 from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
@@ -297,3 +300,29 @@ def make_attempt(quiz_app):
         return attempt
 
     return factory
+
+
+# ---- the party school ----------------------------------------------------------------------
+
+@pytest.fixture
+def make_class(app, make_user):
+    """make_class(head=None, code=None, members=()) -> SchoolClass with a head teacher."""
+    counter = iter(range(1, 10_000))
+
+    def factory(head=None, code=None, members=(), graders=(), **fields):
+        head = head or make_user(role="staff")
+        school_class = create_class(
+            head, fields.pop("name", "Activists 2026"), code or f"C{next(counter)}",
+            fields.pop("starts_on", date(2026, 9, 1)), fields.pop("ends_on", date(2027, 1, 15)),
+            course_slugs=fields.pop("courses", ["party-building-online"]), **fields)
+        for user in members:
+            _db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="member"))
+        for user in graders:
+            _db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="grader"))
+        _db.session.commit()
+        school_class.head = head
+        return school_class
+
+    return factory
+
+

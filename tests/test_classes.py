@@ -1,38 +1,14 @@
 """Classes: who creates, sees and manages them; the list and API; archived classes."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
 from learnhub.classes import services
-from learnhub.classes.models import Membership, SchoolClass
+from learnhub.classes.models import SchoolClass
 from learnhub.core.audit import AuditEntry
 
 from .conftest import PASSWORD, csrf_from, login
-
-
-@pytest.fixture
-def make_class(app, make_user, db):
-    """make_class(head=None, code=None, members=()) -> SchoolClass with a head teacher."""
-    counter = iter(range(1, 10_000))
-
-    def factory(head=None, code=None, members=(), graders=(), **fields):
-        head = head or make_user(role="staff")
-        school_class = services.create_class(
-            head, fields.pop("name", "Activists 2026"), code or f"C{next(counter)}",
-            fields.pop("starts_on", date(2026, 9, 1)), fields.pop("ends_on", date(2027, 1, 15)),
-            course_slugs=fields.pop("courses", ["party-building-online"]), **fields)
-        for user in members:
-            db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="member"))
-        for user in graders:
-            db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="grader"))
-        db.session.commit()
-        school_class.head = head
-        return school_class
-
-    return factory
 
 
 def api_login(client, user):

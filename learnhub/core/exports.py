@@ -1,0 +1,87 @@
+"""CSV and XLSX downloads, written once for every feature (rosters, attendance, gradebooks).
+
+Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR at the start) are
+prefixed with an apostrophe (OWASP's CSV injection advice). File names may be Chinese:
+Content-Disposition carries an ASCII fallback and the UTF-8 name (RFC 6266 / 5987).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Iterable, Sequence
+from urllib.parse import quote
+
+from flask import Response
+from openpyxl import Workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value):
+    """A cell value that no spreadsheet will evaluate; numbers and dates stay typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float, date, datetime)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _disposition(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+    """A UTF-8 CSV with a BOM, so Excel in China opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_text(safe_cell(v)) for v in row])
+    body = "\ufeff" + buffer.getvalue()
+    return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _disposition(filename),
+                             "Cache-Control": "no-store"})
+
+
+def _csv_text(value) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if not isinstance(value, str) else value
+
+
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence],
+                  sheet_title: str = "Sheet1") -> Response:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([safe_cell(h) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_value(safe_cell(v)) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(buffer.getvalue(), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": _disposition(filename),
+                             "Cache-Control": "no-store"})
+
+
+def _xlsx_value(value):
+    # openpyxl cannot store aware datetimes: exports show them in UTC without the offset.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def table_response(kind: str, filename_stem: str, header: Sequence[str], rows: Iterable[Sequence],
+                   sheet_title: str = "Sheet1") -> Response:
+    """`kind` is "csv" or "xlsx" (the route's extension); anything else is a ValueError."""
+    rows = list(rows)
+    if kind == "csv":
+        return csv_response(f"{filename_stem}.csv", header, rows)
+    if kind == "xlsx":
+        return xlsx_response(f"{filename_stem}.xlsx", header, rows, sheet_title)
+    raise ValueError(kind)
