@@ -524,3 +524,13 @@ def test_parse_questions_unknown_format(fmt):
 def test_parsed_questions_survive_a_snapshot_round_trip():
     for question in parse_wjx(WJX_SAMPLE) + parse_aiken(AIKEN_SAMPLE):
         assert Question.from_dict(question.to_dict()) == question
+
+
+def test_wjx_star_in_an_answer_is_literal_not_a_wildcard():
+    from learnhub.quizzes.types import question_type
+
+    [question] = parse_wjx("1.乘号是哪个符号[填空题]\n答案：*\n")
+    assert [c.text for c in question.choices] == ["\\*"]
+    kind = question_type(question)
+    assert kind.grade(question, {}, "*") == 1.0
+    assert kind.grade(question, {}, "x") == 0.0

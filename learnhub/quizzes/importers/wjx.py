@@ -176,7 +176,8 @@ def _finish_wjx(q: _WjxQuestion, problems: list[tuple[int, str]]) -> Question | 
                 accepted.append(part)
         if not accepted:
             problems.append((q.answer_line, "答案 line is empty"))
-        question.choices = [Choice(answer, 1.0) for answer in accepted]
+        # Questionnaire Star answers are literal text; `*` is a wildcard in our short answers.
+        question.choices = [Choice(answer.replace("*", "\\*"), 1.0) for answer in accepted]
     blanks = len(_WJX_BLANK.findall(stem))
     if blanks > 1:
         problems.append((q.line, f"fill-in-the-blank question has {blanks} blanks; only one "
