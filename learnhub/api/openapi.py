@@ -20,9 +20,10 @@ def _ok(description: str, schema: dict | None = None, status: str = "200",
     return {status: body}
 
 
-# Any request may need the database: while it is unreachable the API answers 503
-# `service_unavailable` (with Retry-After) rather than failing.
-ALWAYS = (503,)
+# Statuses any operation may answer: 422 `invalid_text` for a NUL or an unpaired surrogate
+# anywhere in the request (path, query, body; core/text.py), and 503 `service_unavailable`
+# (with Retry-After) while the database is unreachable, since any request may need it.
+ALWAYS = (422, 503)
 
 
 def _errors(*statuses: int) -> dict:
