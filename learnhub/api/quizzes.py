@@ -35,11 +35,13 @@ def get_quiz(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     row = attempt_rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
+    now = utcnow()
     if row is not None:
-        attempt_rules.open_attempt(current_user.id, row, utcnow())  # finalises an expired one
+        attempt_rules.open_attempt(current_user.id, row, now)  # finalises an expired one
         attempts = attempt_rules.user_attempts(current_user.id, row)
     db.session.commit()
-    return jsonify(quiz_detail(found.course, found.quiz, attempts))
+    rules = attempt_rules.rules_for(current_user, found.quiz, row, now)  # a class's schedule
+    return jsonify(quiz_detail(found.course, found.quiz, attempts, rules))
 
 
 @bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")

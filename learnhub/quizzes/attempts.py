@@ -29,6 +29,7 @@ from .grading import grade_answer, needs_manual_grading, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 from .questions import Question
+from .schedule import QuizRules, quiz_rules, schedule_for
 from .types import InvalidResponse, question_type
 
 
@@ -84,7 +85,11 @@ def find_quiz_row(course: CourseEntry, slug: str) -> Quiz | None:
 
 def compute_deadline(started_at: datetime, time_limit: int | None, time_factor: float,
                      closes_at: datetime | None) -> datetime | None:
-    """The earlier of start + limit × the member's factor, and the quiz's close time."""
+    """The earlier of start + limit × the member's factor, and the close time.
+
+    With a class's schedule, `time_limit` and `closes_at` are the schedule's (the member's
+    override's where it sets them); the member's accommodation factor applies on top.
+    """
     candidates = []
     if time_limit:
         candidates.append(started_at + timedelta(seconds=time_limit * time_factor))
@@ -107,8 +112,19 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
 # ---- starting ---------------------------------------------------------------------------------
 
 def user_attempts(user_id: int, quiz: Quiz) -> list[Attempt]:
+    """All the member's attempts, reset ones included (the page lists them, marked)."""
     return list(db.session.scalars(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user_id).order_by(Attempt.number)))
+
+
+def counted_attempts(attempts: list[Attempt]) -> list[Attempt]:
+    """The attempts that count toward attempts used and the grade: staff reset the others."""
+    return [a for a in attempts if a.reset_at is None]
+
+
+def rules_for(user, quiz: QuizFile, row: Quiz | None, now: datetime) -> QuizRules:
+    """The window, limit and attempts this member gets now (a class's schedule applied)."""
+    return quiz_rules(quiz, schedule_for(user, row, now))
 
 
 def open_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt | None:
@@ -140,21 +156,27 @@ def draw_questions(quiz: QuizFile, rng: random.Random) -> list[Question]:
     return pool
 
 
-def _settings_snapshot(quiz: QuizFile) -> dict:
+def _settings_snapshot(quiz: QuizFile, rules: QuizRules) -> dict:
     settings = quiz.settings
-    return {
+    review_closes = rules.review_closes_at
+    snapshot = {
         "title": settings.title, "kind": settings.kind, "review": settings.review,
         "pass_percent": settings.pass_percent, "layout": settings.layout,
         "focus_warning": settings.focus_warning, "grading": settings.grading,
-        "time_limit": settings.time_limit,
-        "closes_at": settings.closes_at.isoformat() if settings.closes_at else None,
+        "time_limit": rules.time_limit,
+        "closes_at": review_closes.isoformat() if review_closes else None,
     }
+    if rules.schedule is not None:  # which schedule this attempt ran under
+        snapshot["schedule"] = {"source": rules.schedule.source, "id": rules.schedule.source_id,
+                                "override": rules.schedule.override_id}
+    return snapshot
 
 
-def check_window(quiz: QuizFile, now: datetime) -> None:
-    if quiz.settings.opens_at and now < quiz.settings.opens_at:
+def check_window(quiz: QuizFile, now: datetime, rules: QuizRules | None = None) -> None:
+    rules = rules or quiz_rules(quiz, None)
+    if rules.opens_at and now < rules.opens_at:
         raise NotOpenYet(_l("This quiz is not open yet."))
-    if quiz.settings.closes_at and now >= quiz.settings.closes_at:
+    if rules.closes_at and now >= rules.closes_at:
         raise QuizClosed(_l("This quiz has closed."))
 
 
@@ -165,18 +187,20 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     existing = open_attempt(user.id, row, now)
     if existing is not None:
         return existing, False
-    check_window(quiz, now)
+    rules = rules_for(user, quiz, row, now)
+    check_window(quiz, now, rules)
+    # Reset attempts keep their numbers (numbers stay unique) but are not counted as used.
     used, last_number = db.session.execute(
-        select(func.count(), func.max(Attempt.number)).where(
-            Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
-    if quiz.settings.attempts is not None and used >= quiz.settings.attempts:
+        select(func.count(Attempt.id).filter(Attempt.reset_at.is_(None)), func.max(Attempt.number))
+        .where(Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
+    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise NoAttemptsLeft(_l("You have used all your attempts at this quiz."))
     seed = secrets.randbits(31)
     rng = random.Random(seed)
     attempt = Attempt(
         quiz_id=row.id, user_id=user.id, number=(last_number or 0) + 1, state="in_progress", seed=seed,
-        quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz), started_at=now,
-        deadline=compute_deadline(now, quiz.settings.time_limit, user.time_factor, quiz.settings.closes_at),
+        quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz, rules), started_at=now,
+        deadline=compute_deadline(now, rules.time_limit, user.time_factor, rules.closes_at),
         grace_seconds=quiz.settings.grace, start_ip=ip, start_user_agent=(user_agent or "")[:400],
     )
     for position, question in enumerate(draw_questions(quiz, rng), start=1):

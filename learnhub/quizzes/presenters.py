@@ -9,6 +9,7 @@ from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
 from .loader import QuizFile
 from .models import Answer, Attempt
+from .schedule import QuizRules, quiz_rules
 from .services import attempt_answers
 from .types import question_type, render_text
 
@@ -37,21 +38,32 @@ def questions_count(quiz: QuizFile) -> int:
 
 
 def finished_percents(attempts: list[Attempt]) -> list[float]:
-    return [a.percent for a in attempts if a.state != "in_progress" and a.percent is not None]
+    """Percents of the finished attempts that count (an attempt staff reset does not)."""
+    return [a.percent for a in attempts
+            if a.state != "in_progress" and a.percent is not None and a.reset_at is None]
 
 
-def quiz_detail(course: CourseEntry, quiz: QuizFile, attempts: list[Attempt]) -> dict:
+def quiz_detail(course: CourseEntry, quiz: QuizFile, attempts: list[Attempt],
+                rules: QuizRules | None = None) -> dict:
+    """The quiz as this member gets it: `rules` carry a class's schedule (their override
+    applied); without one, the file's settings."""
     settings = quiz.settings
+    rules = rules or quiz_rules(quiz, None)
     open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
+    schedule = rules.schedule
     return {
         **quiz_summary(course, quiz),
-        "time_limit_seconds": settings.time_limit, "attempts_allowed": settings.attempts,
-        "attempts_used": len(attempts), "opens_at": iso(settings.opens_at),
-        "closes_at": iso(settings.closes_at), "pass_percent": settings.pass_percent,
+        "time_limit_seconds": rules.time_limit, "attempts_allowed": rules.attempts_allowed,
+        "attempts_used": sum(1 for a in attempts if a.reset_at is None),
+        "opens_at": iso(rules.opens_at),
+        "closes_at": iso(rules.closes_at), "pass_percent": settings.pass_percent,
         "questions_count": questions_count(quiz), "review": settings.review,
         "grading": settings.grading,
         "grade_percent": quiz_grade(finished_percents(attempts), settings.grading),
         "open_attempt": open_attempt.id if open_attempt else None,
+        "schedule": None if schedule is None else {
+            "source": schedule.source, "id": schedule.source_id, "label": schedule.label,
+            "override": schedule.override_id is not None},
     }
 
 

@@ -38,20 +38,24 @@ def intro(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
+    now = utcnow()
     if row is not None:
-        rules.open_attempt(current_user.id, row, utcnow())
+        rules.open_attempt(current_user.id, row, now)
         attempts = rules.user_attempts(current_user.id, row)
         db.session.commit()
     settings = found.quiz.settings
+    # What this member gets: a class's scheduled window, limit and attempts, if any.
+    mine = rules.rules_for(current_user, found.quiz, row, now)
     open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
-    left = None if settings.attempts is None else max(0, settings.attempts - len(attempts))
-    my_limit = int(settings.time_limit * current_user.time_factor) if settings.time_limit else None
+    used = len(rules.counted_attempts(attempts))
+    left = None if mine.attempts_allowed is None else max(0, mine.attempts_allowed - used)
+    my_limit = int(mine.time_limit * current_user.time_factor) if mine.time_limit else None
     return render_template(
-        "quizzes/intro.html", course=found.course, quiz=found.quiz, settings=settings,
+        "quizzes/intro.html", course=found.course, quiz=found.quiz, settings=settings, mine=mine,
         attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
         open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
         questions_count=questions_count(found.quiz), form=ActionForm(),
-        grade=quiz_grade(finished_percents(attempts), settings.grading), now=utcnow())
+        grade=quiz_grade(finished_percents(attempts), settings.grading), now=now)
 
 
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/start", methods=["POST"])
