@@ -125,7 +125,7 @@ def test_a_save_too_late_for_the_server_ends_the_wait(serve, phone_page, write_c
     """Held past the deadline + grace: the server says 409, the page shows the result."""
     page = phone_page
     server = start_quiz(serve, page, write_content,
-                        QUIZ.replace("time_limit: 10s", "time_limit: 4s").replace("grace: 5s", "grace: 1s"))
+                        QUIZ.replace("time_limit: 10s", "time_limit: 6s").replace("grace: 5s", "grace: 1s"))
     page.get_by_label("Beijing").check()
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
 
@@ -137,3 +137,29 @@ def test_a_save_too_late_for_the_server_ends_the_wait(serve, phone_page, write_c
     page.wait_for_selector("text=Score:", timeout=15000)
     attempt, answers = graded(server)
     assert attempt.state == "submitted" and attempt.score == 1.0 and "bool" not in answers
+
+
+def test_submit_while_saves_fail_keeps_retrying_then_submits(serve, phone_page, write_content):
+    """No connection for saves: the submit waits, the retry state shows, the answer stays kept."""
+    page = phone_page
+    server = start_quiz(serve, page, write_content, QUIZ.replace("time_limit: 10s", "time_limit: 5m"))
+    status = page.locator("#save-status")
+    page.get_by_label("Beijing").check()
+    expect(status).to_have_attribute("data-state", "saved")
+
+    page.route(SAVES, lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("True").check()
+    expect(status).to_have_attribute("data-state", "retrying")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_timeout(2500)
+    expect(status).to_have_attribute("data-state", "retrying")
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => /^learnhub-attempt-\\d+$/.test(k))"
+                         ".map(k => Object.keys(JSON.parse(localStorage.getItem(k))).length)")
+    assert kept == [1]
+    assert graded(server)[0].state == "in_progress"
+
+    page.unroute(SAVES)  # the connection is back: the retry saves it, then the submit goes
+    page.wait_for_selector("text=Score:", timeout=20000)
+    attempt, answers = graded(server)
+    assert answers.get("bool") is True and attempt.score == 2.0 and attempt.finished_by == "member"

@@ -1,0 +1,220 @@
+"""Accessibility audit: axe-core on every page type, on a phone, in English and in Chinese.
+
+Any axe violation fails (all rules axe runs by default, best practices included). A new
+page type is one line in PAGES: Page(name, who is logged in, path[, then]); `then(page)`
+brings the page into a state worth auditing (a form with errors, ...). A path may use the
+ids in `Site.ids`; a page that needs new data adds it in `_prepare_data()`.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import axe_playwright_python
+import pytest
+from werkzeug.serving import make_server
+
+from learnhub import create_app
+from learnhub.auth import services as auth_services
+from learnhub.config import PROJECT_ROOT, make_test_config
+from learnhub.courses.catalog import get_catalog
+from learnhub.courses.index import sync_index
+from learnhub.extensions import db
+from tests.conftest import ALL_TYPES_QUIZ, IsolatedClient, csrf_from, login
+
+from .conftest import CHROMIUM_ARGS
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+PASSWORD = "browser-pass-1"
+COURSE, UNIT, QUIZ = "party-building-online", "why-online", "check-your-understanding"
+EXAM_COURSE, EXAM = "wangluo-dangjian", "final-exam"
+# Beside the real content: a course whose quiz has every question type on one page.
+EXTRA_CONTENT = {
+    "a11y/course.md": "---\ntitle: Every question type\nsummary: S\n---\nA course.\n",
+    "a11y/01-only.md": "---\ntitle: Only\n---\n## Text\n",
+    "a11y/quizzes/every-type.gift": ALL_TYPES_QUIZ,
+}
+
+
+
+def submit_empty(page):
+    """Send the page's form with nothing filled in: the same page comes back with errors."""
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
+class Page(NamedTuple):
+    name: str
+    who: str | None  # logged in as: None (anonymous), "member", "staff" or "admin"
+    path: str
+    then: Callable | None = None
+    status: int = 200
+
+
+PAGES = [
+    Page("login", None, "/login"),
+    Page("login with errors", None, "/login", submit_empty),
+    Page("home", "member", "/"),
+    Page("course", "member", f"/courses/{COURSE}"),
+    Page("unit", "member", f"/courses/{COURSE}/{UNIT}"),
+    Page("quiz intro", "member", f"/courses/{COURSE}/quizzes/{QUIZ}"),
+    Page("quiz intro, attempt open", "member", f"/courses/{EXAM_COURSE}/quizzes/{EXAM}"),
+    Page("attempt in progress", "member", "/attempts/{attempt}"),
+    Page("exam attempt, one question per page", "member", "/attempts/{exam}"),
+    Page("attempt result", "member", "/attempts/{result}"),
+    Page("my attempts", "member", "/my/attempts"),
+    Page("account", "member", "/account"),
+    Page("error 404", "member", "/no-such-page", status=404),
+    Page("quiz attempts (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/attempts"),
+    Page("accommodations (staff)", "staff", "/staff/accommodations"),
+    Page("accommodations with errors (staff)", "staff", "/staff/accommodations", submit_empty),
+    Page("users (admin)", "admin", "/admin/users"),
+    Page("new user (admin)", "admin", "/admin/users/new"),
+    Page("user edit (admin)", "admin", "/admin/users/{member}"),
+]
+LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
+VIEWPORT = {"width": 360, "height": 740}
+
+
+@dataclass
+class Site:
+    url: str
+    ids: dict = field(default_factory=dict)
+    logins: dict = field(default_factory=dict)  # who -> Playwright storage state
+
+
+def sample_response(question: dict):
+    options = question.get("options")
+    return {"single": lambda: options[0]["id"], "multiple": lambda: [options[0]["id"]],
+            "true_false": lambda: True, "short": lambda: "Beijing", "numerical": lambda: "3.14",
+            "matching": lambda: {left["id"]: right["id"] for left, right in zip(options["left"], options["right"])},
+            "essay": lambda: "A few words."}[question["type"]]()
+
+
+def _prepare_data(app) -> dict:
+    """Users; every-type attempts submitted (result) and in progress, an exam in progress."""
+    with app.app_context():
+        sync_index(db.session, get_catalog().tree())
+        member = auth_services.create_user("learner", PASSWORD, "member", "Li Xuexi")
+        auth_services.create_user("staffer", PASSWORD, "staff", "Chen Ganshi")
+        auth_services.create_user("boss", PASSWORD, "admin", "Admin")
+        member.time_factor = 1.5  # the accommodations list has a row
+        db.session.commit()
+        member_id = member.id
+    client = app.test_client()
+    assert login(client, "learner", PASSWORD).status_code == 302
+    ids = {"member": member_id}
+    token = csrf_from(client, "/account")
+
+    def start(course: str, quiz: str) -> int:
+        started = client.post(f"/courses/{course}/quizzes/{quiz}/start", data={"csrf_token": token})
+        assert started.status_code == 302, started.get_data(as_text=True)
+        return int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+    def answer_all(attempt_id: int, skip: int = 0):
+        questions = client.get(f"/api/v1/attempts/{attempt_id}").get_json()["questions"]
+        for question in [q for q in questions if q["type"] != "description"][skip:]:
+            saved = client.put(f"/api/v1/attempts/{attempt_id}/answers/{question['id']}",
+                               json={"response": sample_response(question)}, headers={"X-CSRFToken": token})
+            assert saved.status_code == 200, saved.get_data(as_text=True)
+
+    ids["result"] = start("a11y", "every-type")
+    answer_all(ids["result"])
+    submitted = client.post(f"/api/v1/attempts/{ids['result']}/submit", headers={"X-CSRFToken": token})
+    assert submitted.status_code == 200, submitted.get_data(as_text=True)
+    ids["attempt"] = start("a11y", "every-type")
+    answer_all(ids["attempt"], skip=2)  # some answered, some not
+    ids["exam"] = start(EXAM_COURSE, EXAM)
+    answer_all(ids["exam"], skip=1)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def audit_browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(database_url, audit_browser, tmp_path_factory):
+    """One server with its data for the whole module (rows wiped at the end, as make_app does)."""
+    content = tmp_path_factory.mktemp("a11y") / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    for name, text in EXTRA_CONTENT.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    app = create_app(make_test_config(database_url, str(content)))
+    app.test_client_class = IsolatedClient
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = Site(url=f"http://127.0.0.1:{server.server_port}", ids=_prepare_data(app))
+        for who, username in (("member", "learner"), ("staff", "staffer"), ("admin", "boss")):
+            context = audit_browser.new_context(viewport=VIEWPORT, locale="en-US")
+            page = context.new_page()
+            page.goto(f"{result.url}/login")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(f"{result.url}/")
+            result.logins[who] = context.storage_state()
+            context.close()
+        yield result
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+            db.engine.dispose()
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}")
+            lines.append(f"      {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+# Elements marked hidden that are still drawn (a CSS display rule beats the attribute):
+# controls that look usable but are not meant to be there.
+SHOWN_HIDDEN = ("() => Array.from(document.querySelectorAll('[hidden]'))"
+                ".filter(el => el.getClientRects().length).map(el => el.outerHTML.slice(0, 120))")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("spec", PAGES, ids=[page.name for page in PAGES])
+def test_page_has_no_axe_violations(site, audit_browser, spec, language):
+    locale, html_lang = LANGUAGES[language]
+    context = audit_browser.new_context(viewport=VIEWPORT, locale=locale,
+                                        storage_state=site.logins[spec.who] if spec.who else None)
+    try:
+        page = context.new_page()
+        response = page.goto(site.url + spec.path.format(**site.ids))
+        assert response is not None and response.status == spec.status, page.url
+        if spec.then:
+            spec.then(page)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.lang") == html_lang
+        assert page.evaluate(SHOWN_HIDDEN) == []
+        page.evaluate(AXE_SOURCE)  # evaluated by Playwright: not subject to the page's CSP
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        if results["violations"]:
+            pytest.fail(f"{spec.name} ({language}) {spec.path}:\n{format_violations(results['violations'])}",
+                        pytrace=False)
+    finally:
+        context.close()
