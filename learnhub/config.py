@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +16,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class ConfigError(RuntimeError):
     """Raised when the environment is missing something production needs."""
 
+
+# Four hours idle: longer than the longest exam we expect (three hours, more with a
+# time_factor) even if the student saves no answer at all; every saved answer counts as
+# activity. A day of lifetime: a copied cookie that is kept in use still dies within a
+# day, and nobody is logged out during a day of classes and exams.
+SESSION_IDLE_MINUTES = 240
+SESSION_LIFETIME_HOURS = 24
 
 # Settings every profile starts from; the environment or a test config may override them.
 DEFAULTS = {
@@ -27,6 +35,13 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Login sessions live on the server (auth.models.LoginSession) and end on logout, on a
+    # password change, reset or deactivation, after this long without a request...
+    "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,
+    # ... and this long after logging in, however busy.
+    "SESSION_LIFETIME_HOURS": SESSION_LIFETIME_HOURS,
+    # The signed cookie itself is refused past the lifetime too (Flask's default: 31 days).
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_LIFETIME_HOURS),
     "PASSWORD_HASH_METHOD": "scrypt",
     "TRUST_PROXY": False,
     # CSRF tokens live as long as the session: a 90-minute exam page must still be able to save.
@@ -39,6 +54,15 @@ def _bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _dev_secret_key(instance_path: Path) -> str:
@@ -77,6 +101,7 @@ def load_config(instance_path: Path) -> dict:
         secret = _dev_secret_key(instance_path)
     redis_url = os.environ.get("REDIS_URL") or None
     production = env == "production"
+    lifetime_hours = _positive_int("SESSION_LIFETIME_HOURS", SESSION_LIFETIME_HOURS)
     return {
         "LEARNHUB_ENV": env,
         "SECRET_KEY": secret,
@@ -91,6 +116,9 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES),
+        "SESSION_LIFETIME_HOURS": lifetime_hours,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=lifetime_hours),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
         "DEBUG": False,
         "TESTING": False,

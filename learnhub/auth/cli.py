@@ -47,6 +47,22 @@ def set_password(username, password):
     click.echo(f"Password changed for {user.username}.")
 
 
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role")
+def set_role(username, role):
+    """Set a user's role (member, instructor, staff or admin); the last active admin stays."""
+    user = services.get_user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    try:
+        services.change_role(None, user, role.strip().lower())
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{user.username} is now {user.role}.")
+
+
 @users_cli.command("list")
 def list_users():
     """List accounts: username, role, active."""

@@ -9,12 +9,14 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.database import savepoint
 from ..core.types import utcnow
 from ..extensions import db
-from .models import LOCALES, ROLES, ApiToken, User
+from .models import LOCALES, ROLES, ApiToken, LoginSession, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -84,9 +86,11 @@ def record_login(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """New password: every login session of the account ends (the caller starts a new one
+    for the browser that changed it) and its API tokens are revoked."""
     validate_password(password)
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_all_sessions(user)
     revoke_all_tokens(user)
 
 
@@ -102,41 +106,158 @@ def set_locale(user: User, locale: str | None) -> None:
     user.locale = locale
 
 
-def _active_admins() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
-    )
+def _refuse_removing_last_admin(user: User, message) -> None:
+    """Raise unless another active admin remains once `user` stops being one.
+
+    Two admins removing each other at once must not leave none, so the admins are read
+    under a lock held until the caller's commit: on PostgreSQL `FOR UPDATE` on every
+    active admin row (and the target's), in id order; the second request waits, then
+    reads the first one's result. SQLite has no row locks: `savepoint` (the caller's
+    block) opens the transaction with BEGIN IMMEDIATE, so the read happens under the
+    database's single write lock. The rows are re-read (populate_existing), never taken
+    from objects loaded earlier in the request.
+    """
+    rows = db.session.scalars(
+        select(User)
+        .where(or_(and_(User.role == "admin", User.active.is_(True)), User.id == user.id))
+        .order_by(User.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    admins = [row for row in rows if row.role == "admin" and row.active]
+    if user in admins and len(admins) <= 1:
+        raise AccountError(message)
 
 
-def change_role(actor: User, user: User, role: str) -> None:
+def change_role(actor: User | None, user: User, role: str) -> None:
+    """`actor` is None from the command line."""
     if role not in ROLES:
-        raise AccountError(_l("Unknown role."))
-    if user.role == "admin" and role != "admin" and user.active and _active_admins() <= 1:
-        raise AccountError(_l("This is the last active administrator; make another one first."))
-    user.role = role
+        raise AccountError(_l("Unknown role %(role)s; choose one of %(roles)s.", role=role, roles=", ".join(ROLES)))
+    with savepoint(db.session):
+        if role != "admin":
+            _refuse_removing_last_admin(
+                user, _l("This is the last active administrator; make another one first."))
+        user.role = role
+        db.session.flush()
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
-    if not active:
-        if user.id == actor.id:
-            raise AccountError(_l("You cannot deactivate your own account."))
-        if user.role == "admin" and user.active and _active_admins() <= 1:
-            raise AccountError(_l("This is the last active administrator."))
-        user.session_version += 1
-        revoke_all_tokens(user)
-    user.active = active
+    if not active and user.id == actor.id:
+        raise AccountError(_l("You cannot deactivate your own account."))
+    with savepoint(db.session):
+        if not active:
+            _refuse_removing_last_admin(user, _l("This is the last active administrator."))
+            end_all_sessions(user)
+            revoke_all_tokens(user)
+        user.active = active
+        db.session.flush()
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login loader: the id carries a version so old sessions can be cut off."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+# ---- login sessions ----------------------------------------------------------------------
+
+# The key in Flask's (signed, client-side) session holding the login session's random id.
+LOGIN_SESSION_KEY = "_login_session"
+# last_seen_at is written at most this often: not a write per request.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+MAX_USER_ID = 2**31 - 1
+
+
+def session_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _session_limits(now) -> tuple:
+    """(idle_since, born_since): a live session was seen after the first, created after the second."""
+    config = current_app.config
+    return (now - timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            now - timedelta(hours=config["SESSION_LIFETIME_HOURS"]))
+
+
+def start_session(user: User, user_agent: str | None = None, ip_address: str | None = None) -> str:
+    """A new login session for `user`; returns the random id for the cookie (only its hash
+    is stored). The user's ended or expired sessions are deleted on the way."""
+    now = utcnow()
+    idle_since, born_since = _session_limits(now)
+    db.session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id,
+        or_(LoginSession.ended_at.is_not(None), LoginSession.last_seen_at <= idle_since,
+            LoginSession.created_at <= born_since)))
+    secret = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=session_digest(secret), created_at=now,
+                                last_seen_at=now, user_agent=(user_agent or "")[:255] or None,
+                                ip_address=(ip_address or "")[:45] or None))
+    db.session.flush()
+    return secret
+
+
+def end_session(login_session: LoginSession) -> None:
+    if login_session.ended_at is None:
+        login_session.ended_at = utcnow()
+
+
+def end_all_sessions(user: User) -> None:
+    """Password change, reset, deactivation: every browser logged in as `user` is logged out."""
+    db.session.execute(update(LoginSession)
+                       .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()))
+
+
+@lru_cache(maxsize=1)
+def _session_user_statement():
+    """Built once: every logged-in page request runs it (the user and their session in one query)."""
+    return (select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.token_hash == bindparam("digest"), User.id == bindparam("user_id"),
+                   LoginSession.ended_at.is_(None), LoginSession.last_seen_at > bindparam("idle_since"),
+                   LoginSession.created_at > bindparam("born_since"), User.active.is_(True)))
+
+
+@lru_cache(maxsize=1)
+def _touch_statement():
+    table = LoginSession.__table__
+    return (update(table).where(table.c.id == bindparam("session_id"),
+                                table.c.last_seen_at < bindparam("stale_before"))
+            .values(last_seen_at=bindparam("now")))
+
+
+def load_session_user(user_id: str, secret: str | None) -> tuple[User, LoginSession] | None:
+    """The active user and their live login session for a cookie's (user id, session id).
+
+    One query. When the session was last marked seen a minute or more ago, last_seen_at is
+    moved on in its own short transaction (on its own connection), so a page that commits
+    nothing still keeps its session alive and the request's transaction is not touched.
+    Only when this request already holds SQLite's write lock (it wrote before loading the
+    user) would that connection wait on us: then the request's own transaction carries it.
+    """
+    if not secret or not user_id.isdigit() or len(user_id) > 10 or int(user_id) > MAX_USER_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    now = utcnow()
+    idle_since, born_since = _session_limits(now)
+    row = db.session.execute(_session_user_statement(), {
+        "digest": session_digest(secret), "user_id": int(user_id),
+        "idle_since": idle_since, "born_since": born_since}).first()
+    if row is None:
         return None
-    return user
+    user, login_session = row
+    if now - login_session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        values = {"session_id": login_session.id, "now": now,
+                  "stale_before": now - LAST_SEEN_RESOLUTION}
+        if _holds_sqlite_write_lock():
+            db.session.execute(_touch_statement(), values)
+        else:
+            with db.engine.begin() as connection:
+                connection.execute(_touch_statement(), values)
+        set_committed_value(login_session, "last_seen_at", now)
+    return user, login_session
 
+
+def _holds_sqlite_write_lock() -> bool:
+    connection = db.session.connection()  # the one the loader's query just used
+    if connection.dialect.name != "sqlite":
+        return False
+    return connection.connection.dbapi_connection.in_transaction  # pysqlite: only after a write
+
+
+# ---- API tokens ----------------------------------------------------------------------------
 
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

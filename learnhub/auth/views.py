@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from flask_limiter.util import get_remote_address
 
 from ..extensions import db, limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, PreferencesForm
+from .login import current_login_session, start_login
 
 bp = Blueprint("auth", __name__)
 
@@ -70,7 +71,7 @@ def login():
         else:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session on login: nothing planted before survives
-            login_user(user)
+            start_login(user)
             services.record_login(user)
             db.session.commit()
             return redirect(next_url or url_for("courses.home"))
@@ -79,6 +80,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Ends the session on the server too: a copy of the cookie stops working."""
+    login_session = current_login_session()
+    if login_session is not None:
+        services.end_session(login_session)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -105,8 +111,10 @@ def account():
         except services.AccountError as error:
             password_form.current_password.errors.append(str(error))
         else:
+            # Every session ended, this one too (a copy of its cookie may be what leaked):
+            # this browser carries on with a new one.
+            start_login(current_user._get_current_object())
             db.session.commit()
-            login_user(current_user._get_current_object())  # the session id carries the new version
             flash(_("Your password was changed. Other sessions were logged out."), "info")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", preferences=preferences, password_form=password_form)

@@ -1,7 +1,7 @@
-"""Security headers and cookie flags applied to every response."""
+"""Security headers, cookie flags and caching rules applied to every response."""
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -18,6 +18,23 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+# Responses that hand out a secret even though nobody is logged in yet.
+NO_STORE_ENDPOINTS = {"api.create_token"}
+
+
+def must_not_be_stored() -> bool:
+    """Every response for a logged-in user (session cookie or bearer token) or to a request
+    carrying credentials: answers, attempts, generated passwords, tokens, the account page.
+
+    The user is the one this request already loaded (auth.login loads it before the view);
+    nothing is queried here, and static files, which load no user, stay cacheable.
+    """
+    if request.endpoint in NO_STORE_ENDPOINTS or "Authorization" in request.headers:
+        return True
+    user = g.get("_login_user")  # Flask-Login's per-request user, when it was loaded
+    return bool(user is not None and user.is_authenticated)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over https."""
 
@@ -32,6 +49,11 @@ def set_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # A view that chose its own caching for a logged-in user keeps it (course images:
+    # private, an hour); everything else for a logged-in user is never stored.
+    if request.endpoint in NO_STORE_ENDPOINTS or (
+            "Cache-Control" not in headers and must_not_be_stored()):
+        headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
