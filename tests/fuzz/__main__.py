@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import requests
 
 from tests.bench.content import COURSE, EXAM_SLUG
 from tests.bench.server import PROJECT_ROOT, BenchServer, ServerError
+from tests.faults.serverlog import summarise, unhandled_errors
 
 DEFAULT_SECONDS = 100
 # What the fuzzer is held to: no 5xx, only documented statuses, documented content types
@@ -21,7 +21,6 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conform
           "response_schema_conformance", "ignored_auth", "ensure_resource_availability")
 PRACTICE_QUIZ = "check-your-understanding"
 MISSING_ID = 2_000_000_000  # within the route's int range, never an attempt here
-TRACEBACK_START = re.compile(r"Unhandled error on (\S+)")
 
 
 def seed_members(server: BenchServer, count: int) -> list[dict]:
@@ -143,21 +142,6 @@ def write_config(path: Path, tokens: dict[str, str], ids: dict[str, list], secon
     return path
 
 
-def server_errors(log: str) -> list[str]:
-    """The app's unhandled errors in the gunicorn log: path and the traceback's last line."""
-    found, lines = [], log.splitlines()
-    for number, line in enumerate(lines):
-        match = TRACEBACK_START.search(line)
-        if not match:
-            continue
-        last = next((lines[i] for i in range(number + 1, min(number + 200, len(lines)))
-                     if lines[i] and not lines[i].startswith((" ", "Traceback", "\t"))
-                     and not lines[i].startswith("During handling")
-                     and not lines[i].startswith("The above exception")), "?")
-        found.append(f"{match.group(1)}: {last}")
-    return found
-
-
 def main() -> int:
     seconds = int(os.environ.get("FUZZ_SECONDS", DEFAULT_SECONDS))
     print("Preparing a throwaway database and starting gunicorn ...", flush=True)
@@ -186,14 +170,14 @@ def main() -> int:
             me = [requests.get(f"{server.base_url}/api/v1/me", timeout=10,
                                headers={"Authorization": f"Bearer {tokens[name]}"}).status_code
                   for name in ("member", "saver")]
-            errors = server_errors(server._log_path.read_text(errors="replace"))
+            errors = unhandled_errors(server._log_path.read_text(errors="replace"))
     except ServerError as error:
         print(f"fuzz: {error}", file=sys.stderr)
         return 2
     if errors:
         print(f"\nThe server logged {len(errors)} unhandled error(s):")
-        for line in sorted(set(errors)):
-            print(f"  {errors.count(line)}x {line}")
+        for line in summarise(errors):
+            print(f"  {line}")
     if me != [200, 200]:
         print(f"fuzz: a member's token stopped working ({me}): the run is void", file=sys.stderr)
         return 1
