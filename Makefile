@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-pg bench demo translations extract-messages check clean
+.PHONY: run test test-pg bench fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,22 @@ test-pg: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench
+
+# API fuzzing: schemathesis against the served OpenAPI document on a live server, about
+# 2 minutes (tests/fuzz). fuzz-pg: the same on a throwaway PostgreSQL database.
+fuzz: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.fuzz
+
+fuzz-pg: $(VENV)/.installed-dev translations
+	bash tests/faults/with-pg-database.sh FUZZ_DATABASE_URL $(BIN)/python -m tests.fuzz
+
+# Fault run: members save answers while a gunicorn worker is SIGKILLed (and, on PostgreSQL,
+# the database restarts); then nothing acknowledged may be missing (tests/faults).
+faults: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.faults
+
+faults-pg: $(VENV)/.installed-dev translations
+	bash tests/faults/with-pg-database.sh FAULTS_DATABASE_URL $(BIN)/python -m tests.faults
 
 check: $(VENV)/.installed
 	$(BIN)/flask content check
