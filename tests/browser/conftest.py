@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from learnhub.courses.index import sync_index
+from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
 from learnhub.extensions import db
 
@@ -45,7 +45,7 @@ def serve(make_app):
     def start(**config):
         app = make_app(**config)
         with app.app_context():
-            sync_index(db.session, get_catalog().tree())
+            sync_all(db.session, get_catalog().tree())
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -10,18 +10,23 @@ from __future__ import annotations
 import shutil
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable, NamedTuple
 
 import axe_playwright_python
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from learnhub import create_app
 from learnhub.auth import services as auth_services
+from learnhub.auth.models import User
+from learnhub.classes.models import Membership
+from learnhub.classes.services import create_class
 from learnhub.config import PROJECT_ROOT, make_test_config
 from learnhub.courses.catalog import get_catalog
-from learnhub.courses.index import sync_index
+from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.conftest import ALL_TYPES_QUIZ, IsolatedClient, csrf_from, login
 
@@ -75,6 +80,13 @@ PAGES = [
     Page("users (admin)", "admin", "/admin/users"),
     Page("new user (admin)", "admin", "/admin/users/new"),
     Page("user edit (admin)", "admin", "/admin/users/{member}"),
+    # The party school: staffer is the head teacher of {class}, learner a member.
+    Page("classes", "member", "/classes"),
+    Page("class overview (member)", "member", "/classes/{class}"),
+    Page("class overview (head teacher)", "staff", "/classes/{class}"),
+    Page("new class (staff)", "staff", "/classes/new"),
+    Page("new class with errors (staff)", "staff", "/classes/new", submit_empty),
+    Page("class edit (head teacher)", "staff", "/classes/{class}/edit"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
@@ -98,16 +110,21 @@ def sample_response(question: dict):
 def _prepare_data(app) -> dict:
     """Users; every-type attempts submitted (result) and in progress, an exam in progress."""
     with app.app_context():
-        sync_index(db.session, get_catalog().tree())
+        sync_all(db.session, get_catalog().tree())
         member = auth_services.create_user("learner", PASSWORD, "member", "Li Xuexi")
         auth_services.create_user("staffer", PASSWORD, "staff", "Chen Ganshi")
         auth_services.create_user("boss", PASSWORD, "admin", "Admin")
         member.time_factor = 1.5  # the accommodations list has a row
         db.session.commit()
-        member_id = member.id
+        head = db.session.scalar(select(User).where(User.username == "staffer"))
+        school_class = create_class(head, "2026 秋季入党积极分子培训班", "A11Y-2026", date(2026, 9, 1),
+                                    date(2027, 1, 15), "**Welcome** to the class.", ["a11y"])
+        db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member"))
+        db.session.commit()
+        member_id, class_id = member.id, school_class.id
     client = app.test_client()
     assert login(client, "learner", PASSWORD).status_code == 302
-    ids = {"member": member_id}
+    ids = {"member": member_id, "class": class_id}
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:
