@@ -172,3 +172,8 @@ def test_an_attempt_grades_a_moodle_export_as_moodle_does(quiz_client, quiz_cont
         if percent == 25.0:
             assert feedback == {"numerical": "Completely wrong", "short": "<p>Almost.</p>"}  # [html], markdown
         clock.advance(minutes=1)
+
+
+def test_numerical_right_answer_reads_as_written():
+    q = one("What is pi?{#3.14:0.01}")
+    assert question_type(q).correct_response(q, {}) == 3.14

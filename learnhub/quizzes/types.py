@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from ..core.markdown import render_markdown, sanitize
+from ..core.text import is_valid_text
 from .questions import Question
 
 MAX_TEXT_RESPONSE = 20_000
@@ -202,6 +203,8 @@ class TextType(QuestionType, ABC):
             raise InvalidResponse(_l("this answer is a string"))
         if len(response) > MAX_TEXT_RESPONSE:
             raise InvalidResponse(_l("answers are at most %(n)d characters", n=MAX_TEXT_RESPONSE))
+        if not is_valid_text(response):
+            raise InvalidResponse(_l("answers cannot contain NUL characters or unpaired surrogates"))
         return response
 
 
@@ -275,7 +278,8 @@ class NumericalType(MatchedAnswers, QuestionType):
 
     def correct_response(self, question, layout):
         best = max((a for a in question.numeric if a.low is not None), key=lambda a: a.fraction)
-        return (best.low + best.high) / 2
+        # The midpoint of 3.13..3.15 is 3.1399999999999997 in binary: show what the author wrote.
+        return float(f"{(best.low + best.high) / 2:.12g}")
 
 
 class MatchingType(QuestionType):
