@@ -6,3 +6,5 @@ def init_app(app) -> None:
 
     app.register_blueprint(views.bp)
     policies.register(app)
+    from . import roster_views  # roster, members' records, import and export; class page panel
+    roster_views.init_app(app)

@@ -91,6 +91,7 @@ class Membership(TimestampMixin, db.Model):
     student_no: Mapped[str | None] = mapped_column(String(32), index=True)
     department: Mapped[str | None] = mapped_column(String(120), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254), comment="contact address from the roster")
     location: Mapped[str | None] = mapped_column(String(16), comment="on_campus, away, graduated")
     location_note: Mapped[str | None] = mapped_column(String(200))
     staff_notes: Mapped[str | None] = mapped_column(Text, comment="visible to the class's staff only")

@@ -121,6 +121,7 @@ def upgrade():
     sa.Column('student_no', sa.String(length=32), nullable=True),
     sa.Column('department', sa.String(length=120), nullable=True),
     sa.Column('phone', sa.String(length=32), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True, comment='contact address from the roster'),
     sa.Column('location', sa.String(length=16), nullable=True, comment='on_campus, away, graduated'),
     sa.Column('location_note', sa.String(length=200), nullable=True),
     sa.Column('staff_notes', sa.Text(), nullable=True, comment="visible to the class's staff only"),

@@ -1,0 +1,226 @@
+"""Roster pages: the roster (staff), a member's record (head teacher edits), import, export."""
+from __future__ import annotations
+
+import base64
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from ..auth.models import User
+from ..core.errors import DomainError
+from ..core.exports import csv_response, table_response
+from ..core.permissions import allowed
+from ..core.types import utcnow
+from ..extensions import db
+from . import roster as rules
+from .forms import ROLE_LABELS
+from .models import CLASS_ROLES, LOCATIONS, STAGES
+from .roster_files import MAX_BYTES, read_roster_file
+from .roster_forms import ConfirmForm, MemberForm, UploadForm
+from .roster_import import apply_import, plan_import, rows_from_token, sign_rows
+from .views import class_or_404
+
+bp = Blueprint("roster", __name__)
+PAGE_SIZE = 50
+IMPORT_RESULT_LABELS = {"new_account": _l("New account"), "enrolled": _l("Existing account enrolled"),
+                        "already_enrolled": _l("Already enrolled"), "error": _l("Error")}
+FILTER_KEYS = ("q", "stage", "department", "location", "role", "sort")
+
+
+@bp.app_context_processor
+def _labels():
+    return {"stage_labels": rules.STAGE_LABELS, "location_labels": rules.LOCATION_LABELS,
+            "import_result_labels": IMPORT_RESULT_LABELS}
+
+
+def _filters() -> rules.RosterFilters:
+    args = request.args
+    return rules.RosterFilters(q=args.get("q", "")[:100], stage=args.get("stage", ""),
+                               department=args.get("department", "")[:120],
+                               location=args.get("location", ""), role=args.get("role", ""),
+                               sort=args.get("sort", "username"))
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.route("/classes/<int:class_id>/roster")
+@login_required
+def page(class_id: int):
+    school_class = class_or_404(class_id, "class.staff")
+    filters = _filters()
+    entries = rules.roster(school_class, filters, utcnow())
+    pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
+    number = min(_page_number(), pages)
+    return render_template(
+        "classes/roster_list.html", school_class=school_class, filters=filters,
+        entries=entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], total=len(entries),
+        page=number, pages=pages, departments=rules.departments(school_class),
+        stages=STAGES, locations=LOCATIONS, roles=CLASS_ROLES, args=_filter_args())
+
+
+def _filter_args() -> dict[str, str]:
+    """The query's filters and sort, to carry over into sort, page and export links."""
+    return {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
+
+
+EXPORT_COLUMNS = (
+    ("username", _l("Username")), ("display_name", _l("Name")), ("role", _l("Role")),
+    ("stage", _l("Stage")), ("stage_date", _l("In this stage since")),
+    ("student_no", _l("Student or staff number")), ("department", _l("Department or branch")),
+    ("phone", _l("Phone")), ("email", _l("E-mail")), ("location", _l("Where the member is")),
+    ("location_note", _l("Location note")), ("attendance_rate", _l("Attendance rate")),
+    ("due", _l("Due to become")), ("staff_notes", _l("Notes (staff only)")),
+)
+
+
+def _export_value(entry: rules.RosterEntry, key: str):
+    value = entry.value(key)
+    if key in ("stage", "due") and value:
+        return str(rules.STAGE_LABELS[value])
+    if key == "location" and value:
+        return str(rules.LOCATION_LABELS[value])
+    if key == "role":
+        return str(ROLE_LABELS[value])
+    return value
+
+
+@bp.route("/classes/<int:class_id>/roster.<any(csv, xlsx):kind>")
+@login_required
+def export(class_id: int, kind: str):
+    """The roster with the page's filters, attendance rates and notes (staff only)."""
+    school_class = class_or_404(class_id, "class.staff")
+    entries = rules.roster(school_class, _filters(), utcnow())
+    header = [str(label) for _key, label in EXPORT_COLUMNS]
+    rows = [[_export_value(entry, key) for key, _label in EXPORT_COLUMNS] for entry in entries]
+    return table_response(kind, f"{school_class.code}-{_('roster')}", header, rows,
+                          sheet_title=_("Roster"))
+
+
+def _member_or_404(school_class, username: str):
+    entry = rules.entry_for(school_class, username, utcnow())
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/classes/<int:class_id>/members/<username>", methods=["GET", "POST"])
+@login_required
+def member(class_id: int, username: str):
+    """A member's record and stage history; graders read it, the head teacher edits it."""
+    school_class = class_or_404(class_id, "class.manage" if request.method == "POST" else "class.staff")
+    entry = _member_or_404(school_class, username)
+    membership = entry.membership
+    form = MemberForm(obj=membership)
+    if membership.stage is not None:  # a recorded stage is changed, never cleared
+        form.stage.choices = form.stage.choices[1:]
+    if form.validate_on_submit():
+        changes = {name: getattr(form, name).data for name in rules.RECORD_FIELDS}
+        changes["location"] = changes["location"] or None
+        if form.stage.data:
+            changes["stage"] = form.stage.data
+        changes["stage_date"] = form.stage_date.data
+        if membership.role in ("member", "grader"):
+            changes["role"] = form.role.data
+        try:
+            result = rules.update_member(current_user, school_class, membership,
+                                         db.session.get(User, membership.user_id), changes,
+                                         utcnow().date())
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            for warning in result.warnings:
+                flash(warning, "warning")
+            flash(_("The record was saved."), "info")
+            return redirect(url_for("roster.member", class_id=class_id, username=entry.username))
+    return render_template("classes/roster_member.html", school_class=school_class, entry=entry,
+                           form=form, history=rules.stage_history(membership),
+                           can_edit=allowed(current_user, "class.manage", school_class)
+                           and not school_class.read_only)
+
+
+# ---- import ---------------------------------------------------------------------------------------
+
+@bp.route("/classes/<int:class_id>/roster/import", methods=["GET", "POST"])
+@login_required
+def import_roster(class_id: int):
+    """Upload, then a preview of every row; the confirm form carries the signed rows."""
+    school_class = class_or_404(class_id, "class.manage")
+    form = UploadForm()
+    plan = confirm = None
+    if form.validate_on_submit():
+        parsed = read_roster_file(form.file.data.read(MAX_BYTES + 1), form.file.data.filename or "")
+        plan = plan_import(school_class, parsed)
+        if plan.ok:
+            confirm = ConfirmForm(token=sign_rows(school_class, current_user, parsed))
+    return render_template("classes/roster_import.html", school_class=school_class, form=form,
+                           plan=plan, confirm=confirm)
+
+
+@bp.route("/classes/<int:class_id>/roster/import/confirm", methods=["POST"])
+@login_required
+def import_confirm(class_id: int):
+    """Import the previewed rows (re-checked now) and show the password sheet, once."""
+    school_class = class_or_404(class_id, "class.manage")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        plan = plan_import(school_class, rows_from_token(school_class, current_user, form.token.data))
+        if not plan.ok:  # the accounts changed since the preview: show why, import nothing
+            flash(_("The roster no longer imports cleanly: nothing was imported."), "error")
+            return render_template("classes/roster_import.html", school_class=school_class,
+                                   form=UploadForm(), plan=plan, confirm=None), 422
+        apply_import(current_user, school_class, plan)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("roster.import_roster", class_id=class_id))
+    db.session.commit()
+    response = render_template("classes/roster_passwords.html", school_class=school_class, plan=plan,
+                               csv_href=_sheet_data_uri(school_class, plan))
+    # The one-time passwords are in this response only: never cached, never stored.
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+def sheet_rows(plan) -> tuple[list[str], list[list]]:
+    header = [_("Username"), _("Name"), _("Student or staff number"), _("One-time password")]
+    return header, [[r.username, r.values["display_name"], r.values.get("student_no"), r.password]
+                    for r in plan.new_accounts]
+
+
+def _sheet_data_uri(school_class, plan) -> str | None:
+    """The password sheet as a CSV inside the page (a data: link): downloadable from this
+    response only, with nothing kept on the server to fetch it again."""
+    if not plan.new_accounts:
+        return None
+    header, rows = sheet_rows(plan)
+    body = csv_response("sheet.csv", header, rows).get_data()
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(body).decode()
+
+
+def class_page_panel(school_class, role):
+    """On the class overview: the way to the roster for the class's staff."""
+    if not allowed(current_user, "class.staff", school_class):
+        return None
+    return Markup(render_template("classes/roster_panel.html", school_class=school_class))
+
+
+def init_app(app) -> None:
+    from ..core.panels import register_panel
+    from .cli import classes_cli
+    from . import roster_cli  # noqa: F401  (adds import-roster to the classes group)
+
+    app.register_blueprint(bp)
+    register_panel(app, "class_page", class_page_panel)
+    app.cli.add_command(classes_cli)
