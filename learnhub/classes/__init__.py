@@ -8,3 +8,5 @@ def init_app(app) -> None:
     policies.register(app)
     from . import roster_views  # roster, members' records, import and export; class page panel
     roster_views.init_app(app)
+    from . import attendance_views  # sessions, QR check-in, attendance, minutes; class page panel
+    attendance_views.init_app(app)

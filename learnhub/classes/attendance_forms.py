@@ -1,0 +1,57 @@
+"""Forms of the attendance pages: sessions, manual marks, minutes, the check-in button."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .models import ATTENDANCE_STATUSES
+
+KIND_LABELS = {
+    "lecture": _l("Lecture"),
+    "meeting": _l("Branch meeting (三会一课)"),
+    "party_lesson": _l("Party lesson"),
+    "other": _l("Other"),
+}
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "excused": _l("Excused"),
+    "absent": _l("Absent"),
+}
+PHASE_LABELS = {"upcoming": _l("Upcoming"), "running": _l("Running now"), "ended": _l("Ended")}
+METHOD_LABELS = {"qr": _l("QR code"), "manual": _l("By hand")}
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in
+                                            ("lecture", "meeting", "party_lesson", "other")])
+    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    meeting_url = StringField(_l("Online meeting link"), validators=[Optional(), Length(max=500)],
+                              description=_l("Optional: an http:// or https:// address"))
+    late_after_minutes = IntegerField(_l("Late after (minutes)"), default=10,
+                                      validators=[Optional(), NumberRange(min=0, max=240)])
+    submit = SubmitField(_l("Save"))
+
+
+class MarkForm(FlaskForm):
+    username = HiddenField(validators=[DataRequired(), Length(max=64)])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, ATTENDANCE_LABELS[s]) for s in ATTENDANCE_STATUSES])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    mark = SubmitField(_l("Save"))
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Minutes (Markdown)"), validators=[Optional(), Length(max=50_000)])
+    submit = SubmitField(_l("Save the minutes"))
+
+
+class CheckinForm(FlaskForm):
+    ticket = HiddenField(validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("Check in"))

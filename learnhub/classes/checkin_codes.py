@@ -1,0 +1,132 @@
+"""Rotating check-in codes (what the staff screen's QR code shows) and scan tickets.
+
+A code is `<session id>-<time step, hex>-<mac>`: the mac is the first 8 bytes of an
+HMAC-SHA256 over (purpose, session id, step), keyed from SECRET_KEY, in lower-case base32
+(13 characters). A step is 15 seconds; a code is accepted during its own step and the next
+one (a grace of up to 15 s for aiming the phone), so a forwarded or photographed code is
+refused after at most 30 s. 24-30 characters in all: with the host, a QR code of version
+4-5, which a phone reads from the back of a room off a projector.
+
+A scan ticket carries the moment a valid code was scanned through the login page: it is
+`<session id>-<unix seconds>-<mac>` over the same fields plus a random nonce that lives in
+a cookie of the scanning browser (so a ticket copied to another device is worthless), and
+it is honoured for TICKET_SECONDS after the scan.
+
+Everything here is pure: the time comes in as an argument; nothing reads the request.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import DomainError
+
+STEP_SECONDS = 15
+TICKET_SECONDS = 180  # scan -> login page -> back: three minutes is plenty on a phone
+OPENS_BEFORE = timedelta(minutes=30)  # check-in opens 30 min before starts_at, closes at ends_at
+NONCE_COOKIE = "learnhub_checkin"
+
+_CODE = re.compile(r"^([1-9][0-9]{0,9})-([0-9a-f]{1,12})-([a-z2-7]{13})$")
+_TICKET = re.compile(r"^([1-9][0-9]{0,9})-([0-9]{1,12})-([a-z2-7]{13})$")
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class InvalidCode(DomainError):
+    status, code = 422, "invalid_code"
+
+
+class CodeExpired(DomainError):
+    status, code = 410, "code_expired"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    step: int
+    rotates_at: datetime  # when the screen should show the next code
+    expires_at: datetime  # when this code stops being accepted
+
+
+def _key() -> bytes:
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, b"learnhub.checkin", hashlib.sha256).digest()
+
+
+def _mac(*fields) -> str:
+    message = "|".join(str(f) for f in fields).encode()
+    digest = hmac.new(_key(), message, hashlib.sha256).digest()[:8]
+    return base64.b32encode(digest).decode().rstrip("=").lower()
+
+
+def step_of(moment: datetime) -> int:
+    return int(moment.timestamp()) // STEP_SECONDS
+
+
+def _step_start(step: int) -> datetime:
+    return datetime.fromtimestamp(step * STEP_SECONDS, tz=timezone.utc)
+
+
+def code_for(session_id: int, now: datetime) -> Code:
+    step = step_of(now)
+    return Code(code=f"{session_id}-{step:x}-{_mac('code', session_id, step)}", step=step,
+                rotates_at=_step_start(step + 1), expires_at=_step_start(step + 2))
+
+
+def read_code(code: object, now: datetime) -> int:
+    """The session id of a code valid at `now`; 422 invalid_code (forged, malformed) or
+    410 code_expired (genuine but older than its grace). Whether that session still takes
+    check-ins is the caller's question (window_open)."""
+    match = _CODE.match(code) if isinstance(code, str) else None
+    if match is None:
+        raise InvalidCode(_l("This is not a check-in code of this site."))
+    session_id, step = int(match.group(1)), int(match.group(2), 16)
+    if not hmac.compare_digest(match.group(3), _mac("code", session_id, step)):
+        raise InvalidCode(_l("This is not a check-in code of this site."))
+    current = step_of(now)
+    if step < current - 1:
+        raise CodeExpired(_l("This check-in code has expired: scan the code on the screen now."))
+    if step > current + 1:  # a genuine code from the future: a clock is badly wrong
+        raise InvalidCode(_l("This is not a check-in code of this site."))
+    return session_id
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def valid_nonce(nonce: str | None) -> bool:
+    return bool(nonce) and _NONCE.match(nonce) is not None
+
+
+def ticket_for(session_id: int, scanned_at: datetime, nonce: str) -> str:
+    seconds = int(scanned_at.timestamp())
+    return f"{session_id}-{seconds}-{_mac('ticket', session_id, seconds, nonce)}"
+
+
+def read_ticket(ticket: object, nonce: str | None, now: datetime) -> tuple[int, datetime]:
+    """(session id, when the code was scanned) of a ticket issued to this browser (its
+    nonce cookie) no more than TICKET_SECONDS ago."""
+    match = _TICKET.match(ticket) if isinstance(ticket, str) else None
+    if match is None or not valid_nonce(nonce):
+        raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
+    session_id, seconds = int(match.group(1)), int(match.group(2))
+    if not hmac.compare_digest(match.group(3), _mac("ticket", session_id, seconds, nonce)):
+        raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
+    scanned_at = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    if now - scanned_at > timedelta(seconds=TICKET_SECONDS) or scanned_at - now > timedelta(seconds=STEP_SECONDS):
+        raise CodeExpired(_l("More than three minutes have passed since you scanned: scan the code on the screen again."))
+    return session_id, scanned_at
+
+
+def window_open(starts_at: datetime, ends_at: datetime, moment: datetime) -> bool:
+    """Check-in runs from 30 minutes before the start until the end of the session."""
+    return starts_at - OPENS_BEFORE <= moment <= ends_at
