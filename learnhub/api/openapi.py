@@ -203,7 +203,7 @@ PATHS = {
 
 
 # The party school's areas keep their paths and schemas in modules of their own.
-AREA_MODULES = ("openapi_classes", "openapi_roster", "openapi_attendance")
+AREA_MODULES = ("openapi_classes", "openapi_roster", "openapi_attendance", "openapi_exams")
 
 
 def _areas() -> tuple[dict, dict]:

@@ -10,3 +10,5 @@ def init_app(app) -> None:
     roster_views.init_app(app)
     from . import attendance_views  # sessions, QR check-in, attendance, minutes; class page panel
     attendance_views.init_app(app)
+    from . import exams_views  # scheduled exams; the quiz engine's schedule provider; panels
+    exams_views.init_app(app)

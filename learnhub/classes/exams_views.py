@@ -1,0 +1,229 @@
+"""Scheduled-exam pages: a class's exams, scheduling one, a member's override or reset; and
+the panels (the member's upcoming and open exams at home, the class's exams on its page).
+Registers the exam schedule with the quiz engine (see quizzes/schedule.py)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ActionForm
+from ..core.errors import DomainError
+from ..core.panels import register_panel
+from ..core.permissions import allowed
+from ..core.types import utcnow
+from ..extensions import db
+from ..quizzes.schedule import register_schedule_provider
+from . import exams as rules
+from .exams_forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
+from .views import class_or_404
+
+bp = Blueprint("class_exams", __name__)
+
+def status_labels() -> dict:
+    return {"upcoming": _("Upcoming"), "open": _("Open now"), "submitted": _("Submitted"),
+            "missed": _("Missed")}
+
+
+# ---- local times in forms ------------------------------------------------------------------------
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A time typed in a form (the site's time zone) as aware UTC."""
+    return None if local is None else local.replace(tzinfo=_zone()).astimezone(timezone.utc)
+
+
+def to_local(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(_zone()).replace(tzinfo=None)
+
+
+def _minutes_to_seconds(minutes: int | None) -> int | None:
+    return None if minutes is None else minutes * 60
+
+
+def _exam_or_404(school_class, exam_id: int):
+    exam = rules.get_exam(school_class, exam_id)
+    if exam is None:
+        abort(404)
+    return exam
+
+
+# ---- pages ------------------------------------------------------------------------------------------
+
+def _render_index(school_class, form=None, status=200):
+    now = utcnow()
+    is_member = allowed(current_user, "class.member", school_class)
+    items = (rules.member_exams(current_user, now, school_class) if is_member
+             else rules.class_exams(school_class))
+    can_manage = allowed(current_user, "class.manage", school_class)
+    if form is None and can_manage:
+        form = ScheduleExamForm()
+        form.quiz.choices = rules.class_quiz_choices(school_class)
+    return render_template("classes/exams_index.html", school_class=school_class, items=items,
+                           is_member=is_member, can_manage=can_manage, form=form, now=now,
+                           status_labels=status_labels()), status
+
+
+@bp.route("/classes/<int:class_id>/exams")
+@login_required
+def index(class_id: int):
+    return _render_index(class_or_404(class_id))
+
+
+@bp.route("/classes/<int:class_id>/exams", methods=["POST"])
+@login_required
+def create(class_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    form = ScheduleExamForm()
+    form.quiz.choices = rules.class_quiz_choices(school_class)
+    if form.validate_on_submit():
+        course_slug, _sep, quiz_slug = form.quiz.data.partition("/")
+        try:
+            rules.schedule_exam(current_user, school_class, course_slug, quiz_slug,
+                                to_utc(form.opens_at.data), to_utc(form.closes_at.data),
+                                _minutes_to_seconds(form.time_limit_minutes.data))
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The exam is scheduled."), "info")
+            return redirect(url_for("class_exams.index", class_id=class_id))
+    return _render_index(school_class, form)
+
+
+def _member_choices(school_class):
+    return [(username, f"{name} ({username})") for username, name in rules.member_names(school_class)]
+
+
+def _render_manage(school_class, exam, window=None, override=None, reset=None, status=200):
+    item = next(i for i in rules.class_exams(school_class) if i.exam.id == exam.id)
+    if window is None:
+        window = ExamWindowForm(prefix="window", data={
+            "opens_at": to_local(exam.opens_at), "closes_at": to_local(exam.closes_at),
+            "time_limit_minutes": exam.time_limit_seconds // 60 if exam.time_limit_seconds else None})
+    choices = _member_choices(school_class)
+    if override is None:
+        override = OverrideForm(prefix="override")
+    if reset is None:
+        reset = ResetForm(prefix="reset")
+    override.username.choices = reset.username.choices = choices
+    return render_template("classes/exams_manage.html", school_class=school_class, exam=exam, item=item,
+                           window=window, override=override, reset=reset, cancel=ActionForm(prefix="cancel"),
+                           overrides=rules.exam_overrides(exam), to_local=to_local), status
+
+
+@bp.route("/classes/<int:class_id>/exams/<int:exam_id>", methods=["GET", "POST"])
+@login_required
+def manage(class_id: int, exam_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    exam = _exam_or_404(school_class, exam_id)
+    window = ExamWindowForm(prefix="window")
+    if not window.is_submitted():
+        return _render_manage(school_class, exam)
+    if window.validate_on_submit():
+        try:
+            rules.update_exam(current_user, school_class, exam, to_utc(window.opens_at.data),
+                              to_utc(window.closes_at.data), _minutes_to_seconds(window.time_limit_minutes.data))
+        except DomainError as error:
+            db.session.rollback()
+            window.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The exam was saved."), "info")
+            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
+    return _render_manage(school_class, exam, window=window)
+
+
+@bp.route("/classes/<int:class_id>/exams/<int:exam_id>/overrides", methods=["POST"])
+@login_required
+def override(class_id: int, exam_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    exam = _exam_or_404(school_class, exam_id)
+    form = OverrideForm(prefix="override")
+    form.username.choices = _member_choices(school_class)
+    if form.validate_on_submit():
+        try:
+            member = rules.class_member(school_class, form.username.data)
+            rules.set_override(current_user, school_class, exam, member,
+                               opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+                               time_limit_seconds=_minutes_to_seconds(form.time_limit_minutes.data),
+                               extra_attempts=form.extra_attempts.data or 0, reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The override for %(name)s was saved.", name=member.username), "info")
+            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
+    return _render_manage(school_class, exam, override=form)
+
+
+@bp.route("/classes/<int:class_id>/exams/<int:exam_id>/resets", methods=["POST"])
+@login_required
+def reset(class_id: int, exam_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    exam = _exam_or_404(school_class, exam_id)
+    form = ResetForm(prefix="reset")
+    form.username.choices = _member_choices(school_class)
+    if form.validate_on_submit():
+        try:
+            member = rules.class_member(school_class, form.username.data)
+            ids = rules.reset_attempts(current_user, school_class, exam, member, form.reason.data, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(n)d attempt(s) of %(name)s reset.", n=len(ids), name=member.username), "info")
+            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
+    return _render_manage(school_class, exam, reset=form)
+
+
+@bp.route("/classes/<int:class_id>/exams/<int:exam_id>/cancel", methods=["POST"])
+@login_required
+def cancel(class_id: int, exam_id: int):
+    school_class = class_or_404(class_id, "class.manage")
+    exam = _exam_or_404(school_class, exam_id)
+    if not ActionForm(prefix="cancel").validate_on_submit():
+        abort(400)
+    rules.cancel_exam(current_user, school_class, exam)
+    db.session.commit()
+    flash(_("The exam was cancelled. Attempts already made are kept."), "info")
+    return redirect(url_for("class_exams.index", class_id=class_id))
+
+
+# ---- panels ------------------------------------------------------------------------------------------
+
+def home_page_panel(user, **_context) -> str:
+    """The member's upcoming and open exams, each linking to the quiz's page."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    items = [i for i in rules.member_exams(user, utcnow()) if i.my_status in ("upcoming", "open")]
+    if not items:
+        return ""
+    return render_template("classes/exams_home_panel.html", items=items, status_labels=status_labels())
+
+
+def class_page_panel(school_class, role=None, **_context) -> str:
+    now = utcnow()
+    is_member = role == "member"
+    items = rules.member_exams(current_user, now, school_class) if is_member else rules.class_exams(school_class)
+    if not items and not allowed(current_user, "class.manage", school_class):
+        return ""
+    return render_template("classes/exams_class_panel.html", school_class=school_class, items=items,
+                           is_member=is_member, now=now, status_labels=status_labels(),
+                           can_manage=allowed(current_user, "class.manage", school_class))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    register_panel(app, "home_page", home_page_panel)
+    register_panel(app, "class_page", class_page_panel)
+    register_schedule_provider(app, rules.exam_schedule)
