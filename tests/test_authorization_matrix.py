@@ -24,6 +24,8 @@ from sqlalchemy import select
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
 from learnhub.courses.catalog import get_catalog
+from learnhub.classes.announcements import post_announcement
+from learnhub.classes.checkin_codes import NONCE_COOKIE
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.courses.index import sync_all
@@ -91,6 +93,44 @@ MATRIX = {
     ("api.list_classes", "GET"):                    (401,   200,   200,   200,   200,   200),
     ("api.create_class", "POST"):                   (401,   403,   403,   403,   201,   201),
     ("api.get_class", "GET"):                       (401,   200,   404,   200,   200,   200),
+    # Announcements: {announcement} was posted by staff (the head teacher). Delete: the author
+    # or head teacher; staff deletes it first, so admin (allowed too) then finds it gone (404).
+    ("announcements.create", "GET"):                (LOGIN, 403,   404,   200,   200,   200),
+    ("announcements.create", "POST"):               (LOGIN, 403,   404,   302,   302,   302),
+    ("announcements.show", "GET"):                  (LOGIN, 200,   404,   200,   200,   200),
+    ("announcements.edit", "GET"):                  (LOGIN, 403,   404,   403,   200,   200),
+    ("announcements.edit", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
+    ("announcements.delete", "POST"):               (LOGIN, 403,   404,   403,   302,   404),
+    ("announcements.receipts", "GET"):              (LOGIN, 403,   404,   200,   200,   200),
+    ("announcements.export_unread", "GET"):         (LOGIN, 403,   404,   200,   200,   200),
+    ("api.list_announcements", "GET"):              (401,   200,   404,   200,   200,   200),
+    ("api.create_announcement", "POST"):            (401,   403,   404,   201,   201,   201),
+    ("api.read_announcement", "POST"):              (401,   200,   404,   200,   200,   200),
+    ("api.announcement_receipts", "GET"):           (401,   403,   404,   200,   200,   200),    # Attendance: {session} runs now (started 5 min ago); {code} is its current check-in code and
+    # {ticket} a scan ticket bound to every client's check-in cookie. Only a member checks in.
+    ("attendance.sessions", "GET"):                 (LOGIN, 200,   404,   200,   200,   200),
+    ("attendance.create_session", "GET"):           (LOGIN, 403,   404,   200,   200,   200),
+    ("attendance.create_session", "POST"):          (LOGIN, 403,   404,   302,   302,   302),
+    ("attendance.session_page", "GET"):             (LOGIN, 200,   404,   200,   200,   200),
+    ("attendance.edit_session", "GET"):             (LOGIN, 403,   404,   200,   200,   200),
+    ("attendance.edit_session", "POST"):            (LOGIN, 403,   404,   302,   302,   302),
+    ("attendance.mark", "POST"):                    (LOGIN, 403,   404,   302,   302,   302),
+    ("attendance.minutes", "GET"):                  (LOGIN, 403,   404,   403,   200,   200),
+    ("attendance.minutes", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
+    ("attendance.export", "GET"):                   (LOGIN, 403,   404,   200,   200,   200),
+    ("attendance.qr_page", "GET"):                  (LOGIN, 403,   404,   200,   200,   200),
+    ("attendance.qr_state_json", "GET"):            (LOGIN, 403,   404,   200,   200,   200),
+    ("attendance.checkin_page", "GET"):             (LOGIN, 200,   403,   403,   403,   403),
+    ("attendance.checkin", "POST"):                 (LOGIN, 200,   403,   403,   403,   403),
+    ("api.list_sessions", "GET"):                   (401,   200,   404,   200,   200,   200),
+    ("api.create_session", "POST"):                 (401,   403,   404,   201,   201,   201),
+    ("api.get_session", "GET"):                     (401,   200,   404,   200,   200,   200),
+    ("api.update_session", "PATCH"):                (401,   403,   404,   200,   200,   200),
+    ("api.get_code", "GET"):                        (401,   403,   404,   200,   200,   200),
+    ("api.check_in", "POST"):                       (401,   200,   403,   403,   403,   403),
+    ("api.list_attendance", "GET"):                 (401,   403,   404,   200,   200,   200),
+    ("api.mark_attendance", "PUT"):                 (401,   403,   404,   200,   200,   200),
+
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -139,6 +179,35 @@ PATHS = {
     "api.list_classes": "/api/v1/classes",
     "api.create_class": "/api/v1/classes",
     "api.get_class": "/api/v1/classes/{class}",
+    "announcements.create": "/classes/{class}/announcements/new",
+    "announcements.show": "/announcements/{announcement}",
+    "announcements.edit": "/announcements/{announcement}/edit",
+    "announcements.delete": "/announcements/{announcement}/delete",
+    "announcements.receipts": "/announcements/{announcement}/receipts",
+    "announcements.export_unread": "/announcements/{announcement}/unread.csv",
+    "api.list_announcements": "/api/v1/classes/{class}/announcements",
+    "api.create_announcement": "/api/v1/classes/{class}/announcements",
+    "api.read_announcement": "/api/v1/announcements/{announcement}/read",
+    "api.announcement_receipts": "/api/v1/announcements/{announcement}/receipts",    "attendance.sessions": "/classes/{class}/sessions",
+    "attendance.create_session": "/classes/{class}/sessions/new",
+    "attendance.session_page": "/sessions/{session}",
+    "attendance.edit_session": "/sessions/{session}/edit",
+    "attendance.mark": "/sessions/{session}/attendance",
+    "attendance.minutes": "/sessions/{session}/minutes",
+    "attendance.export": "/sessions/{session}/attendance.csv",
+    "attendance.qr_page": "/sessions/{session}/qr",
+    "attendance.qr_state_json": "/sessions/{session}/qr/state",
+    "attendance.checkin_page": "/checkin?c={code}",
+    "attendance.checkin": "/checkin",
+    "api.list_sessions": "/api/v1/classes/{class}/sessions",
+    "api.create_session": "/api/v1/classes/{class}/sessions",
+    "api.get_session": "/api/v1/sessions/{session}",
+    "api.update_session": "/api/v1/sessions/{session}",
+    "api.get_code": "/api/v1/sessions/{session}/code",
+    "api.check_in": "/api/v1/checkin",
+    "api.list_attendance": "/api/v1/sessions/{session}/attendance",
+    "api.mark_attendance": "/api/v1/sessions/{session}/attendance/member",
+
 }
 
 # What the allowed actors send, so that they get the success the table expects.
@@ -154,6 +223,17 @@ FORMS = {
                                  "ends_on": "2027-01-15", "status": "planned", "submit": "Save"},
     ("classes.edit", "POST"): {"name": "Matrix class", "code": "MX-CLASS", "starts_on": "2026-09-01",
                                "ends_on": "2027-01-15", "status": "running", "submit": "Save"},
+    ("announcements.create", "POST"): {"title": "Notice by {actor}", "body": "Text"},
+    ("announcements.edit", "POST"): {"title": "Edited by {actor}", "body": "Text"},    ("attendance.create_session", "POST"): {"title": "Session by {actor}", "kind": "lecture",
+                                            "starts_at": "2026-11-24T19:00", "ends_at": "2026-11-24T21:00",
+                                            "late_after_minutes": "10"},
+    ("attendance.edit_session", "POST"): {"title": "Edited by {actor}", "kind": "meeting",
+                                          "starts_at": "2026-11-24T19:00", "ends_at": "2026-11-24T21:00",
+                                          "late_after_minutes": "5"},
+    ("attendance.mark", "POST"): {"username": "member", "status": "excused", "note": "By {actor}"},
+    ("attendance.minutes", "POST"): {"minutes": "Minutes by {actor}"},
+    ("attendance.checkin", "POST"): {"ticket": "{ticket}"},
+
 }
 JSON = {
     ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
@@ -161,6 +241,12 @@ JSON = {
     ("api.record_event", "POST"): {"kind": "focus_lost"},
     ("api.create_class", "POST"): {"name": "New class", "code": "API-{actor}", "starts_on": "2026-09-01",
                                    "ends_on": "2027-01-15"},
+    ("api.create_announcement", "POST"): {"title": "API notice by {actor}", "body": "Text"},    ("api.create_session", "POST"): {"title": "API session by {actor}", "kind": "lecture",
+                                     "starts_at": "2026-11-24T19:00:00+08:00", "ends_at": "2026-11-24T21:00:00+08:00"},
+    ("api.update_session", "PATCH"): {"place": "Room of {actor}"},
+    ("api.check_in", "POST"): {"code": "{code}"},
+    ("api.mark_attendance", "PUT"): {"status": "excused", "note": "By {actor}"},
+
 }
 
 CONTENT = {
@@ -222,7 +308,12 @@ def world(make_app, write_content):
         tokens = {actor: auth_services.issue_token(user)[0] for actor, user in users.items()}
         db.session.commit()
         ids = {"target": target.id, "class": school_class.id}
+        ids.update(matrix_session(users["staff"], school_class))
+        ids["announcement"] = post_announcement(users["staff"], school_class, "Matrix notice", "Text").id
+        db.session.commit()
     clients = {actor: app.test_client() for actor in ACTORS}
+    for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
+        client.set_cookie(NONCE_COOKIE, ids["nonce"], path="/checkin")
     csrf = {"anonymous": csrf_from(clients["anonymous"], "/login")}
     for actor in ACTORS[1:]:
         assert login(clients[actor], actor).status_code == 302
@@ -237,6 +328,22 @@ def world(make_app, write_content):
     with app.app_context():
         yield World(app=app, tokens=tokens, clients=clients,
                     api_client=api_client, csrf=csrf, ids=ids)
+
+
+def matrix_session(head, school_class) -> dict:
+    """A session running now, its current check-in code, and a scan ticket for one nonce."""
+    from datetime import datetime, timedelta, timezone
+
+    from learnhub.classes.attendance import create_session
+    from learnhub.classes.checkin_codes import code_for, new_nonce, ticket_for
+
+    now = datetime.now(timezone.utc)
+    session = create_session(head, school_class, "Matrix session", "lecture", now - timedelta(minutes=5),
+                             now + timedelta(hours=2))
+    db.session.commit()
+    nonce = new_nonce()
+    return {"session": session.id, "code": code_for(session.id, now).code, "nonce": nonce,
+            "ticket": ticket_for(session.id, now, nonce)}
 
 
 def routes(app) -> set[tuple[str, str]]:

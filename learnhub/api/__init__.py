@@ -44,7 +44,7 @@ def authenticate():
         csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
 
 
-from . import attendance, auth, classes, courses, exams, openapi, quizzes  # noqa: E402,F401  (routes register on bp)
+from . import announcements, attendance, auth, classes, courses, exams, openapi, quizzes, roster  # noqa: E402,F401  (routes register on bp)
 
 
 def init_app(app) -> None:

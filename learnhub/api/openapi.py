@@ -203,7 +203,8 @@ PATHS = {
 
 
 # The party school's areas keep their paths and schemas in modules of their own.
-AREA_MODULES = ("openapi_classes", "openapi_roster", "openapi_attendance", "openapi_exams")
+AREA_MODULES = ("openapi_classes", "openapi_announcements", "openapi_exams", "openapi_attendance",
+                "openapi_roster")
 
 
 def _areas() -> tuple[dict, dict]:

@@ -6,6 +6,7 @@ see all. Later features ask the same actions (grading: class.staff, discussions:
 from __future__ import annotations
 
 from ..core.permissions import register_policy, register_role_policy
+from .announcements import may_edit as may_edit_announcement
 from .models import STAFF_ROLES
 from .services import class_role
 
@@ -30,3 +31,5 @@ def register(app) -> None:
     register_policy(app, "class.manage", lambda user, c: _is_admin(user) or _role_in(user, c, ("head_teacher",)))
     # A member of this class (the one who checks in, reads announcements, takes its exams).
     register_policy(app, "class.member", lambda user, c: _role_in(user, c, ("member",)))
+    # Edit or delete an announcement: its author (still staff of the class), the head teacher.
+    register_policy(app, "announcement.edit", may_edit_announcement)

@@ -1,0 +1,162 @@
+"""Announcement pages (post, read, edit, delete, read receipts, unread export) and the
+panels: the class page's announcements and the home page's "what needs doing"."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..auth.forms import ActionForm
+from ..core.errors import DomainError
+from ..core.exports import table_response
+from ..core.panels import register_panel
+from ..core.permissions import allowed
+from ..extensions import db
+from . import announcements as rules
+from .home import home_summary
+from .services import ensure_writable
+from .views import class_or_404
+
+bp = Blueprint("announcements", __name__)
+
+
+class AnnouncementForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=rules.TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Length(max=rules.BODY_MAX)],
+                         description=_l("Markdown: **bold**, lists, links."))
+    pinned = BooleanField(_l("Pin to the top"))
+    submit = SubmitField(_l("Publish"))
+
+
+def announcement_or_404(announcement_id: int, action: str = "class.view"):
+    """(announcement, class) when the caller may `action` its class; 404 outside the class."""
+    announcement = rules.get_announcement(announcement_id)
+    if announcement is None:
+        abort(404)
+    return announcement, class_or_404(announcement.class_id, action)
+
+
+def editable_or_403(announcement_id: int):
+    announcement, school_class = announcement_or_404(announcement_id)
+    if not allowed(current_user, "announcement.edit", announcement):
+        abort(403)
+    ensure_writable(school_class)  # archived: the 409 page
+    return announcement, school_class
+
+
+@bp.route("/classes/<int:class_id>/announcements/new", methods=["GET", "POST"])
+@login_required
+def create(class_id: int):
+    school_class = class_or_404(class_id, "class.staff")
+    ensure_writable(school_class)
+    form = AnnouncementForm()
+    if form.validate_on_submit():
+        try:
+            announcement = rules.post_announcement(current_user, school_class, form.title.data,
+                                                   form.body.data, form.pinned.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The announcement was published."), "info")
+            return redirect(url_for("announcements.show", announcement_id=announcement.id))
+    return render_template("classes/announcements_form.html", form=form, school_class=school_class,
+                           announcement=None)
+
+
+@bp.route("/announcements/<int:announcement_id>")
+@login_required
+def show(announcement_id: int):
+    """Opening the page is reading it: the first visit records the receipt."""
+    announcement, school_class = announcement_or_404(announcement_id)
+    if not school_class.read_only:  # an archived class's records stay as they were
+        rules.mark_read(current_user, announcement)
+        db.session.commit()
+    entry = rules.announcement_entry(current_user, announcement)
+    return render_template("classes/announcements_show.html", entry=entry, school_class=school_class,
+                           body_html=rules.body_html(announcement.body), delete_form=ActionForm())
+
+
+@bp.route("/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(announcement_id: int):
+    announcement, school_class = editable_or_403(announcement_id)
+    form = AnnouncementForm(obj=announcement)
+    form.submit.label.text = _("Save")
+    if form.validate_on_submit():
+        try:
+            rules.update_announcement(school_class, announcement, form.title.data, form.body.data,
+                                      form.pinned.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The announcement was saved."), "info")
+            return redirect(url_for("announcements.show", announcement_id=announcement.id))
+    return render_template("classes/announcements_form.html", form=form, school_class=school_class,
+                           announcement=announcement)
+
+
+@bp.route("/announcements/<int:announcement_id>/delete", methods=["POST"])
+@login_required
+def delete(announcement_id: int):
+    announcement, school_class = editable_or_403(announcement_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    rules.delete_announcement(current_user, school_class, announcement)
+    db.session.commit()
+    flash(_("The announcement was deleted."), "info")
+    return redirect(url_for("classes.overview", class_id=school_class.id))
+
+
+@bp.route("/announcements/<int:announcement_id>/receipts")
+@login_required
+def receipts(announcement_id: int):
+    announcement, school_class = announcement_or_404(announcement_id, "class.staff")
+    return render_template("classes/announcements_receipts.html", announcement=announcement,
+                           school_class=school_class, receipts=rules.receipts(announcement))
+
+
+@bp.route("/announcements/<int:announcement_id>/unread.<any(csv, xlsx):kind>")
+@login_required
+def export_unread(announcement_id: int, kind: str):
+    """The members who have not read it yet, to chase them (CSV or XLSX)."""
+    announcement, school_class = announcement_or_404(announcement_id, "class.staff")
+    header = [_("Username"), _("Name"), _("Student number"), _("Department or branch"), _("Phone")]
+    rows = [[r.username, r.display_name, r.student_no, r.department, r.phone]
+            for r in rules.receipts(announcement).unread]
+    return table_response(kind, f"{school_class.code}-{_('unread')}-{announcement.id}", header, rows,
+                          sheet_title=_("Unread"))
+
+
+# ---- panels ----------------------------------------------------------------------------------
+
+def class_page_panel(school_class, role=None, **_context):
+    """The class page's announcements: pinned first, newest first, unread marked."""
+    return render_template("classes/announcements_panel.html", school_class=school_class,
+                           entries=rules.announcements_for(current_user, school_class),
+                           may_post=allowed(current_user, "class.staff", school_class)
+                           and not school_class.read_only)
+
+
+def home_page_panel(user, **_context):
+    """The home page's classes with what needs doing; nothing for someone in no class."""
+    summary = home_summary(user, ZoneInfo(str(get_timezone())))
+    if summary.empty:
+        return ""
+    return render_template("classes/home_panel.html", summary=summary)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    register_panel(app, "class_page", class_page_panel)
+    register_panel(app, "home_page", home_page_panel)
+
