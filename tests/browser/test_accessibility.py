@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from learnhub import create_app
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
+from learnhub.classes.announcements import mark_read, post_announcement
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.config import PROJECT_ROOT, make_test_config
@@ -87,6 +88,12 @@ PAGES = [
     Page("new class (staff)", "staff", "/classes/new"),
     Page("new class with errors (staff)", "staff", "/classes/new", submit_empty),
     Page("class edit (head teacher)", "staff", "/classes/{class}/edit"),
+    Page("home with classes (head teacher)", "staff", "/"),
+    Page("announcement (member)", "member", "/announcements/{announcement}"),
+    Page("new announcement (head teacher)", "staff", "/classes/{class}/announcements/new"),
+    Page("new announcement with errors", "staff", "/classes/{class}/announcements/new", submit_empty),
+    Page("announcement edit (head teacher)", "staff", "/announcements/{announcement}/edit"),
+    Page("read receipts (head teacher)", "staff", "/announcements/{announcement}/receipts"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
@@ -121,10 +128,18 @@ def _prepare_data(app) -> dict:
                                     date(2027, 1, 15), "**Welcome** to the class.", ["a11y"])
         db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member"))
         db.session.commit()
+        # Announcements: one pinned and read, one unread (the class page and home panels show both).
+        pinned = post_announcement(head, school_class, "Class rules", "Read **before** the first lecture.",
+                                   pinned=True)
+        mark_read(member, pinned)
+        announcement_id = post_announcement(head, school_class, "Lecture moved to Friday",
+                                            "- Room 101\n- 19:00").id
+        db.session.commit()
         member_id, class_id = member.id, school_class.id
     client = app.test_client()
     assert login(client, "learner", PASSWORD).status_code == 302
     ids = {"member": member_id, "class": class_id}
+    ids["announcement"] = announcement_id
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:
