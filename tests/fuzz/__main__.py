@@ -155,7 +155,10 @@ def main() -> int:
             tokens = dict(zip(("member", "other", "revoker", "saver"),
                               (row["token"] for row in seed_members(server, 4))))
             apis = {name: Api(server.base_url, token) for name, token in tokens.items()}
-            ids = seed_objects(apis["member"], apis["other"], apis["saver"])
+            try:
+                ids = seed_objects(apis["member"], apis["other"], apis["saver"])
+            except ServerError as error:  # with the server's own account of it
+                raise ServerError(f"{error}\n{server.log_tail(40)}") from None
             config = write_config(server.workdir / "schemathesis.toml", tokens, ids, seconds)
             command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
                        f"{server.base_url}/api/v1/openapi.json", "--checks", ",".join(CHECKS),
