@@ -16,7 +16,7 @@ redirect anywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
 from learnhub.courses.catalog import get_catalog
 from learnhub.classes.announcements import post_announcement
+from learnhub.classes.exams import schedule_exam
 from learnhub.classes.checkin_codes import NONCE_COOKIE
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
@@ -131,6 +132,24 @@ MATRIX = {
     ("api.list_attendance", "GET"):                 (401,   403,   404,   200,   200,   200),
     ("api.mark_attendance", "PUT"):                 (401,   403,   404,   200,   200,   200),
 
+    # Scheduled exams: {exam} (quiz mx/exam) was scheduled by staff (the head teacher). Each
+    # allowed actor schedules its own quiz mx/new-<actor>; staff cancels {exam} first, so admin
+    # (allowed too) then finds it gone (404).
+    ("class_exams.index", "GET"):                   (LOGIN, 200,   404,   200,   200,   200),
+    ("class_exams.create", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
+    ("class_exams.manage", "GET"):                  (LOGIN, 403,   404,   403,   200,   200),
+    ("class_exams.manage", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
+    ("class_exams.override", "POST"):               (LOGIN, 403,   404,   403,   302,   302),
+    ("class_exams.reset", "POST"):                  (LOGIN, 403,   404,   403,   302,   302),
+    ("class_exams.cancel", "POST"):                 (LOGIN, 403,   404,   403,   302,   404),
+    ("api.list_class_exams", "GET"):                (401,   200,   404,   200,   200,   200),
+    ("api.create_class_exam", "POST"):              (401,   403,   404,   403,   201,   201),
+    ("api.update_class_exam", "PATCH"):             (401,   403,   404,   403,   200,   200),
+    ("api.cancel_class_exam", "DELETE"):            (401,   403,   404,   403,   204,   404),
+    ("api.list_exam_overrides", "GET"):             (401,   403,   404,   403,   200,   200),
+    ("api.set_exam_override", "PUT"):               (401,   403,   404,   403,   200,   200),
+    ("api.reset_exam_attempts", "POST"):            (401,   403,   404,   403,   200,   200),
+    ("api.my_exams", "GET"):                        (401,   200,   200,   200,   200,   200),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -208,6 +227,20 @@ PATHS = {
     "api.list_attendance": "/api/v1/sessions/{session}/attendance",
     "api.mark_attendance": "/api/v1/sessions/{session}/attendance/member",
 
+    "class_exams.index": "/classes/{class}/exams",
+    "class_exams.create": "/classes/{class}/exams",
+    "class_exams.manage": "/classes/{class}/exams/{exam}",
+    "class_exams.override": "/classes/{class}/exams/{exam}/overrides",
+    "class_exams.reset": "/classes/{class}/exams/{exam}/resets",
+    "class_exams.cancel": "/classes/{class}/exams/{exam}/cancel",
+    "api.list_class_exams": "/api/v1/classes/{class}/exams",
+    "api.create_class_exam": "/api/v1/classes/{class}/exams",
+    "api.update_class_exam": "/api/v1/classes/{class}/exams/{exam}",
+    "api.cancel_class_exam": "/api/v1/classes/{class}/exams/{exam}",
+    "api.list_exam_overrides": "/api/v1/classes/{class}/exams/{exam}/overrides",
+    "api.set_exam_override": "/api/v1/classes/{class}/exams/{exam}/overrides/member",
+    "api.reset_exam_attempts": "/api/v1/classes/{class}/exams/{exam}/resets/member",
+    "api.my_exams": "/api/v1/me/exams",
 }
 
 # What the allowed actors send, so that they get the success the table expects.
@@ -234,6 +267,13 @@ FORMS = {
     ("attendance.minutes", "POST"): {"minutes": "Minutes by {actor}"},
     ("attendance.checkin", "POST"): {"ticket": "{ticket}"},
 
+    ("class_exams.create", "POST"): {"quiz": "mx/new-{actor}", "opens_at": "2026-12-01T09:00",
+                                     "closes_at": "2026-12-01T11:00", "time_limit_minutes": ""},
+    ("class_exams.manage", "POST"): {"window-opens_at": "2026-12-01T09:00", "window-closes_at": "2026-12-01T12:00",
+                                     "window-time_limit_minutes": "30"},
+    ("class_exams.override", "POST"): {"override-username": "member", "override-extra_attempts": "1",
+                                       "override-reason": "Ill on the day"},
+    ("class_exams.reset", "POST"): {"reset-username": "member", "reset-reason": "Wrong paper"},
 }
 JSON = {
     ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
@@ -247,6 +287,11 @@ JSON = {
     ("api.check_in", "POST"): {"code": "{code}"},
     ("api.mark_attendance", "PUT"): {"status": "excused", "note": "By {actor}"},
 
+    ("api.create_class_exam", "POST"): {"course": "mx", "quiz": "new-{actor}", "opens_at": "2026-12-01T09:00:00+08:00",
+                                        "closes_at": "2026-12-01T11:00:00+08:00"},
+    ("api.update_class_exam", "PATCH"): {"time_limit_seconds": 600},
+    ("api.set_exam_override", "PUT"): {"extra_attempts": 1, "reason": "Ill on the day"},
+    ("api.reset_exam_attempts", "POST"): {"reason": "Wrong paper"},
 }
 
 CONTENT = {
@@ -255,6 +300,9 @@ CONTENT = {
     "mx/02-manual.md": "---\ntitle: Manual\ncompletion: manual\n---\n## Tick me\n",
     "mx/assets/dot.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
     "mx/quizzes/every-type.gift": ALL_TYPES_QUIZ,
+    "mx/quizzes/exam.gift": "---\ntitle: Matrix exam\nkind: exam\n---\n::tf::True? {T}\n",
+    "mx/quizzes/new-staff.gift": "::tf::True? {T}\n",
+    "mx/quizzes/new-admin.gift": "::tf::True? {T}\n",
 }
 
 
@@ -310,6 +358,10 @@ def world(make_app, write_content):
         ids = {"target": target.id, "class": school_class.id}
         ids.update(matrix_session(users["staff"], school_class))
         ids["announcement"] = post_announcement(users["staff"], school_class, "Matrix notice", "Text").id
+        db.session.commit()
+        ids["exam"] = schedule_exam(users["staff"], school_class, "mx", "exam",
+                                    datetime(2020, 1, 1, tzinfo=timezone.utc),
+                                    datetime(2100, 1, 1, tzinfo=timezone.utc)).id
         db.session.commit()
     clients = {actor: app.test_client() for actor in ACTORS}
     for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
