@@ -27,7 +27,6 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.classes.announcements import post_announcement
 from learnhub.classes.exams import schedule_exam
 from learnhub.classes.checkin_codes import NONCE_COOKIE
-from learnhub.classes.checkin_codes import NONCE_COOKIE
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.courses.index import sync_all
@@ -150,31 +149,7 @@ MATRIX = {
     ("api.list_exam_overrides", "GET"):             (401,   403,   404,   403,   200,   200),
     ("api.set_exam_override", "PUT"):               (401,   403,   404,   403,   200,   200),
     ("api.reset_exam_attempts", "POST"):            (401,   403,   404,   403,   200,   200),
-    ("api.my_exams", "GET"):                        (401,   200,   200,   200,   200,   200),    # Attendance: {session} runs now (started 5 min ago); {code} is its current check-in code and
-    # {ticket} a scan ticket bound to every client's check-in cookie. Only a member checks in.
-    ("attendance.sessions", "GET"):                 (LOGIN, 200,   404,   200,   200,   200),
-    ("attendance.create_session", "GET"):           (LOGIN, 403,   404,   200,   200,   200),
-    ("attendance.create_session", "POST"):          (LOGIN, 403,   404,   302,   302,   302),
-    ("attendance.session_page", "GET"):             (LOGIN, 200,   404,   200,   200,   200),
-    ("attendance.edit_session", "GET"):             (LOGIN, 403,   404,   200,   200,   200),
-    ("attendance.edit_session", "POST"):            (LOGIN, 403,   404,   302,   302,   302),
-    ("attendance.mark", "POST"):                    (LOGIN, 403,   404,   302,   302,   302),
-    ("attendance.minutes", "GET"):                  (LOGIN, 403,   404,   403,   200,   200),
-    ("attendance.minutes", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
-    ("attendance.export", "GET"):                   (LOGIN, 403,   404,   200,   200,   200),
-    ("attendance.qr_page", "GET"):                  (LOGIN, 403,   404,   200,   200,   200),
-    ("attendance.qr_state_json", "GET"):            (LOGIN, 403,   404,   200,   200,   200),
-    ("attendance.checkin_page", "GET"):             (LOGIN, 200,   403,   403,   403,   403),
-    ("attendance.checkin", "POST"):                 (LOGIN, 200,   403,   403,   403,   403),
-    ("api.list_sessions", "GET"):                   (401,   200,   404,   200,   200,   200),
-    ("api.create_session", "POST"):                 (401,   403,   404,   201,   201,   201),
-    ("api.get_session", "GET"):                     (401,   200,   404,   200,   200,   200),
-    ("api.update_session", "PATCH"):                (401,   403,   404,   200,   200,   200),
-    ("api.get_code", "GET"):                        (401,   403,   404,   200,   200,   200),
-    ("api.check_in", "POST"):                       (401,   200,   403,   403,   403,   403),
-    ("api.list_attendance", "GET"):                 (401,   403,   404,   200,   200,   200),
-    ("api.mark_attendance", "PUT"):                 (401,   403,   404,   200,   200,   200),
-
+    ("api.my_exams", "GET"):                        (401,   200,   200,   200,   200,   200),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -265,26 +240,7 @@ PATHS = {
     "api.list_exam_overrides": "/api/v1/classes/{class}/exams/{exam}/overrides",
     "api.set_exam_override": "/api/v1/classes/{class}/exams/{exam}/overrides/member",
     "api.reset_exam_attempts": "/api/v1/classes/{class}/exams/{exam}/resets/member",
-    "api.my_exams": "/api/v1/me/exams",    "attendance.sessions": "/classes/{class}/sessions",
-    "attendance.create_session": "/classes/{class}/sessions/new",
-    "attendance.session_page": "/sessions/{session}",
-    "attendance.edit_session": "/sessions/{session}/edit",
-    "attendance.mark": "/sessions/{session}/attendance",
-    "attendance.minutes": "/sessions/{session}/minutes",
-    "attendance.export": "/sessions/{session}/attendance.csv",
-    "attendance.qr_page": "/sessions/{session}/qr",
-    "attendance.qr_state_json": "/sessions/{session}/qr/state",
-    "attendance.checkin_page": "/checkin?c={code}",
-    "attendance.checkin": "/checkin",
-    "api.list_sessions": "/api/v1/classes/{class}/sessions",
-    "api.create_session": "/api/v1/classes/{class}/sessions",
-    "api.get_session": "/api/v1/sessions/{session}",
-    "api.update_session": "/api/v1/sessions/{session}",
-    "api.get_code": "/api/v1/sessions/{session}/code",
-    "api.check_in": "/api/v1/checkin",
-    "api.list_attendance": "/api/v1/sessions/{session}/attendance",
-    "api.mark_attendance": "/api/v1/sessions/{session}/attendance/member",
-
+    "api.my_exams": "/api/v1/me/exams",
 }
 
 # What the allowed actors send, so that they get the success the table expects.
@@ -317,16 +273,7 @@ FORMS = {
                                      "window-time_limit_minutes": "30"},
     ("class_exams.override", "POST"): {"override-username": "member", "override-extra_attempts": "1",
                                        "override-reason": "Ill on the day"},
-    ("class_exams.reset", "POST"): {"reset-username": "member", "reset-reason": "Wrong paper"},    ("attendance.create_session", "POST"): {"title": "Session by {actor}", "kind": "lecture",
-                                            "starts_at": "2026-11-24T19:00", "ends_at": "2026-11-24T21:00",
-                                            "late_after_minutes": "10"},
-    ("attendance.edit_session", "POST"): {"title": "Edited by {actor}", "kind": "meeting",
-                                          "starts_at": "2026-11-24T19:00", "ends_at": "2026-11-24T21:00",
-                                          "late_after_minutes": "5"},
-    ("attendance.mark", "POST"): {"username": "member", "status": "excused", "note": "By {actor}"},
-    ("attendance.minutes", "POST"): {"minutes": "Minutes by {actor}"},
-    ("attendance.checkin", "POST"): {"ticket": "{ticket}"},
-
+    ("class_exams.reset", "POST"): {"reset-username": "member", "reset-reason": "Wrong paper"},
 }
 JSON = {
     ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
@@ -344,12 +291,7 @@ JSON = {
                                         "closes_at": "2026-12-01T11:00:00+08:00"},
     ("api.update_class_exam", "PATCH"): {"time_limit_seconds": 600},
     ("api.set_exam_override", "PUT"): {"extra_attempts": 1, "reason": "Ill on the day"},
-    ("api.reset_exam_attempts", "POST"): {"reason": "Wrong paper"},    ("api.create_session", "POST"): {"title": "API session by {actor}", "kind": "lecture",
-                                     "starts_at": "2026-11-24T19:00:00+08:00", "ends_at": "2026-11-24T21:00:00+08:00"},
-    ("api.update_session", "PATCH"): {"place": "Room of {actor}"},
-    ("api.check_in", "POST"): {"code": "{code}"},
-    ("api.mark_attendance", "PUT"): {"status": "excused", "note": "By {actor}"},
-
+    ("api.reset_exam_attempts", "POST"): {"reason": "Wrong paper"},
 }
 
 CONTENT = {
@@ -415,7 +357,6 @@ def world(make_app, write_content):
         db.session.commit()
         ids = {"target": target.id, "class": school_class.id}
         ids.update(matrix_session(users["staff"], school_class))
-        ids.update(matrix_session(users["staff"], school_class))
         ids["announcement"] = post_announcement(users["staff"], school_class, "Matrix notice", "Text").id
         db.session.commit()
         ids["exam"] = schedule_exam(users["staff"], school_class, "mx", "exam",
@@ -423,8 +364,6 @@ def world(make_app, write_content):
                                     datetime(2100, 1, 1, tzinfo=timezone.utc)).id
         db.session.commit()
     clients = {actor: app.test_client() for actor in ACTORS}
-    for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
-        client.set_cookie(NONCE_COOKIE, ids["nonce"], path="/checkin")
     for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
         client.set_cookie(NONCE_COOKIE, ids["nonce"], path="/checkin")
     csrf = {"anonymous": csrf_from(clients["anonymous"], "/login")}
@@ -441,22 +380,6 @@ def world(make_app, write_content):
     with app.app_context():
         yield World(app=app, tokens=tokens, clients=clients,
                     api_client=api_client, csrf=csrf, ids=ids)
-
-
-def matrix_session(head, school_class) -> dict:
-    """A session running now, its current check-in code, and a scan ticket for one nonce."""
-    from datetime import datetime, timedelta, timezone
-
-    from learnhub.classes.attendance import create_session
-    from learnhub.classes.checkin_codes import code_for, new_nonce, ticket_for
-
-    now = datetime.now(timezone.utc)
-    session = create_session(head, school_class, "Matrix session", "lecture", now - timedelta(minutes=5),
-                             now + timedelta(hours=2))
-    db.session.commit()
-    nonce = new_nonce()
-    return {"session": session.id, "code": code_for(session.id, now).code, "nonce": nonce,
-            "ticket": ticket_for(session.id, now, nonce)}
 
 
 def matrix_session(head, school_class) -> dict:
