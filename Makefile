@@ -37,7 +37,7 @@ run: $(VENV)/.installed translations
 demo: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content sync
-	$(BIN)/flask demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask demo
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -q

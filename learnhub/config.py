@@ -89,6 +89,25 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _ratelimit_storage(redis_url: str | None, production: bool) -> str:
+    """Where login rate limits are counted: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory.
+
+    memory:// counts per process, so with N gunicorn workers a client gets N times the
+    login limit. Production refuses it unless RATELIMIT_STORAGE_URI=memory:// is set
+    explicitly (a single worker, or a decision to accept that).
+    """
+    explicit = os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+    storage = explicit or redis_url or "memory://"
+    if production and storage.startswith("memory://") and not explicit:
+        raise ConfigError(
+            "LEARNHUB_ENV=production needs shared storage for the login rate limits: set "
+            "REDIS_URL (or RATELIMIT_STORAGE_URI, e.g. redis://host:6379/0). Without it each "
+            "worker process keeps its own counts, so N workers allow N times the limit. To "
+            "accept per-process limits anyway, set RATELIMIT_STORAGE_URI=memory:// explicitly."
+        )
+    return storage
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the settings dict from the environment for the current profile."""
     env = os.environ.get("LEARNHUB_ENV", "development")
@@ -102,6 +121,8 @@ def load_config(instance_path: Path) -> dict:
     redis_url = os.environ.get("REDIS_URL") or None
     production = env == "production"
     lifetime_hours = _positive_int("SESSION_LIFETIME_HOURS", SESSION_LIFETIME_HOURS)
+    ratelimit_enabled = _bool("RATELIMIT_ENABLED", True)
+    ratelimit_storage = _ratelimit_storage(redis_url, production and ratelimit_enabled)
     return {
         "LEARNHUB_ENV": env,
         "SECRET_KEY": secret,
@@ -110,8 +131,8 @@ def load_config(instance_path: Path) -> dict:
         "CONTENT_RELOAD_SECONDS": float(os.environ.get("CONTENT_RELOAD_SECONDS", "2")),
         "REDIS_URL": redis_url,
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
+        "RATELIMIT_ENABLED": ratelimit_enabled,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),

@@ -1,6 +1,8 @@
 """`flask demo`: demo accounts so the app can be tried in a minute."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from .auth import services
@@ -28,4 +30,7 @@ def demo_command():
             services.set_password(user, password)
         click.echo(f"  {username:<10} {role:<11} {password}")
     db.session.commit()
-    click.echo("Log in at http://127.0.0.1:5000/login")
+    # `make demo` passes the HOST and PORT that `make run` serves on.
+    host = os.environ.get("HOST") or "127.0.0.1"
+    port = os.environ.get("PORT") or "5000"
+    click.echo(f"Log in at http://{host}:{port}/login")

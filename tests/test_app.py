@@ -70,6 +70,7 @@ def test_https_requests_get_secure_cookies(make_app, make_user):
 
 def test_production_requires_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("LEARNHUB_ENV", "production")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")  # chosen explicitly (see config)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError):
         load_config(tmp_path)
@@ -100,6 +101,7 @@ def test_bad_env_name_is_refused(monkeypatch, tmp_path):
 
 def test_create_app_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LEARNHUB_ENV", "production")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")  # chosen explicitly (see config)
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.setenv("TIMEZONE", "Europe/London")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, jsonify
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import services as auth_services
@@ -23,7 +24,7 @@ def create_token():
     password = require_string(data, "password", 256)
     user = auth_services.authenticate(username, password)
     if user is None or not user.active:
-        raise ApiError(401, "invalid_credentials", "Invalid username or password.")
+        raise ApiError(401, "invalid_credentials", _l("Invalid username or password."))
     token, record = auth_services.issue_token(user)
     auth_services.record_login(user)
     db.session.commit()
@@ -35,7 +36,7 @@ def revoke_token():
     token = bearer_token()
     record = auth_services.find_token(token) if token and g.get("bearer_user") else None
     if record is None:
-        raise ApiError(400, "no_token", "Send the token to revoke as 'Authorization: Bearer <token>'.")
+        raise ApiError(400, "no_token", _l("Send the token to revoke as 'Authorization: Bearer <token>'."))
     auth_services.revoke_token(record)
     db.session.commit()
     return "", 204

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.api import ApiError, page_of, page_params
@@ -22,14 +23,14 @@ def _unit_summary(view: services.CourseView, unit) -> dict:
 def _course_view_or_404(course_slug: str) -> services.CourseView:
     view = services.load_course_view(current_user, course_slug)
     if view is None:
-        raise ApiError(404, "not_found", f"No course '{course_slug}'.")
+        raise ApiError(404, "not_found", _l("No course '%(course)s'.", course=course_slug))
     return view
 
 
 def _unit_view_or_404(course_slug: str, unit_slug: str) -> services.UnitView:
     view = services.load_unit_view(current_user, course_slug, unit_slug)
     if view is None:
-        raise ApiError(404, "not_found", f"No unit '{unit_slug}' in course '{course_slug}'.")
+        raise ApiError(404, "not_found", _l("No unit '%(unit)s' in course '%(course)s'.", unit=unit_slug, course=course_slug))
     return view
 
 

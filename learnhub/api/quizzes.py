@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.api import ApiError, json_body
@@ -17,16 +18,16 @@ from . import bp
 def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
     found = services.find_quiz(current_user, course_slug, quiz_slug)
     if found is None:
-        raise ApiError(404, "not_found", f"No quiz '{quiz_slug}' in course '{course_slug}'.")
+        raise ApiError(404, "not_found", _l("No quiz '%(quiz)s' in course '%(course)s'.", quiz=quiz_slug, course=course_slug))
     return found
 
 
 def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptContext:
     found = services.find_attempt(current_user, attempt_id)
     if found is None:
-        raise ApiError(404, "not_found", f"No attempt {attempt_id}.")
+        raise ApiError(404, "not_found", _l("No attempt %(id)d.", id=attempt_id))
     if write and not found.is_owner:
-        raise ApiError(403, "forbidden", "Only the member taking this attempt may change it.")
+        raise ApiError(403, "forbidden", _l("Only the member taking this attempt may change it."))
     return found
 
 
@@ -74,12 +75,12 @@ def save_answer(attempt_id: int, question_id: int):
     try:
         target = services.find_answer_target(current_user, attempt_id, question_id)
     except services.NotYours:
-        raise ApiError(403, "forbidden", "Only the member taking this attempt may change it.") from None
+        raise ApiError(403, "forbidden", _l("Only the member taking this attempt may change it.")) from None
     if target is None:
-        raise ApiError(404, "not_found", f"Attempt {attempt_id} has no question {question_id}.")
+        raise ApiError(404, "not_found", _l("Attempt %(attempt)d has no question %(question)d.", attempt=attempt_id, question=question_id))
     data = json_body()
     if "response" not in data:
-        raise ApiError(422, "invalid_response", "Send {\"response\": ...}.")
+        raise ApiError(422, "invalid_response", _l("Send {\"response\": ...}."))
     now = utcnow()
     try:
         saved_at = attempt_rules.save_answer(target.attempt, target.question, data["response"], now)
@@ -107,15 +108,15 @@ def record_event(attempt_id: int):
     data = json_body()
     kind = data.get("kind")
     if kind not in EVENT_KINDS:
-        raise ApiError(422, "invalid_field", f"'kind' must be one of {', '.join(EVENT_KINDS)}.")
+        raise ApiError(422, "invalid_field", _l("'kind' must be one of %(kinds)s.", kinds=", ".join(EVENT_KINDS)))
     question_id = data.get("question_id")
     if question_id is not None and (not isinstance(question_id, int) or isinstance(question_id, bool)
                                     or services.attempt_question(found.attempt, question_id) is None):
-        raise ApiError(422, "invalid_field", "'question_id' is not a question of this attempt.")
+        raise ApiError(422, "invalid_field", _l("'question_id' is not a question of this attempt."))
     now = utcnow()
     if attempt_rules.finalise_if_expired(found.attempt, now) or found.attempt.state != "in_progress":
         db.session.commit()
-        raise ApiError(409, "attempt_closed", "This attempt is closed.")
+        raise ApiError(409, "attempt_closed", _l("This attempt is closed."))
     count = attempt_rules.record_event(found.attempt, kind, question_id, now)
     db.session.commit()
     warn_after = found.attempt.settings.get("focus_warning")

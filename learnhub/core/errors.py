@@ -64,6 +64,7 @@ def _page_messages():
         422: (_("Cannot be processed"), _("What you sent could not be accepted.")),
         429: (_("Too many requests"), _("You have tried too often. Wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error happened. It has been logged.")),
+        503: (_("Service unavailable"), _("The service is temporarily unavailable. Try again shortly.")),
     }
 
 

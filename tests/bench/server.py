@@ -46,8 +46,11 @@ def server_env(workdir: Path) -> dict[str, str]:
         # The bench's own copy (see content.py): its exam does not follow the sample quizzes.
         "CONTENT_DIR": str(workdir / "content"),
     })
+    env.pop("RATELIMIT_STORAGE_URI", None)
     if os.environ.get("BENCH_REDIS_URL"):
         env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    else:  # production refuses per-process limits unless they are chosen explicitly
+        env["RATELIMIT_STORAGE_URI"] = "memory://"
     return env
 
 
