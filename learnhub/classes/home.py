@@ -11,7 +11,6 @@ the classes, then one grouped query per kind of thing (see `home_summary`).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
@@ -19,8 +18,8 @@ from sqlalchemy import and_, func, select
 
 from ..core.types import utcnow
 from ..extensions import db
-from .models import (STAFF_ROLES, Announcement, AnnouncementRead, ClassExam, ClassSession, ExamOverride,
-                     Membership, SchoolClass)
+from .exams import member_exams
+from .models import STAFF_ROLES, Announcement, AnnouncementRead, ClassSession, Membership, SchoolClass
 
 NEWEST_TITLES = 3
 
@@ -38,7 +37,7 @@ class HomeClass:
     unread_count: int = 0                       # members: announcements they have not opened
     newest_unread: list[UnreadTitle] = field(default_factory=list)
     sessions_today: list[ClassSession] = field(default_factory=list)
-    open_exams: int = 0                         # members: exams whose window (or override) holds now
+    open_exams: int = 0                         # members: exams open to them now (exams.member_exams)
     members_count: int = 0                      # staff
     missing_receipts: int = 0                   # staff: (member, announcement) pairs not read yet
 
@@ -65,7 +64,7 @@ def today_bounds(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 def home_summary(user, tz: tzinfo, now: datetime | None = None) -> HomeSummary:
-    """The user's classes (not archived) with what needs doing; at most seven queries."""
+    """The user's classes (not archived) with what needs doing; at most eight queries."""
     now = now or utcnow()
     rows = db.session.execute(
         select(SchoolClass, Membership.role).join(Membership, Membership.class_id == SchoolClass.id)
@@ -84,8 +83,11 @@ def home_summary(user, tz: tzinfo, now: datetime | None = None) -> HomeSummary:
             entry.unread_count += 1
             if len(entry.newest_unread) < NEWEST_TITLES:
                 entry.newest_unread.append(UnreadTitle(announcement_id, title))
-        for class_id, count in _open_exam_counts(user.id, member_ids, now):
-            by_id[class_id].open_exams = count
+        # The exams' own rules say what is open for this member (override, attempts made):
+        # the count agrees with the exams panel, which lists them.
+        for item in member_exams(user, now):
+            if item.my_status == "open" and item.class_id in by_id and not by_id[item.class_id].is_staff:
+                by_id[item.class_id].open_exams += 1
     if staff_ids:
         for class_id, missing, members in _staff_counts(staff_ids):
             by_id[class_id].missing_receipts = missing
@@ -110,21 +112,6 @@ def _unread(user_id: int, class_ids: list[int]):
         select(Announcement.class_id, Announcement.id, Announcement.title)
         .where(Announcement.class_id.in_(class_ids), ~read.exists())
         .order_by(Announcement.published_at.desc(), Announcement.id.desc())).all()
-
-
-def _open_exam_counts(user_id: int, class_ids: list[int], now: datetime):
-    """Scheduled exams open now for this member, a personal override's window winning.
-
-    Only a count: the exams' own panel and pages (scheduled exams) give the details,
-    including whether the member has already submitted.
-    """
-    opens = func.coalesce(ExamOverride.opens_at, ClassExam.opens_at)
-    closes = func.coalesce(ExamOverride.closes_at, ClassExam.closes_at)
-    return db.session.execute(
-        select(ClassExam.class_id, func.count())
-        .outerjoin(ExamOverride, and_(ExamOverride.exam_id == ClassExam.id, ExamOverride.user_id == user_id))
-        .where(ClassExam.class_id.in_(class_ids), opens <= now, closes > now)
-        .group_by(ClassExam.class_id)).all()
 
 
 def _staff_counts(class_ids: list[int]):
