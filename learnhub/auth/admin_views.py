@@ -32,6 +32,8 @@ def users():
     if query:
         statement = statement.where(User.username.contains(query, autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    # Past the end shows the last page; a huge ?page= must not overflow the OFFSET.
+    page = min(page, max(1, -(-total // PAGE_SIZE)))
     rows = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("admin/users.html", users=rows, page=page, query=query,
                            has_next=page * PAGE_SIZE < total, total=total)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.database import savepoint
+from ..core.database import Conflict, savepoint
 from ..core.types import utcnow
 from ..extensions import db
 from .models import LOCALES, ROLES, ApiToken, LoginSession, User
@@ -60,12 +60,20 @@ def create_user(username: str, password: str, role: str = "member",
     if role not in ROLES:
         raise AccountError(_l("Unknown role %(role)s; choose one of %(roles)s.", role=role, roles=", ".join(ROLES)))
     validate_password(password)
+    taken = AccountError(_l("The username %(name)s is taken.", name=username))
     if get_user_by_username(username) is not None:
-        raise AccountError(_l("The username %(name)s is taken.", name=username))
+        raise taken
     user = User(username=username, display_name=(display_name or "").strip() or username,
                 password_hash=hash_password(password), role=role)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with savepoint(db.session):
+            db.session.add(user)
+            db.session.flush()
+    except Conflict:
+        # A concurrent create of the same name won the unique constraint: the same answer.
+        if get_user_by_username(username) is None:
+            raise
+        raise taken from None
     return user
 
 

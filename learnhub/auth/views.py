@@ -38,8 +38,10 @@ def address_limit() -> str:
 def address_and_username() -> str:
     """Guesses against one account are limited per address and username, so a class
     logging in behind one campus NAT address is not locked out by its neighbours."""
-    data = request.form or request.get_json(silent=True)
-    username = data.get("username") if hasattr(data, "get") else None
+    from ..core.api import parsed_json  # never raises: an unparsable body is the view's 400
+
+    data = request.form or parsed_json()
+    username = data.get("username") if isinstance(data, dict) or hasattr(data, "getlist") else None
     return f"{get_remote_address()}|{services.normalise_username(str(username or ''))[:64]}"
 
 
