@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -23,6 +23,7 @@ from learnhub import create_app
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
 from learnhub.classes.announcements import mark_read, post_announcement
+from learnhub.classes.exams import schedule_exam, set_override
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.config import PROJECT_ROOT, make_test_config
@@ -49,6 +50,13 @@ EXTRA_CONTENT = {
 def submit_empty(page):
     """Send the page's form with nothing filled in: the same page comes back with errors."""
     page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
+def submit_override_empty(page):
+    """Send the exam page's override form without a reason: it comes back with errors."""
+    page.locator("main form[action$='/overrides'] [type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".field-error").count() > 0
 
@@ -94,6 +102,11 @@ PAGES = [
     Page("new announcement with errors", "staff", "/classes/{class}/announcements/new", submit_empty),
     Page("announcement edit (head teacher)", "staff", "/announcements/{announcement}/edit"),
     Page("read receipts (head teacher)", "staff", "/announcements/{announcement}/receipts"),
+    Page("class exams (member)", "member", "/classes/{class}/exams"),
+    Page("class exams (head teacher)", "staff", "/classes/{class}/exams"),
+    Page("schedule an exam with errors", "staff", "/classes/{class}/exams", submit_empty),
+    Page("exam overrides (head teacher)", "staff", "/classes/{class}/exams/{class_exam}"),
+    Page("exam override with errors", "staff", "/classes/{class}/exams/{class_exam}", submit_override_empty),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
@@ -135,11 +148,18 @@ def _prepare_data(app) -> dict:
         announcement_id = post_announcement(head, school_class, "Lecture moved to Friday",
                                             "- Room 101\n- 19:00").id
         db.session.commit()
+        # A scheduled exam with an override for the member (the exams pages and panels).
+        exam = schedule_exam(head, school_class, "a11y", "every-type", datetime(2020, 1, 1, tzinfo=timezone.utc),
+                             datetime(2100, 1, 1, tzinfo=timezone.utc), 20 * 60)
+        set_override(head, school_class, exam, member, extra_attempts=1, reason="Ill on the exam day")
+        db.session.commit()
+        class_exam_id = exam.id
         member_id, class_id = member.id, school_class.id
     client = app.test_client()
     assert login(client, "learner", PASSWORD).status_code == 302
     ids = {"member": member_id, "class": class_id}
     ids["announcement"] = announcement_id
+    ids["class_exam"] = class_exam_id
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:
