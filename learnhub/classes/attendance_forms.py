@@ -54,4 +54,4 @@ class MinutesForm(FlaskForm):
 
 class CheckinForm(FlaskForm):
     ticket = HiddenField(validators=[DataRequired(), Length(max=80)])
-    submit = SubmitField(_l("Check in"))
+    check_in = SubmitField(_l("Check in"))

@@ -61,6 +61,24 @@ def submit_override_empty(page):
     assert page.locator(".field-error").count() > 0
 
 
+def check_in_now(page):
+    """From the session page, open its current check-in code as a scan would (the code is
+    made here with the test SECRET_KEY): the page checks in and shows the outcome."""
+    from datetime import datetime as _datetime, timezone as _timezone
+
+    from flask import Flask
+
+    from learnhub.classes.checkin_codes import code_for
+
+    session_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    holder = Flask(__name__)
+    holder.config["SECRET_KEY"] = make_test_config("sqlite://")["SECRET_KEY"]
+    with holder.app_context():
+        code = code_for(session_id, _datetime.now(_timezone.utc)).code
+    page.goto(page.url.split("/sessions/")[0] + f"/checkin?c={code}")
+    page.wait_for_selector("#checkin-outcome")
+
+
 class Page(NamedTuple):
     name: str
     who: str | None  # logged in as: None (anonymous), "member", "staff" or "admin"
@@ -107,6 +125,16 @@ PAGES = [
     Page("schedule an exam with errors", "staff", "/classes/{class}/exams", submit_empty),
     Page("exam overrides (head teacher)", "staff", "/classes/{class}/exams/{class_exam}"),
     Page("exam override with errors", "staff", "/classes/{class}/exams/{class_exam}", submit_override_empty),
+    Page("sessions (member)", "member", "/classes/{class}/sessions"),
+    Page("sessions (head teacher)", "staff", "/classes/{class}/sessions"),
+    Page("new session with errors", "staff", "/classes/{class}/sessions/new", submit_empty),
+    Page("session with minutes (member)", "member", "/sessions/{session}"),
+    Page("session with attendance (head teacher)", "staff", "/sessions/{session}"),
+    Page("session edit (head teacher)", "staff", "/sessions/{session}/edit"),
+    Page("session minutes (head teacher)", "staff", "/sessions/{session}/minutes"),
+    Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
+    Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
+    Page("check-in, invalid code (member)", "member", "/checkin?c=0", status=422),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
@@ -125,6 +153,20 @@ def sample_response(question: dict):
             "true_false": lambda: True, "short": lambda: "Beijing", "numerical": lambda: "3.14",
             "matching": lambda: {left["id"]: right["id"] for left, right in zip(options["left"], options["right"])},
             "essay": lambda: "A few words."}[question["type"]]()
+
+
+def _attendance_session(head, school_class) -> int:
+    from datetime import datetime as _datetime, timedelta as _timedelta, timezone as _timezone
+
+    from learnhub.classes.attendance import create_session, save_minutes
+
+    now = _datetime.now(_timezone.utc)
+    session = create_session(head, school_class, "支部大会 · Branch meeting", "meeting", now - _timedelta(minutes=5),
+                             now + _timedelta(hours=3), place="Room 101",
+                             meeting_url="https://meeting.example.com/j/123")
+    save_minutes(head, school_class, session, "## 会议记录\n\n- Studied the report\n- **Next**: Friday", now)
+    db.session.commit()
+    return session.id
 
 
 def _prepare_data(app) -> dict:
@@ -154,11 +196,14 @@ def _prepare_data(app) -> dict:
         set_override(head, school_class, exam, member, extra_attempts=1, reason="Ill on the exam day")
         db.session.commit()
         class_exam_id = exam.id
+        # A session running now with its minutes (the attendance pages and the QR screen).
+        session_id = _attendance_session(head, school_class)
         member_id, class_id = member.id, school_class.id
     client = app.test_client()
     assert login(client, "learner", PASSWORD).status_code == 302
     ids = {"member": member_id, "class": class_id}
     ids["announcement"] = announcement_id
+    ids["session"] = session_id
     ids["class_exam"] = class_exam_id
     token = csrf_from(client, "/account")
 

@@ -6,6 +6,6 @@
   if (!form || form.dataset.autoSubmit !== "1") return;
   const button = form.querySelector("[type=submit]");
   if (button) button.disabled = true; // no second submission while this one is on its way
-  // A plain submit(): requestSubmit() would refuse once the button is disabled.
-  form.submit();
+  // The prototype's submit(): a control named "submit" would shadow form.submit.
+  HTMLFormElement.prototype.submit.call(form);
 })();
