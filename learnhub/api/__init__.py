@@ -32,19 +32,32 @@ def load_user_from_bearer(req):
     return user
 
 
+# What an account that must change its password may still call.
+PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.change_my_password", "api.revoke_token", "api.me"}
+
+
 @bp.before_request
 def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    if bearer_token() and not g.get("bearer_user") and not current_user.is_authenticated:
-        raise ApiError(401, "invalid_token", _l("The bearer token is invalid, expired or revoked."))
-    if not current_user.is_authenticated:
+    token = bearer_token()
+    if token:
+        # A bearer token decides who calls, even beside a session cookie, and needs no CSRF.
+        user = g.bearer_user if "bearer_user" in g else auth_services.user_for_token(token)
+        if user is None:
+            raise ApiError(401, "invalid_token", _l("The bearer token is invalid, expired or revoked."))
+        g.bearer_user = g._login_user = user
+    elif not current_user.is_authenticated:
         raise ApiError(401, "unauthorized", _l("Log in or send 'Authorization: Bearer <token>'."))
-    if request.method not in SAFE_METHODS and g.get("bearer_user") is None:
+    elif request.method not in SAFE_METHODS:
         csrf.protect()  # the session cookie needs the X-CSRFToken header on unsafe methods
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        raise ApiError(403, "password_change_required",
+                       _l("Change your password first: POST /api/v1/me/password."))
 
 
-from . import announcements, attendance, auth, classes, courses, exams, openapi, quizzes, roster  # noqa: E402,F401  (routes register on bp)
+from . import (announcements, attendance, auth, classes, courses, exams, me, openapi,  # noqa: E402,F401
+               quizzes, roster)  # (routes register on bp)
 
 
 def init_app(app) -> None:

@@ -156,6 +156,15 @@ PATHS = {
     },
     "/api/v1/me": {"get": _operation("me", "The caller's identity",
                                      {**_ok("Me", _ref("Me")), **_errors(401)})},
+    "/api/v1/me/password": {"post": _operation(
+        "change_my_password",
+        "Change the caller's password; ends the account's other sessions and tokens (a bearer "
+        "caller gets a new token here)",
+        {**_ok("Changed", _obj(changed=BOOLEAN, message=STRING, token=STRING, expires_at=STRING,
+                               optional=("token", "expires_at"))),
+         **_errors(400, 401, 413, 422, 429)},
+        body=_obj(current={"type": "string", "minLength": 1, "maxLength": 256},
+                  new={"type": "string", "minLength": 1, "maxLength": 256}))},
     "/api/v1/courses": {"get": _operation(
         "list_courses", "Courses the caller can see, with progress",
         {**_ok("A page of courses", _obj(items={"type": "array", "items": _ref("CourseItem")},

@@ -108,6 +108,6 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     password = services.generate_password()
-    services.set_password(user, password)
+    services.set_password(user, password, must_change=True)
     db.session.commit()
     return render_template("admin/password_shown.html", user=user, password=password)

@@ -93,11 +93,13 @@ def record_login(user: User) -> None:
     user.last_login_at = utcnow()
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, must_change: bool = False) -> None:
     """New password: every login session of the account ends (the caller starts a new one
-    for the browser that changed it) and its API tokens are revoked."""
+    for the browser that changed it) and its API tokens are revoked. `must_change` makes
+    the next login change it first (an admin's reset); a password the person chose clears it."""
     validate_password(password)
     user.password_hash = hash_password(password)
+    user.must_change_password = must_change
     end_all_sessions(user)
     revoke_all_tokens(user)
 

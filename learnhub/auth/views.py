@@ -118,5 +118,5 @@ def account():
             start_login(current_user._get_current_object())
             db.session.commit()
             flash(_("Your password was changed. Other sessions were logged out."), "info")
-            return redirect(url_for("auth.account"))
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
     return render_template("auth/account.html", preferences=preferences, password_form=password_form)

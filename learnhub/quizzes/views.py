@@ -18,6 +18,17 @@ from .presenters import attempt_view, finished_percents, questions_count
 bp = Blueprint("quizzes", __name__)
 
 
+@bp.app_context_processor
+def _labels():
+    """How the result page names who finished an attempt and each integrity signal."""
+    return {
+        "finished_by_labels": {"member": _("the member"), "timer": _("the page's timer"),
+                               "server": _("the server (time ran out)")},
+        "event_labels": {"focus_lost": _("left the page"), "hidden": _("page hidden"),
+                         "paste": _("pasted text")},
+    }
+
+
 def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
     found = services.find_quiz(current_user, course_slug, quiz_slug)
     if found is None:
