@@ -294,3 +294,24 @@ def test_edit_keeps_published_time(app, db, clock, school):
     db.session.commit()
     assert announcement.published_at == published
     assert announcement.updated_at - published == timedelta(minutes=5)
+
+
+def test_concurrent_reads_make_one_receipt(app, db, school):
+    """Eight requests opening it at once (SQLite file or PostgreSQL): one row, no error."""
+    from learnhub.auth.models import User
+
+    from .test_quiz_concurrency import run_in_threads
+
+    announcement_id = rules.post_announcement(school.head, school.a, "Now", "").id
+    user_id = school.members[0].id
+    db.session.commit()
+
+    def read():
+        receipt = rules.mark_read(db.session.get(User, user_id), rules.get_announcement(announcement_id))
+        receipt_id = receipt.id
+        db.session.commit()
+        return receipt_id
+
+    ids = run_in_threads(app, read)
+    assert len(ids) == 8 and len(set(ids)) == 1
+    assert count(db, AnnouncementRead) == 1
