@@ -130,11 +130,11 @@ def receipts(announcement_id: int):
 def export_unread(announcement_id: int, kind: str):
     """The members who have not read it yet, to chase them (CSV or XLSX)."""
     announcement, school_class = announcement_or_404(announcement_id, "class.staff")
-    header = [_("Username"), _("Name"), _("Student number"), _("Department or branch"), _("Phone")]
+    header = [_("Username"), _("Name"), _("Student or staff number"), _("Department or branch"), _("Phone")]
     rows = [[r.username, r.display_name, r.student_no, r.department, r.phone]
             for r in rules.receipts(announcement).unread]
-    return table_response(kind, f"{school_class.code}-{_('unread')}-{announcement.id}", header, rows,
-                          sheet_title=_("Unread"))
+    stem = _("%(code)s-unread-%(id)d", code=school_class.code, id=announcement.id)
+    return table_response(kind, stem, header, rows, sheet_title=_("Unread"))
 
 
 # ---- panels ----------------------------------------------------------------------------------
