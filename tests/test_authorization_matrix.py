@@ -107,6 +107,18 @@ MATRIX = {
     ("api.get_roster", "GET"):                      (401,   403,   404,   200,   200,   200),
     ("api.update_member", "PATCH"):                 (401,   403,   404,   403,   200,   200),
     ("api.import_roster", "POST"):                  (401,   403,   404,   403,   422,   422),
+    # The roster: staff of the class (head teacher, grader) read it; the head teacher edits
+    # records and imports. {member} is the class's member. anonymous member other instructor staff admin
+    ("roster.page", "GET"):                         (LOGIN, 403,   404,   200,   200,   200),
+    ("roster.export", "GET"):                       (LOGIN, 403,   404,   200,   200,   200),
+    ("roster.member", "GET"):                       (LOGIN, 403,   404,   200,   200,   200),
+    ("roster.member", "POST"):                      (LOGIN, 403,   404,   403,   302,   302),
+    ("roster.import_roster", "GET"):                (LOGIN, 403,   404,   403,   200,   200),
+    ("roster.import_roster", "POST"):               (LOGIN, 403,   404,   403,   200,   200),
+    ("roster.import_confirm", "POST"):              (LOGIN, 403,   404,   403,   302,   302),
+    ("api.get_roster", "GET"):                      (401,   403,   404,   200,   200,   200),
+    ("api.update_member", "PATCH"):                 (401,   403,   404,   403,   200,   200),
+    ("api.import_roster", "POST"):                  (401,   403,   404,   403,   422,   422),
     # Announcements: {announcement} was posted by staff (the head teacher). Delete: the author
     # or head teacher; staff deletes it first, so admin (allowed too) then finds it gone (404).
     ("announcements.create", "GET"):                (LOGIN, 403,   404,   200,   200,   200),
@@ -220,6 +232,14 @@ PATHS = {
     "api.get_roster": "/api/v1/classes/{class}/roster",
     "api.update_member": "/api/v1/classes/{class}/members/member",
     "api.import_roster": "/api/v1/classes/{class}/roster/import",
+    "roster.page": "/classes/{class}/roster",
+    "roster.export": "/classes/{class}/roster.csv",
+    "roster.member": "/classes/{class}/members/member",
+    "roster.import_roster": "/classes/{class}/roster/import",
+    "roster.import_confirm": "/classes/{class}/roster/import/confirm",
+    "api.get_roster": "/api/v1/classes/{class}/roster",
+    "api.update_member": "/api/v1/classes/{class}/members/member",
+    "api.import_roster": "/api/v1/classes/{class}/roster/import",
     "announcements.create": "/classes/{class}/announcements/new",
     "announcements.show": "/announcements/{announcement}",
     "announcements.edit": "/announcements/{announcement}/edit",
@@ -280,6 +300,10 @@ FORMS = {
     ("roster.member", "POST"): {"stage": "activist", "stage_date": "2026-09-01", "role": "member",
                                 "department": "Branch of {actor}", "save": "Save"},
     ("roster.import_confirm", "POST"): {"token": "forged-by-{actor}"},
+    # No file: the upload form comes back with its error (200); a forged token is refused (302).
+    ("roster.member", "POST"): {"stage": "activist", "stage_date": "2026-09-01", "role": "member",
+                                "location": "", "department": "Branch of {actor}", "save": "Save"},
+    ("roster.import_confirm", "POST"): {"token": "forged-by-{actor}"},
     ("classes.edit", "POST"): {"name": "Matrix class", "code": "MX-CLASS", "starts_on": "2026-09-01",
                                "ends_on": "2027-01-15", "status": "running", "submit": "Save"},
     ("announcements.create", "POST"): {"title": "Notice by {actor}", "body": "Text"},
@@ -303,6 +327,7 @@ FORMS = {
 }
 JSON = {
     ("api.create_token", "POST"): {"username": "member", "password": PASSWORD},
+    ("api.update_member", "PATCH"): {"department": "Branch of {actor}"},
     ("api.change_my_password", "POST"): {"current": PASSWORD, "new": PASSWORD},
     ("api.update_member", "PATCH"): {"department": "Branch of {actor}"},
     ("api.save_answer", "PUT"): {"response": "{option}"},

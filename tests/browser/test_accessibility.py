@@ -7,6 +7,7 @@ ids in `Site.ids`; a page that needs new data adds it in `_prepare_data()`.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -79,6 +80,30 @@ def check_in_now(page):
     page.wait_for_selector("#checkin-outcome")
 
 
+def _roster_upload(page, rows: str):
+    """Upload a small roster (Chinese headers) on the import page and wait for its preview."""
+    header = "用户名,姓名,学号,院系/支部,阶段,邮箱,电话,角色\n"
+    page.set_input_files("input[type=file]", files=[{"name": "roster.csv", "mimeType": "text/csv",
+                                                     "buffer": (header + rows).encode("utf-8")}])
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def roster_preview_with_errors(page):
+    _roster_upload(page, "newbie,新同学,2026001,第一党支部,入党积极分子,,,\n,无名,,,,,,\n")
+    assert page.locator("tr.roster-error").count() == 1
+
+
+def roster_password_sheet(page):
+    import secrets as _secrets
+
+    name = "a11y" + _secrets.token_hex(4)  # a new account on each run (en and zh)
+    _roster_upload(page, f"{name},新同学,,第一党支部,入党积极分子,,,\n")
+    page.get_by_role("button", name=re.compile("Import|导入")).click()
+    page.wait_for_load_state()
+    assert page.locator(".password-sheet code").count() == 1
+
+
 class Page(NamedTuple):
     name: str
     who: str | None  # logged in as: None (anonymous), "member", "staff" or "admin"
@@ -135,6 +160,13 @@ PAGES = [
     Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
     Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
     Page("check-in, invalid code (member)", "member", "/checkin?c=0", status=422),
+    Page("roster (head teacher)", "staff", "/classes/{class}/roster"),
+    Page("member record (head teacher)", "staff", "/classes/{class}/members/learner"),
+    Page("roster import (head teacher)", "staff", "/classes/{class}/roster/import"),
+    Page("roster import with errors", "staff", "/classes/{class}/roster/import", submit_empty),
+    Page("roster import preview with error rows", "staff", "/classes/{class}/roster/import",
+         roster_preview_with_errors),
+    Page("roster password sheet", "staff", "/classes/{class}/roster/import", roster_password_sheet),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
@@ -181,7 +213,9 @@ def _prepare_data(app) -> dict:
         head = db.session.scalar(select(User).where(User.username == "staffer"))
         school_class = create_class(head, "2026 秋季入党积极分子培训班", "A11Y-2026", date(2026, 9, 1),
                                     date(2027, 1, 15), "**Welcome** to the class.", ["a11y"])
-        db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member"))
+        db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member",  # the roster's row
+                                  stage="activist", stage_date=date(2025, 3, 1), student_no="2021001",
+                                  department="第一党支部", location="away", location_note="深圳实习"))
         db.session.commit()
         # Announcements: one pinned and read, one unread (the class page and home panels show both).
         pinned = post_announcement(head, school_class, "Class rules", "Read **before** the first lecture.",
