@@ -8,6 +8,7 @@ end the session on the server: a copied cookie stops working too.
 from __future__ import annotations
 
 from flask import g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from ..core.api import error_response
@@ -43,5 +44,5 @@ def register_user_loader() -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            return error_response(401, "unauthorized", "Log in or send 'Authorization: Bearer <token>'.")
+            return error_response(401, "unauthorized", _l("Log in or send 'Authorization: Bearer <token>'."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
