@@ -119,7 +119,7 @@ def mark_read(user: User, announcement: Announcement) -> AnnouncementRead:
     return receipt
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)  # at most a few MB: bodies are capped at 20,000 characters
 def body_html(body: str) -> str:
     """The sanitised HTML of a body (rendering is pure: cached by the text itself)."""
     return render_markdown(body).html
