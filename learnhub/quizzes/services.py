@@ -37,7 +37,7 @@ class AttemptContext:
     quiz_row: Quiz
     course: CourseEntry
     quiz: QuizFile | None      # None when the file was removed since; the snapshot still works
-    is_owner: bool
+    is_owner: bool             # allowed to answer and submit it (its member)
 
 
 def find_quiz(user, course_slug: str, quiz_slug: str) -> QuizContext | None:
@@ -103,7 +103,7 @@ def find_attempt(user, attempt_id: int) -> AttemptContext | None:
     quiz_row = db.session.get(Quiz, attempt.quiz_id)
     course = content_index().course_by_id(quiz_row.course_id) or course_entry_any(db.session, quiz_row.course_id)
     quiz = None if course.removed else get_quiz_catalog().get(course.slug, quiz_row.slug)
-    return AttemptContext(attempt, quiz_row, course, quiz, attempt.user_id == user.id)
+    return AttemptContext(attempt, quiz_row, course, quiz, allowed(user, "attempt.answer", attempt))
 
 
 def attempt_question(attempt: Attempt, question_id: int) -> AttemptQuestion | None:
@@ -204,7 +204,7 @@ def find_answer_target(user, attempt_id: int, question_id: int) -> AnswerTarget 
                              {"question_id": question_id, "attempt_id": attempt_id}).first()
     if row is None:
         return None
-    if row.user_id != user.id:
+    if not allowed(user, "attempt.answer", row):
         if can_review(user):
             raise NotYours()
         return None
