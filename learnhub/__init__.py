@@ -61,10 +61,10 @@ def _init_extensions(app: Flask) -> None:
 def _init_features(app: Flask) -> None:
     """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
-    from . import api, auth, classes, courses, health, quizzes
+    from . import api, auth, classes, courses, health, progress, quizzes
     from .core import audit  # noqa: F401  (the audit_log table)
     from .demo import demo_command
 
-    for feature in (health, auth, courses, quizzes, classes, api):
+    for feature in (health, auth, courses, quizzes, classes, progress, api):
         feature.init_app(app)
     app.cli.add_command(demo_command)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.types import TimestampMixin, UTCDateTime
@@ -44,6 +44,8 @@ class Unit(TimestampMixin, db.Model):
     estimated_minutes: Mapped[int | None]
     completion: Mapped[str] = mapped_column(String(8), default="view")
     quiz_slug: Mapped[str | None] = mapped_column(String(64))
+    requires: Mapped[list | None] = mapped_column(
+        JSON, comment="prerequisites from front matter: unit slugs and quiz:slug entries")
     draft: Mapped[bool] = mapped_column(default=False)
     checksum: Mapped[str] = mapped_column(String(64), comment="sha256 of the unit file")
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,3 +65,4 @@ class UnitProgress(db.Model):
     first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_rule: Mapped[str | None] = mapped_column(String(10), comment="what completed it")

@@ -24,6 +24,8 @@ class Quiz(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     removed_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, comment="the file is gone; attempts at it stay readable")
+    requires: Mapped[list | None] = mapped_column(
+        JSON, comment="prerequisites from front matter: unit slugs and quiz:slug entries")
 
 
 class Attempt(db.Model):
