@@ -351,3 +351,14 @@ def test_a_2000_row_file_imports_through_the_cli(app, make_class, db, tmp_path):
                              .where(Membership.class_id == school_class.id, Membership.role == "member")) == 2000
     assert db.session.scalar(select(func.count()).select_from(StageChange)) == 2000
     assert db.session.scalar(select(func.count()).select_from(User).where(User.must_change_password)) == 2000
+
+
+def test_the_example_roster_in_docs_imports_cleanly(app, make_class):
+    from learnhub.config import PROJECT_ROOT
+
+    school_class = make_class(code="DOCS-1")
+    result = app.test_cli_runner().invoke(
+        args=["classes", "import-roster", "DOCS-1", str(PROJECT_ROOT / "docs" / "roster-example.csv"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "4 new accounts, 0 enrolled, 0 already enrolled, 0 errors" in result.output
+    assert school_class.code == "DOCS-1"
