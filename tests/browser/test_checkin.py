@@ -1,0 +1,117 @@
+"""QR check-in in real browsers: the staff screen on a laptop, members on a phone."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from playwright.sync_api import expect
+
+from learnhub.auth import services as auth_services
+from learnhub.classes.attendance import create_session
+from learnhub.classes.models import Membership
+from learnhub.classes.services import create_class
+from learnhub.extensions import db
+
+from .conftest import CSP_LISTENER
+
+PASSWORD = "browser-pass-1"
+PHONE = {"width": 360, "height": 740}
+
+
+def setup_class(server) -> int:
+    """A head teacher, two members and a session that started five minutes ago."""
+    with server.app.app_context():
+        head = auth_services.create_user("head", PASSWORD, "staff", "Wang Laoshi")
+        members = [auth_services.create_user(name, PASSWORD, "member", name.title()) for name in ("li", "zhao")]
+        db.session.commit()
+        school_class = create_class(head, "2026 秋季入党积极分子培训班", "QR-2026", date(2026, 9, 1), date(2027, 1, 15))
+        for member in members:
+            db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member"))
+        now = datetime.now(timezone.utc)
+        session = create_session(head, school_class, "Lecture 1", "lecture", now - timedelta(minutes=5),
+                                 now + timedelta(hours=2))
+        db.session.commit()
+        return session.id
+
+
+def log_in(page, base_url: str, username: str, next_path: str = "/"):
+    page.goto(f"{base_url}/login?next={next_path}")
+    fill_login(page, username)
+
+
+def fill_login(page, username: str):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def new_page(browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="en-US")
+    page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, page
+
+
+def test_staff_screen_member_phone_checks_in_and_the_count_updates(serve, browser):
+    server = serve()
+    session_id = setup_class(server)
+    staff_context, staff = new_page(browser, {"width": 1280, "height": 800})
+    phone_context, phone = new_page(browser, PHONE)
+    try:
+        log_in(staff, server.url, "head")
+        staff.goto(f"{server.url}/sessions/{session_id}/qr")
+        qr = staff.locator("#qr-code svg.qr-code")
+        assert qr.is_visible()
+        box = qr.bounding_box()
+        assert box["width"] >= 500  # big enough for a projector
+        assert staff.locator("#present-count").inner_text() == "0"
+        staff.evaluate("window.__notReloaded = true")
+        url = staff.locator("#qr-screen").get_attribute("data-url")
+        assert url.startswith(f"{server.url}/checkin?c=")
+
+        log_in(phone, server.url, "li")
+        phone.goto(url)  # what the camera opens
+        outcome = phone.locator("#checkin-outcome")
+        outcome.wait_for()
+        assert outcome.get_attribute("data-status") == "present"
+        assert "checked in" in outcome.inner_text()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        # The staff screen learns of it by polling, without a reload.
+        expect(staff.locator("#present-count")).to_have_text("1", timeout=10_000)
+        assert staff.evaluate("window.__notReloaded") is True
+        # ... and shows the next code when it rotates (every 15 s).
+        first = staff.locator("#qr-screen").get_attribute("data-code")
+        expect(staff.locator("#qr-screen")).not_to_have_attribute("data-code", first, timeout=20_000)
+        assert staff.locator("#qr-code svg.qr-code").is_visible()
+        assert staff.evaluate("window.__notReloaded") is True
+        for page in (staff, phone):
+            assert page.evaluate("window.__cspViolations") == [] and page.errors == []
+    finally:
+        staff_context.close()
+        phone_context.close()
+
+
+def test_logged_out_member_scans_logs_in_and_is_present(serve, browser):
+    server = serve()
+    session_id = setup_class(server)
+    staff_context, staff = new_page(browser, {"width": 1280, "height": 800})
+    phone_context, phone = new_page(browser, PHONE)
+    try:
+        log_in(staff, server.url, "head")
+        staff.goto(f"{server.url}/sessions/{session_id}/qr")
+        url = staff.locator("#qr-screen").get_attribute("data-url")
+
+        phone.goto(url)  # not logged in: the login page, then back to the check-in
+        phone.wait_for_url(re.compile(r"/login\?next=/checkin"))
+        fill_login(phone, "zhao")
+        outcome = phone.locator("#checkin-outcome")
+        outcome.wait_for()
+        assert outcome.get_attribute("data-status") == "present", outcome.inner_text()
+        expect(staff.locator("#present-count")).to_have_text("1", timeout=10_000)
+        assert phone.evaluate("window.__cspViolations") == [] and phone.errors == []
+    finally:
+        staff_context.close()
+        phone_context.close()
