@@ -362,3 +362,16 @@ def test_the_example_roster_in_docs_imports_cleanly(app, make_class):
     assert result.exit_code == 0, result.output
     assert "4 new accounts, 0 enrolled, 0 already enrolled, 0 errors" in result.output
     assert school_class.code == "DOCS-1"
+
+
+def test_a_preview_too_large_for_a_form_field_points_to_the_cli(client, make_class, monkeypatch):
+    from learnhub.classes import roster_views
+
+    monkeypatch.setattr(roster_views, "MAX_CONFIRM_TOKEN", 10)
+    school_class = make_class()
+    api_login(client, school_class.head)
+    url = f"/classes/{school_class.id}/roster/import"
+    page = client.post(url, data={"csrf_token": csrf_from(client, url),
+                                  "file": (io.BytesIO(csv_bytes(GOOD)), "r.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert 'name="token"' not in page and "import-roster" in page and "Correct the rows" not in page

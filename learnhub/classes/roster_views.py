@@ -29,6 +29,9 @@ PAGE_SIZE = 50
 IMPORT_RESULT_LABELS = {"new_account": _l("New account"), "enrolled": _l("Existing account enrolled"),
                         "already_enrolled": _l("Already enrolled"), "error": _l("Error")}
 FILTER_KEYS = ("q", "stage", "department", "location", "role", "sort")
+# The signed rows come back as one form field, and Flask reads at most 500 kB of form
+# fields (MAX_FORM_MEMORY_SIZE); 5,000 ordinary rows sign to about 230 kB.
+MAX_CONFIRM_TOKEN = 450_000
 
 
 @bp.app_context_processor
@@ -162,7 +165,12 @@ def import_roster(class_id: int):
         parsed = read_roster_file(form.file.data.read(MAX_BYTES + 1), form.file.data.filename or "")
         plan = plan_import(school_class, parsed)
         if plan.ok:
-            confirm = ConfirmForm(token=sign_rows(school_class, current_user, parsed))
+            token = sign_rows(school_class, current_user, parsed)
+            if len(token) <= MAX_CONFIRM_TOKEN:
+                confirm = ConfirmForm(token=token)
+            else:
+                flash(_("This file is too large to confirm in the browser: import it with the API "
+                        "or the command line (flask classes import-roster)."), "error")
     return render_template("classes/roster_import.html", school_class=school_class, form=form,
                            plan=plan, confirm=confirm)
 
