@@ -14,6 +14,8 @@ Environment:
   BENCH_REDIS_URL     give the server this REDIS_URL (default: none, in-memory limits)
   BENCH_EXAM_USERS    members taking the exam at once in the "exam" scenario (default 300)
   BENCH_EXAM_SAVES    answers each of them saves before submitting (default 5)
+  BENCH_CHECKIN_USERS members checking in to one session in "checkin" (default 300)
+  BENCH_CHECKIN_SECONDS  the seconds over which they arrive (default 20)
 
 The "exam" scenario (exam.py) also checks the database afterwards (verify.py) and exits
 non-zero if an acknowledged answer is missing or an attempt was not graded exactly once.

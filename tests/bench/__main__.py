@@ -28,18 +28,22 @@ def database_kind() -> str:
 
 
 def run_all(server: BenchServer, chosen: list[scenarios.Scenario], users: int,
-            seconds: float) -> tuple[list[Result], ExamOutcome | None]:
+            seconds: float) -> tuple[list[Result], ExamOutcome | None, dict]:
     ctx = scenarios.Context(server=server, credentials=log_in(server.base_url))
-    results, exam = [], None
+    results, exam, others = [], None, {}
     for scenario in chosen:
-        if scenario.run is not None:  # the exam: its own phases and report section
-            exam = scenario.run(ctx, users, seconds)
+        if scenario.run is not None:  # the exam, check-in: their own phases and report sections
+            outcome = scenario.run(ctx, users, seconds)
+            if isinstance(outcome, ExamOutcome):
+                exam = outcome
+            else:  # print_report(), failed(), as_json(), rows
+                others[scenario.name] = outcome
             continue
         count = scenario.users or users
         print(f"Running {scenario.label}: {count} users for {seconds:g} s ...", flush=True)
         user_class = scenario.build(ctx)
         results.append(run(scenario.name, scenario.label, user_class, server.base_url, count, seconds))
-    return results, exam
+    return results, exam, others
 
 
 def stop_on_sigterm() -> None:
@@ -62,7 +66,7 @@ def main() -> int:
     try:
         with BenchServer() as server:
             print(f"Server on {server.base_url}", flush=True)
-            results, exam = run_all(server, chosen, users, seconds)
+            results, exam, others = run_all(server, chosen, users, seconds)
     except (ServerError, LoginError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
@@ -73,9 +77,15 @@ def main() -> int:
     print_table(results, users, seconds)
     if exam:
         print_exam(exam)
-    write_json(results, exam, users, seconds, database_kind(), RESULTS_PATH)
-    if any(r.failures for r in results) or (exam and exam.failed()):
+    for outcome in others.values():
+        outcome.print_report()
+    write_json(results, exam, users, seconds, database_kind(), RESULTS_PATH,
+               {name: outcome.as_json() for name, outcome in others.items()})
+    if any(r.failures for r in results) or (exam and exam.failed()) or any(o.failed() for o in others.values()):
         print_failures(results, exam)
+        for outcome in others.values():
+            if outcome.failed() and outcome.server_log:
+                print(f"--- gunicorn log (last lines) ---\n{outcome.server_log}", file=sys.stderr)
         print("bench: some requests failed or answers were lost (see above)", file=sys.stderr)
         return 1
     return 0

@@ -99,7 +99,7 @@ def print_failures(results: list[Result], exam: ExamOutcome | None) -> None:
 
 
 def write_json(results: list[Result], exam: ExamOutcome | None, users: int, seconds: float,
-               database: str, path: Path) -> None:
+               database: str, path: Path, others: dict | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -112,5 +112,6 @@ def write_json(results: list[Result], exam: ExamOutcome | None, users: int, seco
                            "phase": [asdict(r) for r in exam.phase],
                            "throughput": asdict(exam.throughput),
                            "verification": exam.verification, "problems": exam.problems}
+    payload.update(others or {})  # scenarios with their own report (check-in)
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"Results written to {path}")

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from locust import FastHttpUser, constant, task
 
+from .checkin import run_checkin
 from .exam import run_exam
 from .login import Credentials
 from .server import BenchServer
@@ -104,3 +105,4 @@ def course_api(ctx: Context) -> type[FastHttpUser]:
 
 # After the simple ones: it seeds hundreds of members the others need not pay for.
 REGISTRY["exam"] = Scenario("exam", "exam", build=None, run=run_exam)
+REGISTRY["checkin"] = Scenario("checkin", "check-in", build=None, run=run_checkin)
