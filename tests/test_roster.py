@@ -300,3 +300,18 @@ def test_export_csv_and_xlsx_with_attendance_and_formulas_neutralised(client, ma
     sheet = load_workbook(io.BytesIO(xlsx.get_data()), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "exporter" and rows[1][6].startswith("'=")
+
+
+def test_the_head_teacher_edits_their_own_record_without_a_role_field(client, make_class, db):
+    school_class = make_class()
+    head = school_class.head
+    api_login(client, head)
+    url = f"/classes/{school_class.id}/members/{head.username}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="role"' not in page
+    response = client.post(url, data={"csrf_token": csrf_from(client, url), "stage": "full_member",
+                                      "stage_date": "2020-07-01", "location": "", "department": "党校办公室",
+                                      "save": "Save"})
+    assert response.status_code == 302
+    membership = record(db, school_class, head)
+    assert (membership.role, membership.stage, membership.department) == ("head_teacher", "full_member", "党校办公室")

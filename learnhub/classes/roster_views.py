@@ -125,13 +125,15 @@ def member(class_id: int, username: str):
     form = MemberForm(obj=membership)
     if membership.stage is not None:  # a recorded stage is changed, never cleared
         form.stage.choices = form.stage.choices[1:]
+    if membership.role not in ("member", "grader"):
+        del form.role  # a head teacher's role is changed on the class settings page
     if form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in rules.RECORD_FIELDS}
         changes["location"] = changes["location"] or None
         if form.stage.data:
             changes["stage"] = form.stage.data
         changes["stage_date"] = form.stage_date.data
-        if membership.role in ("member", "grader"):
+        if "role" in form:
             changes["role"] = form.role.data
         try:
             result = rules.update_member(current_user, school_class, membership,
