@@ -99,12 +99,18 @@ def test_bad_pagination_is_400(client, token, query):
 def test_course_detail_unit_and_resume(client, token):
     unit = client.get(f"/api/v1/courses/{COURSE}/units/problems", headers=auth(token)).get_json()
     assert unit["prev"] == "why-online" and unit["next"] == "learning-platforms"
-    assert unit["completed"] is True and unit["completion"] == "view"
+    assert unit["completed"] is False and unit["completion"] == "view"  # opening is not reading
+    assert unit["locked"] is False and unit["missing"] == []
     assert "<script" not in unit["html"] and "<h2" in unit["html"]
     course = client.get(f"/api/v1/courses/{COURSE}", headers=auth(token)).get_json()
     assert [u["slug"] for u in course["units"]][:2] == ["why-online", "problems"]
+    assert course["progress"] == {"completed": 0, "total": 6, "percent": 0}
+    assert course["resume_unit"] == "problems"  # the unit last opened, not finished
+    assert all(u["locked"] is False for u in course["units"])
+    client.post(f"/api/v1/courses/{COURSE}/units/summary/complete", headers=auth(token))
+    course = client.get(f"/api/v1/courses/{COURSE}", headers=auth(token)).get_json()
     assert course["progress"] == {"completed": 1, "total": 6, "percent": 17}
-    assert course["resume_unit"] == "learning-platforms"  # the one after the last finished
+    assert course["resume_unit"] == "why-online"  # last on the (finished) summary: the first unfinished
     assert course["quizzes"] == [{
         "slug": "check-your-understanding", "title": "Check your understanding", "kind": "practice",
         "url": f"/courses/{COURSE}/quizzes/check-your-understanding"}]

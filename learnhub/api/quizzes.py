@@ -49,6 +49,7 @@ def get_quiz(course_slug: str, quiz_slug: str):
 def start_attempt(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     now = utcnow()
+    services.ensure_quiz_unlocked(current_user, found.course, found.quiz)  # 403 `locked`
     try:
         attempt, created = attempt_rules.start_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,

@@ -7,7 +7,10 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# courses: user_id, unit_id, course_id, at
+# courses: user_id, unit_id, course_id, at, row (the member's UnitProgress), first (first visit).
+# Sent when a visit is written (the first, then at most once a minute), not on every page view.
+unit_viewed = _signals.signal("unit-viewed")
+# progress: user_id, unit_id, course_id, at, rule
 unit_completed = _signals.signal("unit-completed")
 # quizzes: attempt (graded as far as automatic grading goes)
 attempt_submitted = _signals.signal("attempt-submitted")

@@ -52,6 +52,8 @@ class UnitEntry:
     completion: str
     quiz_slug: str | None
     draft: bool
+    requires: tuple[str, ...] = ()     # unit slugs and quiz:slug entries of the same course
+    dwell_seconds: int | None = None   # the view rule's override (see progress.rules)
 
 
 @dataclass
@@ -121,7 +123,8 @@ def _sync_units(session: Session, course: Course, tree: ContentTree, result: Syn
         values = {"title": unit_file.title, "summary": unit_file.summary, "order": unit_file.order,
                   "estimated_minutes": unit_file.estimated_minutes,
                   "completion": unit_file.completion, "quiz_slug": unit_file.quiz,
-                  "draft": unit_file.draft, "checksum": unit_file.checksum, "removed_at": None}
+                  "requires": list(unit_file.requires) or None,
+                  "dwell_seconds": unit_file.dwell_seconds, "draft": unit_file.draft, "checksum": unit_file.checksum, "removed_at": None}
         unit = existing.get(slug)
         if unit is None:
             session.add(Unit(course_id=course.id, slug=slug, **values))
@@ -146,7 +149,8 @@ def _snapshot(session: Session, version) -> ContentIndex:
         index.units.setdefault(u.course_id, []).append(UnitEntry(
             id=u.id, course_id=u.course_id, slug=u.slug, title=u.title, summary=u.summary,
             order=u.order, estimated_minutes=u.estimated_minutes, completion=u.completion,
-            quiz_slug=u.quiz_slug, draft=u.draft))
+            quiz_slug=u.quiz_slug, draft=u.draft, requires=tuple(u.requires or ()),
+            dwell_seconds=u.dwell_seconds))
     return index
 
 

@@ -19,7 +19,9 @@ RESERVED_UNIT_SLUGS = {"assets", "quizzes", "threads", "complete"}
 COMPLETION_RULES = ("view", "manual", "quiz")
 COURSE_KEYS = {"title": str, "summary": str, "order": int, "draft": bool}
 UNIT_KEYS = {"title": str, "summary": str, "order": int, "estimated_minutes": int,
-             "completion": str, "quiz": str, "draft": bool}
+             "completion": str, "quiz": str, "draft": bool, "requires": list, "dwell_seconds": int}
+# A prerequisite: a unit of the same course by slug, or one of its quizzes as `quiz:slug`.
+REQUIREMENT = re.compile(r"^(quiz:)?[a-z0-9][a-z0-9-]{0,63}$")
 # [text](target) and ![alt](target), plus reference definitions `[id]: target`.
 INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 REFERENCE_LINK = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
@@ -64,6 +66,8 @@ class UnitFile:
     draft: bool
     body: str
     checksum: str
+    requires: tuple[str, ...] = ()
+    dwell_seconds: int | None = None   # overrides the default share of estimated_minutes
 
 
 @dataclass
@@ -124,6 +128,16 @@ def split_front_matter(text: str, report: _FileReport) -> tuple[dict, str, int] 
 def _key_line(text: str, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def parse_requires(value) -> tuple[tuple[str, ...], str | None]:
+    """`requires:` front matter (units and quizzes) → (entries, error message or None)."""
+    if value is None:
+        return (), None
+    if not isinstance(value, list) or not all(isinstance(v, str) and REQUIREMENT.match(v) for v in value):
+        return (), ("'requires' must be a list of unit slugs and quiz:slug entries "
+                    "(e.g. [why-online, quiz:final])")
+    return tuple(dict.fromkeys(value)), None  # repeated entries once, order kept
 
 
 def _check_keys(meta: dict, allowed: dict, text: str, report: _FileReport) -> bool:
@@ -232,6 +246,17 @@ def _unit_from_meta(course_dir: Path, path: Path, number: int, slug: str, meta: 
     if minutes is not None and not 0 < minutes <= 600:
         report.add(_key_line(text, "estimated_minutes"), "'estimated_minutes' must be 1 to 600")
         ok = False
+    dwell = meta.get("dwell_seconds")
+    if dwell is not None and not 1 <= dwell <= 3600:
+        report.add(_key_line(text, "dwell_seconds"), "'dwell_seconds' must be 1 to 3600")
+        ok = False
+    requires, problem = parse_requires(meta.get("requires"))
+    if problem:
+        report.add(_key_line(text, "requires"), problem)
+        ok = False
+    elif slug in requires:
+        report.add(_key_line(text, "requires"), f"unit '{slug}' cannot require itself")
+        ok = False
     _check_links(body, body_line, course_dir, report)
     if not ok:
         return None
@@ -239,7 +264,8 @@ def _unit_from_meta(course_dir: Path, path: Path, number: int, slug: str, meta: 
         course_slug=course_dir.name, slug=slug, path=path, title=meta["title"].strip(),
         summary=(meta.get("summary") or "").strip(), order=meta.get("order", number),
         estimated_minutes=minutes, completion=completion, quiz=quiz,
-        draft=meta.get("draft", False), body=body, checksum=checksum,
+        draft=meta.get("draft", False), body=body, checksum=checksum, requires=requires,
+        dwell_seconds=dwell,
     )
 
 

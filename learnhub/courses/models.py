@@ -46,6 +46,8 @@ class Unit(TimestampMixin, db.Model):
     quiz_slug: Mapped[str | None] = mapped_column(String(64))
     requires: Mapped[list | None] = mapped_column(
         JSON, comment="prerequisites from front matter: unit slugs and quiz:slug entries")
+    dwell_seconds: Mapped[int | None] = mapped_column(
+        comment="front matter override of the view rule's dwell time (seconds)")
     draft: Mapped[bool] = mapped_column(default=False)
     checksum: Mapped[str] = mapped_column(String(64), comment="sha256 of the unit file")
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

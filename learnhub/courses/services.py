@@ -5,12 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.database import add_or_get
-from ..core.errors import DomainError
-from ..core.signals import unit_completed
+from ..core.signals import unit_viewed
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
@@ -20,12 +18,6 @@ from .models import UnitProgress
 
 # A repeated visit to a unit within this window does not write to the database.
 VISIT_WRITE_INTERVAL = timedelta(minutes=1)
-
-
-class CompletionRuleError(DomainError):
-    """The unit's completion rule is not met (e.g. a quiz unit marked complete by hand)."""
-
-    status, code = 409, "completion_rule"
 
 
 @dataclass
@@ -93,18 +85,21 @@ def progress_by_course(user, courses: list[CourseEntry]) -> dict[int, Progress]:
 
 
 def resume_unit(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> UnitEntry | None:
-    """Where to carry on: the last unit viewed, or the next unfinished one after it."""
+    """Where to carry on: the last unit viewed, or the next unfinished one after it (from
+    the start when none is left after it); None when every unit is done."""
     viewed = [u for u in units if u.id in progress]
     if not viewed:
         return None
     last = max(viewed, key=lambda u: progress[u.id].last_viewed_at)
     if not progress[last.id].completed_at:
         return last
-    after = units[units.index(last) + 1:]
-    return next((u for u in after if not (progress.get(u.id) and progress[u.id].completed_at)), None)
+    index = units.index(last)
+    unfinished = [u for u in units[index + 1:] + units[:index]
+                  if not (progress.get(u.id) and progress[u.id].completed_at)]
+    return unfinished[0] if unfinished else None  # after it, else from the start
 
 
-def _progress_row(user_id: int, unit_id: int, now) -> UnitProgress:
+def progress_row(user_id: int, unit_id: int, now) -> UnitProgress:
     """The member's row for the unit, inserted if missing. A concurrent first visit may
     insert it first: then that row is used (a savepoint keeps the rest of the request)."""
     find = select(UnitProgress).where(UnitProgress.user_id == user_id, UnitProgress.unit_id == unit_id)
@@ -114,38 +109,41 @@ def _progress_row(user_id: int, unit_id: int, now) -> UnitProgress:
     return row
 
 
-def _complete(row: UnitProgress, unit: UnitEntry, now) -> None:
-    if row.completed_at is None:
-        row.completed_at = now
-        unit_completed.send(current_app._get_current_object(), user_id=row.user_id,
-                            unit_id=unit.id, course_id=unit.course_id, at=now)
-
-
 def record_view(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
-    """Note a visit; a `view` unit is complete once seen. Writes at most once a minute."""
+    """Note a visit (writes at most once a minute) and tell whoever listens (`unit_viewed`).
+
+    Opening a unit completes nothing here: the progress feature decides completion by the
+    unit's rule (dwell time, the end reached, the button, the quiz) in answer to signals.
+    """
     now = utcnow()
-    if existing is None:
-        existing = _progress_row(user.id, unit.id, now)
+    first = existing is None
+    if first:
+        existing = progress_row(user.id, unit.id, now)
     elif now - existing.last_viewed_at >= VISIT_WRITE_INTERVAL:
         existing.last_viewed_at = now
-    if unit.completion == "view":
-        _complete(existing, unit, now)
+    else:
+        return existing  # nothing written: nothing to tell (keeps the page's hot path cheap)
+    unit_viewed.send(current_app._get_current_object(), user_id=user.id, unit_id=unit.id,
+                     course_id=unit.course_id, at=now, row=existing, first=first)
     return existing
 
 
-def mark_complete(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
-    """The member says they finished the unit. Only `manual` units (or seen `view` ones)."""
-    if existing is not None and existing.completed_at is not None:
-        return existing
-    if unit.completion != "manual":
-        if unit.completion == "quiz":
-            raise CompletionRuleError(_l("This unit is completed by passing its quiz."))
-        raise CompletionRuleError(_l("This unit is completed by opening it."))
-    now = utcnow()
-    if existing is None:
-        existing = _progress_row(user.id, unit.id, now)
-    _complete(existing, unit, now)
-    return existing
+# ---- gates: a higher feature may lock a unit (progress: prerequisites) -----------------------
+
+UNIT_GATES_KEY = "learnhub_unit_gates"
+
+
+def register_unit_gate(app, gate) -> None:
+    """gate(user, view: UnitView) -> the locked notice (HTML) or None when the unit is open."""
+    app.extensions.setdefault(UNIT_GATES_KEY, []).append(gate)
+
+
+def unit_lock_notice(user, view: "UnitView"):
+    for gate in current_app.extensions.get(UNIT_GATES_KEY, []):
+        notice = gate(user, view)
+        if notice:
+            return notice
+    return None
 
 
 def neighbours(units: list[UnitEntry], unit: UnitEntry) -> tuple[UnitEntry | None, UnitEntry | None]:
@@ -223,12 +221,3 @@ def render_course_description(course: CourseEntry) -> str:
     if course_file is None:
         return ""
     return catalog.render(course.slug, course_file.body, course_file.checksum).html
-
-
-def mark_quiz_passed(user_id: int, unit: UnitEntry) -> None:
-    """Called by the quiz feature when a member passes the quiz a unit is completed by."""
-    now = utcnow()
-    existing = db.session.scalar(select(UnitProgress).where(
-        UnitProgress.user_id == user_id, UnitProgress.unit_id == unit.id))
-    _complete(existing or _progress_row(user_id, unit.id, now), unit, now)
-    db.session.flush()

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user, login_required
 from werkzeug.security import safe_join
 
-from ..auth.forms import ActionForm
 from ..extensions import db
 from . import services
 from .catalog import get_catalog
@@ -17,12 +15,24 @@ bp = Blueprint("courses", __name__)
 ASSET_MAX_AGE = 3600
 
 
-def commit_progress(first_visit: bool) -> None:
-    """Commit a visit. Most visits change nothing (see VISIT_WRITE_INTERVAL): then there is
-    nothing to commit, and not committing keeps the loaded rows fresh for the template.
-    A first visit's row is already flushed (in a savepoint), so it is not `new` any more."""
-    if first_visit or db.session.new or db.session.dirty:
-        db.session.commit()
+def visit(user, view: services.UnitView) -> None:
+    """Note the visit and commit it when something was written. Most visits write nothing
+    (see VISIT_WRITE_INTERVAL): then not committing keeps the loaded rows fresh for the
+    template. A written visit may have been flushed already (the first visit's savepoint, a
+    receiver of `unit_viewed`), so the test is the visit time, not the session's dirt."""
+    existing = view.progress.get(view.unit.id)
+    before = existing.last_viewed_at if existing is not None else None
+    row = services.record_view(user, view.unit, existing)
+    view.progress[view.unit.id] = row
+    if before is None or row.last_viewed_at != before or db.session.dirty:
+        # The rows the page shows were just read or written: keep them loaded (no reload
+        # query per unit in the template after the commit).
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
 
 
 @bp.route("/")
@@ -50,29 +60,11 @@ def unit(course_slug: str, unit_slug: str):
     view = services.load_unit_view(current_user, course_slug, unit_slug)
     if view is None:
         abort(404)
-    existing = view.progress.get(view.unit.id)
-    view.progress[view.unit.id] = services.record_view(current_user, view.unit, existing)
-    commit_progress(first_visit=existing is None)
-    return render_template("courses/unit.html", view=view)
-
-
-@bp.route("/courses/<course_slug>/<unit_slug>/complete", methods=["POST"])
-@login_required
-def complete(course_slug: str, unit_slug: str):
-    view = services.load_unit_view(current_user, course_slug, unit_slug)
-    if view is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    existing = view.progress.get(view.unit.id)
-    try:
-        services.mark_complete(current_user, view.unit, existing)
-    except services.CompletionRuleError as error:
-        flash(error.message, "error")
-    else:
-        commit_progress(first_visit=existing is None)
-        flash(_("Unit marked as complete."), "info")
-    return redirect(url_for("courses.unit", course_slug=course_slug, unit_slug=unit_slug))
+    lock = services.unit_lock_notice(current_user, view)
+    if lock:  # prerequisites missing: say what is needed instead of the content; no visit
+        return render_template("courses/unit.html", view=view, lock=lock)
+    visit(current_user, view)
+    return render_template("courses/unit.html", view=view, lock=None)
 
 
 @bp.route("/courses/<course_slug>/assets/<path:filename>")

@@ -2,7 +2,23 @@
 
 
 def init_app(app) -> None:
-    from . import models  # noqa: F401  (tables known to the metadata)
+    from ..core.panels import register_panel
+    from ..core.signals import attempt_graded, unit_viewed
+    from ..courses.cli import register_check
+    from ..courses.services import register_unit_gate
+    from ..quizzes.services import register_quiz_gate
+    from . import completion, models, prerequisites, recompute, views  # noqa: F401  (models: the tables)
     from .cli import progress_cli  # one `progress` group: each area's module adds its commands
 
+    # Completion is written here, in answer to the lower features' signals (their transaction).
+    unit_viewed.connect(completion.on_unit_viewed, sender=app)
+    attempt_graded.connect(completion.on_attempt_graded, sender=app)
+    register_unit_gate(app, prerequisites.unit_gate)
+    register_quiz_gate(app, prerequisites.quiz_lock)
+    register_check(app, prerequisites.check_requires)
+    register_panel(app, "course_progress", views.course_progress_panel)
+    register_panel(app, "course_unit_item", views.unit_list_item_panel)
+    register_panel(app, "unit_progress", views.unit_progress_panel)
+    register_panel(app, "unit_completion", views.unit_completion_panel)
+    app.register_blueprint(views.bp)
     app.cli.add_command(progress_cli)

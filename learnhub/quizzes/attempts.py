@@ -22,8 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..core.database import add_or_get
 from ..core.errors import DomainError
 from ..core.signals import attempt_graded, attempt_submitted
-from ..courses.index import CourseEntry, content_index
-from ..courses.services import mark_quiz_passed
+from ..courses.index import CourseEntry
 from ..extensions import db
 from .grading import grade_answer, needs_manual_grading, question_of
 from .loader import QuizFile
@@ -363,8 +362,7 @@ def grade_attempt(attempt: Attempt) -> None:
     attempt.passed = None if pending else attempt.percent >= attempt.settings.get("pass_percent", 60)
     attempt.times_graded += 1
     db.session.flush()
-    if attempt.passed:
-        complete_quiz_units(attempt, db.session.get(Quiz, attempt.quiz_id))
+    # A pass completes `completion: quiz` units: progress does it on `attempt_graded`.
 
 
 def overdue_attempt_ids(now: datetime) -> list[int]:
@@ -381,9 +379,3 @@ def close_if_overdue(attempt_id: int, now: datetime) -> bool:
         return False
     return submit_attempt(attempt, now, finished_by="server").graded_now
 
-
-def complete_quiz_units(attempt: Attempt, quiz: Quiz) -> None:
-    """A passed attempt completes the units whose rule is `completion: quiz` with this quiz."""
-    for unit in content_index().units.get(quiz.course_id, []):
-        if unit.completion == "quiz" and unit.quiz_slug == quiz.slug:
-            mark_quiz_passed(attempt.user_id, unit)

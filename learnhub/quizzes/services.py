@@ -8,11 +8,12 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.services import get_user_by_username
+from ..core.errors import DomainError
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..courses import services as course_services
@@ -48,6 +49,37 @@ def find_quiz(user, course_slug: str, quiz_slug: str) -> QuizContext | None:
     return QuizContext(course, quiz) if quiz else None
 
 
+# ---- gates: a higher feature may lock a quiz (progress: prerequisites) ----------------------
+
+QUIZ_GATES_KEY = "learnhub_quiz_gates"
+
+
+class QuizLocked(DomainError):
+    """The quiz's prerequisites are not met yet; the message says what is still needed."""
+
+    status, code = 403, "locked"
+
+
+def register_quiz_gate(app, gate) -> None:
+    """gate(user, course, quiz) -> a lock (`.message`, `.html`) or None when the quiz is open."""
+    app.extensions.setdefault(QUIZ_GATES_KEY, []).append(gate)
+
+
+def quiz_lock(user, course: CourseEntry, quiz: QuizFile):
+    for gate in current_app.extensions.get(QUIZ_GATES_KEY, []):
+        lock = gate(user, course, quiz)
+        if lock:
+            return lock
+    return None
+
+
+def ensure_quiz_unlocked(user, course: CourseEntry, quiz: QuizFile) -> None:
+    """Before starting an attempt (page and API): 403 `locked` while prerequisites are missing."""
+    lock = quiz_lock(user, course, quiz)
+    if lock:
+        raise QuizLocked(lock.message)
+
+
 def course_quizzes(course: CourseEntry) -> list[QuizFile]:
     return get_quiz_catalog().for_course(course.slug)
 
@@ -75,11 +107,14 @@ def sync_quiz_rows(session: Session, tree) -> None:
             if quiz is None:
                 continue  # a file with errors keeps its row as it was; `content check` reports it
             row = rows.get((course.id, quiz.slug))
+            requires = list(quiz.settings.requires) or None
             if row is None:
                 session.add(Quiz(course_id=course.id, slug=quiz.slug, title=quiz.settings.title,
-                                 kind=quiz.settings.kind))
-            elif (row.title, row.kind, row.removed_at) != (quiz.settings.title, quiz.settings.kind, None):
+                                 kind=quiz.settings.kind, requires=requires))
+            elif ((row.title, row.kind, row.removed_at, row.requires)
+                  != (quiz.settings.title, quiz.settings.kind, None, requires)):
                 row.title, row.kind, row.removed_at = quiz.settings.title, quiz.settings.kind, None
+                row.requires = requires
     for key, row in rows.items():
         if key not in seen and row.removed_at is None:
             row.removed_at = now

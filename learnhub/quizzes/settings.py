@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from ..courses.loader import parse_requires
+
 KINDS = ("practice", "exam")
 GRADING = ("highest", "last", "first", "average")
 REVIEW = ("score_only", "answers_after_submit", "answers_after_close")
@@ -13,7 +15,7 @@ LAYOUTS = ("all", "one_per_page")
 DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 KEYS = {"title", "kind", "time_limit", "attempts", "grading", "pass_percent", "shuffle_questions",
         "shuffle_options", "draw", "review", "opens_at", "closes_at", "grace", "points",
-        "layout", "focus_warning", "manual_review"}
+        "layout", "focus_warning", "manual_review", "requires"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class QuizSettings:
     layout: str = "all"
     focus_warning: int | None = None         # warn the member after this many focus losses
     manual_review: tuple = field(default_factory=tuple)  # titles graded by staff
+    requires: tuple = field(default_factory=tuple)  # prerequisites: unit slugs, quiz:slug
 
 
 def parse_duration(value) -> int:
@@ -165,6 +168,9 @@ def settings_from_meta(meta: dict, tz: str) -> tuple[QuizSettings | None, list[t
     if not isinstance(manual, list) or not all(isinstance(t, str) for t in manual):
         errors.append(("manual_review", "'manual_review' must be a list of question titles"))
         manual = []
+    requires, problem = parse_requires(meta.get("requires"))
+    if problem:
+        errors.append(("requires", problem))
     moments = _times(meta, tz, errors)
     durations = _durations(meta, errors)
     review = _choice(meta, "review", REVIEW, errors) or "answers_after_submit"
@@ -179,6 +185,7 @@ def settings_from_meta(meta: dict, tz: str) -> tuple[QuizSettings | None, list[t
         opens_at=moments["opens_at"], closes_at=moments["closes_at"], grace=durations["grace"],
         points=_points(meta, errors), layout=_choice(meta, "layout", LAYOUTS, errors) or "all",
         focus_warning=_positive_int(meta, "focus_warning", errors), manual_review=tuple(manual),
+        requires=requires,
     )
     return (None if errors else settings), errors
 

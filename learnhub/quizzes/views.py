@@ -66,6 +66,7 @@ def intro(course_slug: str, quiz_slug: str):
         attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
         open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
         questions_count=questions_count(found.quiz), form=ActionForm(),
+        lock=services.quiz_lock(current_user, found.course, found.quiz),
         grade=quiz_grade(finished_percents(attempts), settings.grading), now=now)
 
 
@@ -75,6 +76,11 @@ def start(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
+    try:
+        services.ensure_quiz_unlocked(current_user, found.course, found.quiz)
+    except services.QuizLocked as error:
+        flash(error.message, "error")
+        return redirect(url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug))
     try:
         attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, utcnow(),
                                                 request.remote_addr, request.headers.get("User-Agent"))

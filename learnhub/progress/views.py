@@ -1,0 +1,89 @@
+"""The progress parts of the course and unit pages (panels), and the member's button."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_date, gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import ActionForm
+from ..courses import services as course_services
+from ..extensions import db
+from . import completion
+from .prerequisites import unit_lock
+from .services import page_state
+
+bp = Blueprint("progress", __name__)
+
+
+# ---- panels (see core.panels; registered in init_app) -----------------------------------------
+
+def course_progress_panel(view, **_context) -> str:
+    """The course page: progress bar, study time, Start / Resume / Review, course complete."""
+    state = page_state(current_user, view)
+    completed_on = format_date(state.progress.completed_on) if state.progress.completed_on else ""
+    return render_template("progress/_course_progress.html", view=view, state=state,
+                           completed_on=completed_on)
+
+
+def unit_list_item_panel(view, unit, **_context) -> str:
+    """Beside each unit of the course page's list: locked, and what it needs."""
+    lock = page_state(current_user, view).locks.get(unit.id)
+    return render_template("progress/_unit_locked_badge.html", lock=lock) if lock else ""
+
+
+def unit_progress_panel(view, **_context) -> str:
+    """The unit page: the course's progress bar (updated by the heartbeat)."""
+    return render_template("progress/_unit_progress.html", view=view,
+                           state=page_state(current_user, view))
+
+
+def unit_completion_panel(view, **_context) -> str:
+    """The unit page after the content: the tick, the button or the quiz link, the heartbeat."""
+    return render_template("progress/_unit_completion.html", view=view, form=ActionForm())
+
+
+# ---- mark as complete, and undo ---------------------------------------------------------------
+
+def _unit_view_or_404(course_slug: str, unit_slug: str):
+    view = course_services.load_unit_view(current_user, course_slug, unit_slug)
+    if view is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return view
+
+
+def _back(view):
+    return redirect(url_for("courses.unit", course_slug=view.course.slug, unit_slug=view.unit.slug))
+
+
+@bp.route("/courses/<course_slug>/<unit_slug>/complete", methods=["POST"])
+@login_required
+def complete(course_slug: str, unit_slug: str):
+    view = _unit_view_or_404(course_slug, unit_slug)
+    lock = unit_lock(current_user, view.unit, view.course, view.progress)
+    if lock:
+        flash(lock.message, "error")
+        return _back(view)
+    try:
+        completion.mark_complete(current_user, view.unit, view.progress.get(view.unit.id))
+    except completion.CompletionRuleError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Unit marked as complete."), "info")
+    return _back(view)
+
+
+@bp.route("/courses/<course_slug>/<unit_slug>/uncomplete", methods=["POST"])
+@login_required
+def uncomplete(course_slug: str, unit_slug: str):
+    view = _unit_view_or_404(course_slug, unit_slug)
+    try:
+        completion.undo_complete(current_user, view.unit, view.progress.get(view.unit.id))
+    except completion.CompletionRuleError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The unit is no longer marked as complete."), "info")
+    return _back(view)
