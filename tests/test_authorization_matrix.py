@@ -178,6 +178,7 @@ MATRIX = {
     ("api.set_exam_override", "PUT"):               (401,   403,   404,   403,   200,   200),
     ("api.reset_exam_attempts", "POST"):            (401,   403,   404,   403,   200,   200),
     ("api.my_exams", "GET"):                        (401,   200,   200,   200,   200,   200),
+    ("api.list_my_progress", "GET"):                (401,   200,   200,   200,   200,   200),  # own only
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -289,6 +290,7 @@ PATHS = {
     "api.set_exam_override": "/api/v1/classes/{class}/exams/{exam}/overrides/member",
     "api.reset_exam_attempts": "/api/v1/classes/{class}/exams/{exam}/resets/member",
     "api.my_exams": "/api/v1/me/exams",
+    "api.list_my_progress": "/api/v1/progress",
 }
 
 # What the allowed actors send, so that they get the success the table expects.

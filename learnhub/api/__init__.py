@@ -57,7 +57,7 @@ def authenticate():
 
 
 from . import (announcements, attendance, auth, classes, courses, exams, me, openapi,  # noqa: E402,F401
-               progress, quizzes, roster)  # (routes register on bp)
+               progress, progress_me, quizzes, roster)  # (routes register on bp)
 
 
 def init_app(app) -> None:

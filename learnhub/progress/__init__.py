@@ -21,4 +21,6 @@ def init_app(app) -> None:
     register_panel(app, "unit_progress", views.unit_progress_panel)
     register_panel(app, "unit_completion", views.unit_completion_panel)
     app.register_blueprint(views.bp)
+    from . import member_dashboard_views  # the member dashboard: home page panels
+    member_dashboard_views.init_app(app)
     app.cli.add_command(progress_cli)
