@@ -61,7 +61,8 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([safe_cell(h) for h in header])
     for row in rows:
-        sheet.append([_xlsx_value(safe_cell(v)) for v in row])
+        # None stays an empty cell, which a write-only sheet skips (wide exports stay fast).
+        sheet.append([None if v is None else _xlsx_value(safe_cell(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return Response(buffer.getvalue(), mimetype=XLSX_TYPE,

@@ -1,0 +1,388 @@
+"""The staff class dashboard: every member's progress in a class's assigned courses.
+
+A fixed number of queries whatever the class's size (about ten for a page: the assigned
+courses, the optional units, the quizzes, the members, one aggregate each for progress,
+study time and best scores, two for attendance, and the grid cells of the page shown).
+
+The reads that the completion service (progress/services.py) will own one day are kept
+together under "reads" below: required units, completion counts, study seconds. They
+follow the same rules: completed = unit_progress.completed_at IS NOT NULL; required =
+units of the assigned courses, not drafts, not removed, minus the class's optional units
+(class_unit_rules.required = False).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from ..auth.models import User
+from ..classes.attendance_stats import attendance_rates
+from ..classes.models import STAGES, ClassUnitRule, Membership, SchoolClass
+from ..classes.services import class_courses
+from ..core.errors import DomainError
+from ..core.types import UTCDateTime
+from ..courses.index import UnitEntry, content_index
+from ..courses.models import UnitProgress
+from ..courses.services import Progress
+from ..extensions import db
+from ..quizzes.models import Attempt, Quiz
+from .models import StudyTime
+
+STATUSES = ("not_started", "in_progress", "complete")
+CELL_STATES = ("complete", "started", "not_started")
+# Behind schedule: this many percentage points below the share of the term already gone.
+BEHIND_MARGIN = 10
+PAGE_SIZE = 50
+# Columns the table sorts by, besides one per quiz ("quiz:<key>") and per unit ("unit:<id>").
+SORT_KEYS = ("username", "display_name", "department", "stage", "completed", "percent",
+             "study_seconds", "attendance_rate", "status", "behind")
+GRADED_STATES = ("submitted", "graded")  # a score exists; needs_grading is still partial
+
+
+class FilterError(DomainError):
+    """422 `invalid_filter`: a filter or sort value the dashboard does not know."""
+
+    status, code = 422, "invalid_filter"
+
+
+# ---- filters -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    department: str = ""
+    stage: str = ""
+    status: str = ""
+    behind: bool | None = None
+    sort: str = "username"
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.lstrip("-") or "username"
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def parse_filters(args, sort_keys: set[str], strict: bool) -> Filters:
+    """Filters from query arguments. `strict` (the API): unknown values are a FilterError;
+    otherwise (the page) they are dropped, so an old link still opens."""
+    def refuse(message):
+        if strict:
+            raise FilterError(message)
+
+    department = (args.get("department") or "")[:120]
+    stage = args.get("stage") or ""
+    if stage and stage not in STAGES:
+        refuse(_l("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
+        stage = ""
+    status = args.get("status") or ""
+    if status and status not in STATUSES:
+        refuse(_l("Unknown status; choose one of %(values)s.", values=", ".join(STATUSES)))
+        status = ""
+    raw_behind = args.get("behind") or ""
+    behind = {"1": True, "true": True, "0": False, "false": False, "": None}.get(raw_behind.lower(), "bad")
+    if behind == "bad":
+        refuse(_l("'behind' is 1 or 0."))
+        behind = None
+    sort = args.get("sort") or "username"
+    if sort.lstrip("-") not in sort_keys:
+        if strict:
+            raise FilterError(422, "invalid_sort", _l(
+                "Unknown sort column; choose one of %(values)s, with '-' for descending.",
+                values=", ".join(sorted(sort_keys))))
+        sort = "username"
+    return Filters(department=department, stage=stage, status=status, behind=behind, sort=sort)
+
+
+# ---- the rows ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DashboardQuiz:
+    id: int
+    key: str  # the quiz slug, or "course/slug" when two assigned courses share a slug
+    title: str
+
+
+@dataclass
+class MemberRow:
+    user_id: int
+    username: str
+    display_name: str
+    department: str | None
+    stage: str | None
+    completed: int
+    started: int  # required units viewed but not complete
+    total: int
+    study_seconds: int
+    best_scores: dict[str, float]
+    attendance_rate: float | None
+    completed_on: date | None  # the day the last required unit was completed, once complete
+    behind: bool = False
+
+    @property
+    def percent(self) -> int:
+        return Progress(self.completed, self.total).percent
+
+    @property
+    def status(self) -> str:
+        if self.total and self.completed >= self.total:
+            return "complete"
+        return "in_progress" if self.completed or self.started else "not_started"
+
+    @property
+    def study_hours(self) -> float:
+        return round(self.study_seconds / 3600, 1)
+
+    def value(self, key: str):
+        if key.startswith("quiz:"):
+            return self.best_scores.get(key[5:])
+        return getattr(self, key)
+
+
+@dataclass
+class Dashboard:
+    school_class: SchoolClass
+    units: list[UnitEntry]
+    quizzes: list[DashboardQuiz]
+    everyone: list[MemberRow]  # the whole class (the charts)
+    rows: list[MemberRow]  # filtered and sorted (the table, the exports, the API)
+    expected_percent: int  # the share of the term gone, in percent
+    today: date
+    departments: list[str] = field(default_factory=list)
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def sort_keys(self) -> set[str]:
+        return sort_keys_for(self.units, self.quizzes)
+
+
+def sort_keys_for(units: list[UnitEntry], quizzes: list[DashboardQuiz]) -> set[str]:
+    return {*SORT_KEYS, *(f"quiz:{q.key}" for q in quizzes), *(f"unit:{u.id}" for u in units)}
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def expected_share(school_class: SchoolClass, today: date) -> float:
+    """The share of the term gone by `today`: 0 before it starts, 1 from its last day on."""
+    if today < school_class.starts_on:
+        return 0.0
+    days = (school_class.ends_on - school_class.starts_on).days
+    if today >= school_class.ends_on or days <= 0:
+        return 1.0
+    return (today - school_class.starts_on).days / days
+
+
+def is_behind(percent: int, status: str, expected_percent: float, margin: int = BEHIND_MARGIN) -> bool:
+    return status != "complete" and percent < expected_percent - margin
+
+
+# ---- reads (to be swapped for progress.services once it has them) ----------------------------
+
+def required_units(school_class: SchoolClass, courses=None) -> list[UnitEntry]:
+    """The units every member must complete, in course and unit order (two queries, one
+    when the class's courses are given)."""
+    optional = set(db.session.scalars(select(ClassUnitRule.unit_id).where(
+        ClassUnitRule.class_id == school_class.id, ClassUnitRule.required.is_(False))))
+    units = []
+    index = content_index()
+    for course in class_courses(school_class) if courses is None else courses:
+        if course.draft:
+            continue
+        units += [u for u in index.units.get(course.id, []) if not u.draft and u.id not in optional]
+    return units
+
+
+def _member_filter(class_id: int):
+    return (Membership.class_id == class_id) & (Membership.role == "member")
+
+
+def completion_counts(class_id: int, unit_ids: list[int]) -> dict[int, tuple[int, int, datetime | None]]:
+    """{user_id: (completed, touched, last completed_at)} over `unit_ids`, one query."""
+    if not unit_ids:
+        return {}
+    done = func.sum(case((UnitProgress.completed_at.is_not(None), 1), else_=0))
+    rows = db.session.execute(
+        select(UnitProgress.user_id, done, func.count(), func.max(UnitProgress.completed_at, type_=UTCDateTime))
+        .join(Membership, (Membership.user_id == UnitProgress.user_id) & _member_filter(class_id))
+        .where(UnitProgress.unit_id.in_(unit_ids))
+        .group_by(UnitProgress.user_id))
+    return {user_id: (int(completed or 0), int(touched), last) for user_id, completed, touched, last in rows}
+
+
+def study_seconds(class_id: int, course_ids: list[int]) -> dict[int, int]:
+    """{user_id: seconds} spent on the class's courses, one query."""
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        select(StudyTime.user_id, func.sum(StudyTime.seconds))
+        .join(Membership, (Membership.user_id == StudyTime.user_id) & _member_filter(class_id))
+        .where(StudyTime.course_id.in_(course_ids))
+        .group_by(StudyTime.user_id))
+    return {user_id: int(seconds or 0) for user_id, seconds in rows}
+
+
+def class_quizzes(course_ids: list[int], course_slugs: dict[int, str]) -> list[DashboardQuiz]:
+    if not course_ids:
+        return []
+    rows = db.session.execute(
+        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.course_id)
+        .where(Quiz.course_id.in_(course_ids), Quiz.removed_at.is_(None))).all()
+    order = {cid: n for n, cid in enumerate(course_ids)}
+    rows.sort(key=lambda r: (order[r.course_id], r.slug))
+    slugs = [r.slug for r in rows]
+    return [DashboardQuiz(r.id, r.slug if slugs.count(r.slug) == 1 else f"{course_slugs[r.course_id]}/{r.slug}",
+                          r.title) for r in rows]
+
+
+def best_scores(class_id: int, quizzes: list[DashboardQuiz]) -> dict[int, dict[str, float]]:
+    """{user_id: {quiz key: best percent}}, attempts reset by staff left out, one query."""
+    if not quizzes:
+        return {}
+    keys = {q.id: q.key for q in quizzes}
+    rows = db.session.execute(
+        select(Attempt.user_id, Attempt.quiz_id, func.max(Attempt.percent))
+        .join(Membership, (Membership.user_id == Attempt.user_id) & _member_filter(class_id))
+        .where(Attempt.quiz_id.in_(list(keys)), Attempt.reset_at.is_(None),
+               Attempt.state.in_(GRADED_STATES), Attempt.percent.is_not(None))
+        .group_by(Attempt.user_id, Attempt.quiz_id))
+    scores: dict[int, dict[str, float]] = {}
+    for user_id, quiz_id, percent in rows:
+        scores.setdefault(user_id, {})[keys[quiz_id]] = round(float(percent), 1)
+    return scores
+
+
+def unit_cells(class_id: int, unit_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], str]:
+    """{(user_id, unit_id): "complete" | "started"}; absent pairs are not started. One query:
+    for the given members (a page), or for the whole class when user_ids is None (exports)."""
+    if not unit_ids or user_ids == []:
+        return {}
+    statement = (select(UnitProgress.user_id, UnitProgress.unit_id, UnitProgress.completed_at.is_not(None))
+                 .where(UnitProgress.unit_id.in_(unit_ids)))
+    if user_ids is None:
+        statement = statement.join(Membership, (Membership.user_id == UnitProgress.user_id)
+                                   & _member_filter(class_id))
+    else:
+        statement = statement.where(UnitProgress.user_id.in_(user_ids))
+    return {(user_id, unit_id): "complete" if done else "started"
+            for user_id, unit_id, done in db.session.execute(statement)}
+
+
+# ---- the dashboard -------------------------------------------------------------------------
+
+def _sort_value(row: MemberRow, key: str, cells: dict | None):
+    if key.startswith("unit:"):
+        state = (cells or {}).get((row.user_id, int(key[5:])), "not_started")
+        return CELL_STATES[::-1].index(state)
+    value = row.value(key)
+    if key == "stage":
+        return STAGES.index(value) if value in STAGES else None
+    if key == "status":
+        return STATUSES.index(value)
+    if isinstance(value, str):
+        return value.casefold() or None
+    return value
+
+
+def sort_rows(rows: list[MemberRow], key: str, descending: bool, cells: dict | None = None) -> list[MemberRow]:
+    """Sorted by `key`, empty values last either way, username breaking ties."""
+    rows = sorted(rows, key=lambda r: r.username)
+    present = [r for r in rows if _sort_value(r, key, cells) is not None]
+    missing = [r for r in rows if _sort_value(r, key, cells) is None]
+    present.sort(key=lambda r: _sort_value(r, key, cells), reverse=descending)
+    return present + missing
+
+
+def _matches(row: MemberRow, filters: Filters) -> bool:
+    return ((not filters.department or row.department == filters.department)
+            and (not filters.stage or row.stage == filters.stage)
+            and (not filters.status or row.status == filters.status)
+            and (filters.behind is None or row.behind == filters.behind))
+
+
+def class_members(school_class: SchoolClass) -> list[tuple[int, str, str, str | None, str | None]]:
+    return db.session.execute(
+        select(Membership.user_id, User.username, User.display_name, Membership.department, Membership.stage)
+        .join(User, User.id == Membership.user_id)
+        .where(_member_filter(school_class.id))).all()
+
+
+def build(school_class: SchoolClass, now: datetime, args=None, strict: bool = False) -> Dashboard:
+    """The whole class's rows, filtered and sorted by `args` (query arguments)."""
+    courses = class_courses(school_class)
+    units = required_units(school_class, courses)
+    course_ids = [c.id for c in courses if not c.draft]
+    quizzes = class_quizzes(course_ids, {c.id: c.slug for c in courses})
+    filters = parse_filters(args or {}, sort_keys_for(units, quizzes), strict)
+    members = class_members(school_class)
+    unit_ids = [u.id for u in units]
+    counts = completion_counts(school_class.id, unit_ids) if members else {}
+    seconds = study_seconds(school_class.id, course_ids) if members else {}
+    scores = best_scores(school_class.id, quizzes) if members else {}
+    rates = attendance_rates(school_class.id, now) if members else {}
+    today = local_today(now)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    expected = 100 * expected_share(school_class, today)
+    everyone = []
+    for user_id, username, display_name, department, stage in members:
+        completed, touched, last = counts.get(user_id, (0, 0, None))
+        row = MemberRow(user_id, username, display_name, department, stage, completed,
+                        touched - completed, len(units), seconds.get(user_id, 0), scores.get(user_id, {}),
+                        rates.get(user_id), None)
+        if row.status == "complete" and last is not None:
+            row.completed_on = last.astimezone(zone).date()
+        row.behind = is_behind(row.percent, row.status, expected)
+        everyone.append(row)
+    chosen = [r for r in everyone if _matches(r, filters)]
+    departments = sorted({r.department for r in everyone if r.department})
+    dashboard = Dashboard(school_class, units, quizzes, everyone, chosen, round(expected), today,
+                          departments, filters)
+    if filters.sort_key.startswith("unit:"):
+        # One unit's column: its cells for every chosen member (one more query, still fixed).
+        unit_id = int(filters.sort_key[5:])
+        cells = unit_cells(school_class.id, [unit_id], None)
+        dashboard.rows = sort_rows(chosen, filters.sort_key, filters.descending, cells)
+    else:
+        dashboard.rows = sort_rows(chosen, filters.sort_key, filters.descending)
+    return dashboard
+
+
+def row_json(row: MemberRow) -> dict:
+    """A member's row as GET /api/v1/classes/{id}/progress shows it."""
+    return {"username": row.username, "display_name": row.display_name, "department": row.department,
+            "stage": row.stage, "completed": row.completed, "total": row.total, "percent": row.percent,
+            "study_seconds": row.study_seconds, "best_scores": row.best_scores,
+            "attendance_rate": row.attendance_rate, "status": row.status, "behind": row.behind}
+
+
+# ---- the charts' figures ------------------------------------------------------------------
+
+def percent_buckets(rows: list[MemberRow]) -> list[int]:
+    """Members per 10-point bucket: 0-9, 10-19, ..., 90-100 (100% goes in the last one)."""
+    counts = [0] * 10
+    for row in rows:
+        counts[min(row.percent // 10, 9)] += 1
+    return counts
+
+
+def completion_curve(rows: list[MemberRow]) -> list[tuple[date, float]]:
+    """(day, share of the members complete by the end of that day), one point per day with
+    a completion, in day order."""
+    if not rows:
+        return []
+    days: dict[date, int] = {}
+    for row in rows:
+        if row.completed_on is not None:
+            days[row.completed_on] = days.get(row.completed_on, 0) + 1
+    points, done = [], 0
+    for day in sorted(days):
+        done += days[day]
+        points.append((day, done / len(rows)))
+    return points
