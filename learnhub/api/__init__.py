@@ -56,7 +56,7 @@ def authenticate():
                        _l("Change your password first: POST /api/v1/me/password."))
 
 
-from . import (announcements, attendance, auth, classes, courses, exams, me, openapi,  # noqa: E402,F401
+from . import (announcements, attendance, auth, class_progress, classes, courses, exams, me, openapi,  # noqa: E402,F401
                progress, progress_me, quizzes, roster)  # (routes register on bp)
 
 

@@ -23,4 +23,6 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     from . import member_dashboard_views  # the member dashboard: home page panels
     member_dashboard_views.init_app(app)
+    from . import dashboard_views, seed_demo  # noqa: F401  (staff class dashboard; seed-demo command)
+    dashboard_views.init_app(app)
     app.cli.add_command(progress_cli)
