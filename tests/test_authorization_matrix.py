@@ -178,6 +178,10 @@ MATRIX = {
     ("api.set_exam_override", "PUT"):               (401,   403,   404,   403,   200,   200),
     ("api.reset_exam_attempts", "POST"):            (401,   403,   404,   403,   200,   200),
     ("api.my_exams", "GET"):                        (401,   200,   200,   200,   200,   200),
+    # The staff class progress dashboard: staff of the class (head teacher, grader) only.
+    ("class_progress.page", "GET"):                 (LOGIN, 403,   404,   200,   200,   200),
+    ("class_progress.export", "GET"):               (LOGIN, 403,   404,   200,   200,   200),
+    ("api.get_class_progress", "GET"):              (401,   403,   404,   200,   200,   200),
     ("api.list_my_progress", "GET"):                (401,   200,   200,   200,   200,   200),  # own only
 }
 
@@ -290,6 +294,9 @@ PATHS = {
     "api.set_exam_override": "/api/v1/classes/{class}/exams/{exam}/overrides/member",
     "api.reset_exam_attempts": "/api/v1/classes/{class}/exams/{exam}/resets/member",
     "api.my_exams": "/api/v1/me/exams",
+    "class_progress.page": "/classes/{class}/progress",
+    "class_progress.export": "/classes/{class}/progress.xlsx",
+    "api.get_class_progress": "/api/v1/classes/{class}/progress",
     "api.list_my_progress": "/api/v1/progress",
 }
 

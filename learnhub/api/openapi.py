@@ -241,7 +241,7 @@ PATHS = {
 
 # The party school's areas keep their paths and schemas in modules of their own.
 AREA_MODULES = ("openapi_classes", "openapi_announcements", "openapi_exams", "openapi_attendance",
-                "openapi_roster", "openapi_progress_me")
+                "openapi_roster", "openapi_progress", "openapi_progress_me")
 
 
 def _areas() -> tuple[dict, dict]:
