@@ -3,19 +3,13 @@ week's study time. The home page's panels and GET /api/v1/progress read it.
 
 My courses are the visible courses the member has started (a unit opened, or study time
 on it) or is assigned through a class (class_courses of a class they are a *member* of,
-not archived). Per course:
-- required units: the course's live units that are not drafts, minus those every
-  assigning class of the member marks optional (class_unit_rules, required=False); a
-  course not assigned through any class counts every live unit;
-- completed: required units with unit_progress.completed_at set;
-- next unit: "Start" (nothing opened yet: the first required unit), "Resume" (the last
-  unit opened, or the next unfinished one after it), "Review" once complete (the course);
-- study seconds: SUM(study_time.seconds) for the course.
+not archived). Per course, from progress.services (the same figures as the course page):
+required units completed / required units (a class can make units optional), study
+seconds; and the next unit: "Start" (nothing opened yet: the first unit), "Resume" (the
+last unit opened, or the next unfinished one after it), "Review" once complete.
 
 A fixed number of queries whatever the number of courses, units, classes and attempts:
-one per kind of row (`_reads` below). Those reads are the only place this module touches
-the tables; they are the same rules as progress.services (course_progress_for,
-study_seconds_by_course) and can be swapped for it.
+one per kind of row, never one per course.
 """
 from __future__ import annotations
 
@@ -23,15 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
-from ..classes.models import ClassCourse, ClassUnitRule, Membership, SchoolClass
+from ..classes.models import ClassCourse, Membership, SchoolClass
 from ..core.types import utcnow
-from ..courses.index import CourseEntry, UnitEntry, content_index
+from ..courses.index import CourseEntry, UnitEntry
 from ..courses.models import Course, UnitProgress
-from ..courses.services import resume_unit, visible_courses
+from ..courses.services import visible_courses
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
+from . import services as progress
 from .models import StudyTime
 
 RECENT_RESULTS = 5
@@ -41,22 +36,18 @@ FINISHED_STATES = ("submitted", "needs_grading", "graded")
 @dataclass
 class MyCourse:
     course: CourseEntry
-    completed: int
-    total: int
+    progress: progress.CourseProgress   # required units completed / required units
     study_seconds: int
-    action: str                      # "start", "resume" or "review"
-    next_unit: UnitEntry | None      # where "Start"/"Resume" goes; None for "review"
-    assigned: bool                   # through one of the member's classes
+    action: str                         # "start", "resume" or "review"
+    next_unit: UnitEntry | None         # where "Start"/"Resume" goes; None for "review"
+    assigned: bool                      # through one of the member's classes
     last_activity: datetime | None = None
-    completed_on: datetime | None = None
 
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.completed >= self.total
+    completed = property(lambda self: self.progress.completed)
+    total = property(lambda self: self.progress.total)
+    percent = property(lambda self: self.progress.percent)
+    complete = property(lambda self: self.progress.complete)
+    completed_on = property(lambda self: self.progress.completed_on)
 
 
 @dataclass
@@ -89,40 +80,21 @@ class MemberDashboard:
     week: StudyWeek | None = None
 
 
-# ---- the reads (one query each; the only place that touches the tables) -------------------
+# ---- the reads (one query each) ---------------------------------------------------------------
 
-def _assignments(user_id: int) -> dict[int, set[int]]:
-    """course id -> units optional for the member: optional only when every assigning class
-    (the member's, not archived) marks the unit optional. Keys are the assigned courses."""
-    rows = db.session.execute(
-        select(ClassCourse.course_id, ClassCourse.class_id, ClassUnitRule.unit_id)
-        .join(Membership, and_(Membership.class_id == ClassCourse.class_id,
-                               Membership.user_id == user_id, Membership.role == "member"))
+def _assigned_course_ids(user_id: int) -> set[int]:
+    """Courses assigned to the classes the user is a member of (not archived)."""
+    return set(db.session.scalars(
+        select(ClassCourse.course_id).distinct()
+        .join(Membership, Membership.class_id == ClassCourse.class_id)
         .join(SchoolClass, SchoolClass.id == ClassCourse.class_id)
-        .outerjoin(ClassUnitRule, and_(ClassUnitRule.class_id == ClassCourse.class_id,
-                                       ClassUnitRule.required.is_(False)))
-        .where(SchoolClass.status != "archived"))
-    per_class: dict[tuple[int, int], set[int]] = {}
-    for course_id, class_id, unit_id in rows:
-        units = per_class.setdefault((course_id, class_id), set())
-        if unit_id is not None:
-            units.add(unit_id)
-    optional: dict[int, set[int]] = {}
-    for (course_id, _class_id), units in per_class.items():
-        optional[course_id] = units if course_id not in optional else optional[course_id] & units
-    return optional
+        .where(Membership.user_id == user_id, Membership.role == "member", SchoolClass.status != "archived")))
 
 
 def _unit_rows(user_id: int) -> dict[int, UnitProgress]:
     """The member's unit_progress rows (at most one per unit), by unit id."""
     rows = db.session.scalars(select(UnitProgress).where(UnitProgress.user_id == user_id))
     return {row.unit_id: row for row in rows}
-
-
-def _study_seconds_by_course(user_id: int) -> dict[int, int]:
-    rows = db.session.execute(select(StudyTime.course_id, func.sum(StudyTime.seconds))
-                              .where(StudyTime.user_id == user_id).group_by(StudyTime.course_id))
-    return {course_id: int(seconds or 0) for course_id, seconds in rows}
 
 
 def _study_seconds_by_day(user_id: int, first: date, last: date) -> dict[date, int]:
@@ -143,32 +115,13 @@ def _finished_attempts(user_id: int, limit: int):
 
 # ---- assembling --------------------------------------------------------------------------------
 
-def _live_units(course: CourseEntry) -> list[UnitEntry]:
-    return [u for u in content_index().units.get(course.id, []) if not u.draft]
-
-
-def _my_course(course: CourseEntry, optional: set[int] | None, rows: dict[int, UnitProgress],
-               study_seconds: int) -> MyCourse | None:
-    """The course's figures, or None when it is neither started nor assigned."""
-    units = _live_units(course)
-    mine = {u.id: rows[u.id] for u in units if u.id in rows}
-    if optional is None and not mine and not study_seconds:
-        return None
-    required = [u for u in units if u.id not in (optional or set())]
-    done = [mine[u.id].completed_at for u in required if u.id in mine and mine[u.id].completed_at]
-    item = MyCourse(course=course, completed=len(done), total=len(required), study_seconds=study_seconds,
-                    action="start", next_unit=None, assigned=optional is not None,
-                    last_activity=max((r.last_viewed_at for r in mine.values()), default=None))
-    if item.complete:
-        item.action, item.completed_on = "review", max(done)
-        return item
-    unfinished = next((u for u in required if not (u.id in mine and mine[u.id].completed_at)), None)
-    if mine:
-        item.action = "resume"
-        item.next_unit = resume_unit(units, mine) or unfinished
-    else:
-        item.next_unit = unfinished or (units[0] if units else None)
-    return item
+def _next_unit(units: list[UnitEntry], mine: dict[int, UnitProgress], figures) -> tuple[str, UnitEntry | None]:
+    if figures.complete:
+        return "review", None
+    if not mine:
+        return "start", units[0] if units else None
+    unfinished = next((u for u in units if not (u.id in mine and mine[u.id].completed_at)), None)
+    return "resume", progress.resume_unit(units, mine) or unfinished
 
 
 def _order(items: list[MyCourse], catalog_order: dict[int, int]) -> list[MyCourse]:
@@ -183,13 +136,21 @@ def _order(items: list[MyCourse], catalog_order: dict[int, int]) -> list[MyCours
 
 
 def my_courses(user) -> list[MyCourse]:
-    """The member's started and class-assigned courses, in the order to work on them (three queries)."""
+    """The member's started and class-assigned courses, in the order to work on them."""
     courses = visible_courses(user)
-    optional = _assignments(user.id)
+    assigned = _assigned_course_ids(user.id)
     rows = _unit_rows(user.id)
-    seconds = _study_seconds_by_course(user.id)
-    items = [item for course in courses
-             if (item := _my_course(course, optional.get(course.id), rows, seconds.get(course.id, 0)))]
+    seconds = progress.study_seconds_by_course(user, [c.id for c in courses])
+    units = {c.id: progress.live_units(c) for c in courses}
+    mine = {c.id: {u.id: rows[u.id] for u in units[c.id] if u.id in rows} for c in courses}
+    chosen = [c for c in courses if c.id in assigned or mine[c.id] or seconds[c.id]]
+    figures = progress.course_progress_for(user, chosen)
+    items = []
+    for course in chosen:
+        action, next_unit = _next_unit(units[course.id], mine[course.id], figures[course.id])
+        items.append(MyCourse(course=course, progress=figures[course.id], study_seconds=seconds[course.id],
+                              action=action, next_unit=next_unit, assigned=course.id in assigned,
+                              last_activity=max((r.last_viewed_at for r in mine[course.id].values()), default=None)))
     return _order(items, {c.id: n for n, c in enumerate(courses)})
 
 
@@ -215,7 +176,7 @@ def recent_results(user, limit: int = RECENT_RESULTS) -> list[RecentResult]:
 
 
 def member_dashboard(user, tz: ZoneInfo, now: datetime | None = None) -> MemberDashboard:
-    """Everything the home page shows of progress: five queries, whatever the numbers."""
+    """Everything the home page shows of progress: a fixed number of queries."""
     now = now or utcnow()
     return MemberDashboard(courses=my_courses(user), results=recent_results(user),
                            week=study_week(user, now, tz))
