@@ -116,6 +116,7 @@ PAGES = [
     Page("login", None, "/login"),
     Page("login with errors", None, "/login", submit_empty),
     Page("home", "member", "/"),
+    Page("home, nothing started yet (admin)", "admin", "/"),
     Page("course", "member", f"/courses/{COURSE}"),
     Page("unit", "member", f"/courses/{COURSE}/{UNIT}"),
     Page("quiz intro", "member", f"/courses/{COURSE}/quizzes/{QUIZ}"),
@@ -187,6 +188,27 @@ def sample_response(question: dict):
             "essay": lambda: "A few words."}[question["type"]]()
 
 
+def _member_dashboard_data(member) -> None:
+    """The home page's member dashboard with a course in progress and study time this week."""
+    from datetime import timedelta as _timedelta
+    from zoneinfo import ZoneInfo
+
+    from learnhub.courses.models import Course, Unit, UnitProgress
+    from learnhub.progress.models import StudyTime
+
+    now = datetime.now(timezone.utc)
+    units = db.session.scalars(select(Unit).join(Course, Course.id == Unit.course_id)
+                               .where(Course.slug == COURSE).order_by(Unit.order)).all()
+    db.session.add(UnitProgress(user_id=member.id, unit_id=units[0].id, first_viewed_at=now,
+                                last_viewed_at=now, completed_at=now, completion_rule="view"))
+    db.session.add(UnitProgress(user_id=member.id, unit_id=units[1].id, first_viewed_at=now, last_viewed_at=now))
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    for unit, day, seconds in ((units[0], today, 1500), (units[1], today - _timedelta(days=today.weekday()), 4000)):
+        db.session.add(StudyTime(user_id=member.id, unit_id=unit.id, course_id=unit.course_id, day=day,
+                                 seconds=seconds))
+    db.session.commit()
+
+
 def _attendance_session(head, school_class) -> int:
     from datetime import datetime as _datetime, timedelta as _timedelta, timezone as _timezone
 
@@ -230,6 +252,7 @@ def _prepare_data(app) -> dict:
         set_override(head, school_class, exam, member, extra_attempts=1, reason="Ill on the exam day")
         db.session.commit()
         class_exam_id = exam.id
+        _member_dashboard_data(member)  # home: a course in progress, study time this week
         # A session running now with its minutes (the attendance pages and the QR screen).
         session_id = _attendance_session(head, school_class)
         member_id, class_id = member.id, school_class.id
