@@ -43,6 +43,8 @@ EXAM_COURSE, EXAM = "wangluo-dangjian", "final-exam"
 EXTRA_CONTENT = {
     "a11y/course.md": "---\ntitle: Every question type\nsummary: S\n---\nA course.\n",
     "a11y/01-only.md": "---\ntitle: Only\n---\n## Text\n",
+    "a11y/02-locked.md": "---\ntitle: Locked\nrequires: [only, 'quiz:gate']\n---\n## Text\n",
+    "a11y/quizzes/gate.gift": "---\ntitle: Gate\n---\n::q::True? {T}\n",  # never taken: keeps 02 locked
     "a11y/quizzes/every-type.gift": ALL_TYPES_QUIZ,
 }
 
@@ -119,6 +121,7 @@ PAGES = [
     Page("home, nothing started yet (admin)", "admin", "/"),
     Page("course", "member", f"/courses/{COURSE}"),
     Page("unit", "member", f"/courses/{COURSE}/{UNIT}"),
+    Page("unit (locked: what is still needed)", "member", "/courses/a11y/locked"),
     Page("quiz intro", "member", f"/courses/{COURSE}/quizzes/{QUIZ}"),
     Page("quiz intro, attempt open", "member", f"/courses/{EXAM_COURSE}/quizzes/{EXAM}"),
     Page("attempt in progress", "member", "/attempts/{attempt}"),
