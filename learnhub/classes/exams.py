@@ -91,8 +91,8 @@ def class_quiz(school_class: SchoolClass, course_slug: str, quiz_slug: str) -> C
     course = next((c for c in class_courses(school_class) if c.slug == course_slug), None)
     quiz = get_quiz_catalog().get(course_slug, quiz_slug) if course is not None else None
     if quiz is None:
-        raise ExamError(422, "quiz_not_in_class",
-                        _l("The class's courses have no quiz %(quiz)s.", quiz=f"{course_slug}/{quiz_slug}"[:140]))
+        named = (course_slug + "/" + quiz_slug)[:140]
+        raise ExamError(422, "quiz_not_in_class", _l("The class's courses have no quiz %(quiz)s.", quiz=named))
     return ClassQuiz(course, quiz.slug, quiz.settings.title, quiz_row(course, quiz))
 
 
