@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from ..auth.models import User
 from ..auth.services import create_user, get_user_by_username, hash_password
@@ -37,6 +37,8 @@ COURSE_SLUG = "progress-demo"
 QUIZZES = 3
 SESSIONS = 8
 DEPARTMENTS = ("第一党支部", "第二党支部", "第三党支部", "机关党支部", "研究生党支部", "教工党支部")
+SEEDED_TABLES = ("users", "class_memberships", "unit_progress", "study_time", "attempts",
+                 "class_sessions", "attendance_records")
 STAGE_WEIGHTS = {"applicant": 2, "activist": 5, "candidate": 2, "probationary": 1}
 
 
@@ -180,6 +182,11 @@ def seed_demo(code: str, members: int, units: int, head_name: str | None, seed: 
             head = create_user(name, password, "staff")
             click.echo(f"Head teacher {name}, password {password} (shown once).")
     counts = seed_class(code, members, units, head, seed)
+    db.session.commit()
+    # Fresh planner statistics: right after a bulk load PostgreSQL still thinks the tables are
+    # tiny and picks nested loops (the dashboard's study-time sum took 4 s instead of 40 ms).
+    for table in SEEDED_TABLES:
+        db.session.execute(text(f"ANALYZE {table}"))
     db.session.commit()
     seconds = (datetime.now(timezone.utc) - started).total_seconds()
     current_app.logger.info("seed-demo %s: %s", code, counts)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from locust import FastHttpUser, constant, task
 
 from .checkin import run_checkin
+from . import dashboard
 from .exam import run_exam
 from .login import Credentials
 from .server import BenchServer
@@ -102,6 +103,10 @@ def course_api(ctx: Context) -> type[FastHttpUser]:
     bearer = {"Authorization": f"Bearer {ctx.credentials.api_token}"}
     return get_200(COURSE_API_PATH, ctx.credentials.user_agent, bearer)
 
+
+# The staff class dashboard (dashboard.py): a seeded class of 2,000 members and 60 units.
+scenario("dashboard", "class dashboard page (2,000 members)", users=2)(dashboard.page_user)
+scenario("dashboard_xlsx", "class dashboard XLSX export", users=1)(dashboard.export_user)
 
 # After the simple ones: it seeds hundreds of members the others need not pay for.
 REGISTRY["exam"] = Scenario("exam", "exam", build=None, run=run_exam)
