@@ -472,3 +472,29 @@ def test_home_and_class_panels(people, clock):
     assert "Manage Final exam" in staff and "Schedule and manage exams" in staff
     clock.advance(hours=3)
     assert "My exams" not in people.client("ann").get("/").get_data(as_text=True)  # missed: gone
+
+
+def test_an_exam_can_require_the_class_courses_complete(people):
+    from learnhub.courses.models import Unit, UnitProgress
+
+    exam = people.schedule(requires_courses_complete=True)
+    assert exam["requires_courses_complete"] is True
+    refused = people.start("ann")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "locked"
+    assert "Quiz course" in refused.get_json()["error"]["message"]
+    page = people.client("ann").get("/courses/qc/quizzes/final").get_data(as_text=True)
+    assert "Locked" in page and "/courses/qc" in page
+    unit = db.session.scalar(select(Unit).where(Unit.slug == "intro"))
+    db.session.add(UnitProgress(user_id=people.users["ann"].id, unit_id=unit.id, first_viewed_at=T0,
+                                last_viewed_at=T0, completed_at=T0, completion_rule="quiz"))
+    db.session.commit()
+    assert people.start("ann").status_code == 201            # her course is complete
+    assert people.start("bob").status_code == 403             # his is not
+    assert people.start("otherhead").status_code == 201       # not in the class: the file's rules
+    relaxed = people.client("head").api("PATCH", f"{people.exams_url}/{exam['id']}",
+                                        {"requires_courses_complete": False})
+    assert relaxed.status_code == 200 and relaxed.get_json()["requires_courses_complete"] is False
+    assert people.start("bob").status_code == 201
+    bad = people.client("head").api("PATCH", f"{people.exams_url}/{exam['id']}",
+                                    {"requires_courses_complete": "yes"})
+    assert bad.status_code == 422

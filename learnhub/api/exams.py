@@ -46,6 +46,13 @@ def _optional_int(data: dict, field: str, default=None):
     return value
 
 
+def _optional_bool(data: dict, field: str, default):
+    value = data.get(field, default)
+    if value is not default and not isinstance(value, bool):
+        raise ApiError(422, "invalid_field", _("'%(field)s' must be true or false.", field=field))
+    return value
+
+
 def exam_item(item: exam_rules.MemberExam, my_status: str | None) -> dict:
     course_slug = item.course.slug if item.course else None
     return {
@@ -53,6 +60,7 @@ def exam_item(item: exam_rules.MemberExam, my_status: str | None) -> dict:
         "opens_at": iso(item.opens_at), "closes_at": iso(item.closes_at),
         "time_limit_seconds": item.time_limit_seconds, "extra_attempts": item.extra_attempts,
         "override": item.override_id is not None, "my_status": my_status,
+        "requires_courses_complete": item.exam.requires_courses_complete,
         "class": {"id": item.class_id, "name": item.class_name,
                   "url": url_for("classes.overview", class_id=item.class_id)},
         "url": url_for("quizzes.intro", course_slug=course_slug, quiz_slug=item.quiz_slug)
@@ -93,7 +101,8 @@ def create_class_exam(class_id: int):
         raise ApiError(422, "invalid_field", _("'course' and 'quiz' are the slugs of a quiz of the class's courses."))
     exam = exam_rules.schedule_exam(current_user, school_class, course, quiz,
                                     parse_datetime(data, "opens_at"), parse_datetime(data, "closes_at"),
-                                    _optional_int(data, "time_limit_seconds"))
+                                    _optional_int(data, "time_limit_seconds"),
+                                    _optional_bool(data, "requires_courses_complete", False))
     db.session.commit()
     return jsonify(_staff_item(school_class, exam)), 201
 
@@ -106,7 +115,8 @@ def update_class_exam(class_id: int, exam_id: int):
     opens_at = parse_datetime(data, "opens_at", required=False) or exam.opens_at
     closes_at = parse_datetime(data, "closes_at", required=False) or exam.closes_at
     limit = _optional_int(data, "time_limit_seconds") if "time_limit_seconds" in data else exam.time_limit_seconds
-    exam_rules.update_exam(current_user, school_class, exam, opens_at, closes_at, limit)
+    exam_rules.update_exam(current_user, school_class, exam, opens_at, closes_at, limit,
+                           _optional_bool(data, "requires_courses_complete", None))
     db.session.commit()
     return jsonify(_staff_item(school_class, exam))
 

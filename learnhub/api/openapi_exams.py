@@ -21,6 +21,7 @@ SCHEMAS = {
     "Exam": obj(
         id=INTEGER, course=NULLABLE_STRING, quiz=STRING, title=STRING, opens_at=TIME, closes_at=TIME,
         time_limit_seconds=NULLABLE_INTEGER, extra_attempts=INTEGER, override=BOOLEAN,
+        requires_courses_complete=BOOLEAN,
         my_status={"type": "string", "nullable": True, "enum": ["upcoming", "open", "submitted", "missed", None],
                    "description": "the caller's status (members); null for staff"},
         **{"class": obj(id=INTEGER, name=STRING, url=STRING)}, url=NULLABLE_STRING),
@@ -42,14 +43,16 @@ PATHS = {
             {**ok("Exam", ref("Exam"), "201"), **errors(400, 401, 403, 404, 409, 413, 422)},
             params=CLASS_ID,
             body=obj(course=STRING, quiz=STRING, opens_at=TIME, closes_at=TIME, time_limit_seconds=LIMIT,
-                     optional=("time_limit_seconds",))),
+                     requires_courses_complete=BOOLEAN,
+                     optional=("time_limit_seconds", "requires_courses_complete"))),
     },
     "/api/v1/classes/{id}/exams/{exam}": {
         "patch": operation(
             "update_class_exam", "Change an exam's window or time limit (head teacher)",
             {**ok("Exam", ref("Exam")), **errors(400, 401, 403, 404, 409, 413, 422)}, params=EXAM,
             body=obj(opens_at=TIME, closes_at=TIME, time_limit_seconds=LIMIT,
-                     optional=("opens_at", "closes_at", "time_limit_seconds"))),
+                     requires_courses_complete=BOOLEAN,
+                     optional=("opens_at", "closes_at", "time_limit_seconds", "requires_courses_complete"))),
         "delete": operation("cancel_class_exam",
                             "Cancel a scheduled exam and its overrides (head teacher); attempts stay",
                             {"204": {"description": "Cancelled"}, **errors(401, 403, 404, 409)}, params=EXAM),

@@ -104,7 +104,8 @@ def class_quiz_choices(school_class: SchoolClass) -> list[tuple[str, str]]:
 
 
 def schedule_exam(actor: User, school_class: SchoolClass, course_slug: str, quiz_slug: str,
-                  opens_at: datetime, closes_at: datetime, time_limit_seconds: int | None = None) -> ClassExam:
+                  opens_at: datetime, closes_at: datetime, time_limit_seconds: int | None = None,
+                  requires_courses_complete: bool = False) -> ClassExam:
     ensure_writable(school_class)
     if opens_at is None or closes_at is None:
         raise ExamError(422, "invalid_window", _l("An exam needs an open and a close time."))
@@ -112,29 +113,37 @@ def schedule_exam(actor: User, school_class: SchoolClass, course_slug: str, quiz
     time_limit_seconds = _check_limit(time_limit_seconds)
     quiz = class_quiz(school_class, course_slug, quiz_slug)
     exam = ClassExam(class_id=school_class.id, quiz_id=quiz.row.id, opens_at=opens_at,
-                     closes_at=closes_at, time_limit_seconds=time_limit_seconds, created_by_id=actor.id)
+                     closes_at=closes_at, time_limit_seconds=time_limit_seconds, created_by_id=actor.id,
+                     requires_courses_complete=bool(requires_courses_complete))
     with savepoint(db.session, DuplicateExam(_l("This quiz is already scheduled for the class."))):
         db.session.add(exam)
         db.session.flush()
     audit(actor, "exam.schedule", exam, class_id=school_class.id, quiz=f"{course_slug}/{quiz_slug}",
-          opens_at=opens_at, closes_at=closes_at, time_limit_seconds=time_limit_seconds)
+          opens_at=opens_at, closes_at=closes_at, time_limit_seconds=time_limit_seconds,
+          requires_courses_complete=exam.requires_courses_complete)
     db.session.flush()
     return exam
 
 
 def update_exam(actor: User, school_class: SchoolClass, exam: ClassExam, opens_at: datetime,
-                closes_at: datetime, time_limit_seconds: int | None) -> ClassExam:
+                closes_at: datetime, time_limit_seconds: int | None,
+                requires_courses_complete: bool | None = None) -> ClassExam:
+    """Change the window or limit; `requires_courses_complete` None keeps it as it is."""
     ensure_writable(school_class)
     if opens_at is None or closes_at is None:
         raise ExamError(422, "invalid_window", _l("An exam needs an open and a close time."))
     _check_window(opens_at, closes_at)
     time_limit_seconds = _check_limit(time_limit_seconds)
     old = {"opens_at": exam.opens_at, "closes_at": exam.closes_at,
-           "time_limit_seconds": exam.time_limit_seconds}
+           "time_limit_seconds": exam.time_limit_seconds,
+           "requires_courses_complete": exam.requires_courses_complete}
     exam.opens_at, exam.closes_at, exam.time_limit_seconds = opens_at, closes_at, time_limit_seconds
+    if requires_courses_complete is not None:
+        exam.requires_courses_complete = bool(requires_courses_complete)
     audit(actor, "exam.update", exam, old={k: v.isoformat() if isinstance(v, datetime) else v
                                            for k, v in old.items()},
-          opens_at=opens_at, closes_at=closes_at, time_limit_seconds=time_limit_seconds)
+          opens_at=opens_at, closes_at=closes_at, time_limit_seconds=time_limit_seconds,
+          requires_courses_complete=exam.requires_courses_complete)
     db.session.flush()
     return exam
 

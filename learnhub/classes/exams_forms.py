@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .exams import MAX_EXTRA_ATTEMPTS, MAX_TIME_LIMIT, REASON_MAX
@@ -18,6 +18,7 @@ class ExamWindowForm(FlaskForm):
     time_limit_minutes = IntegerField(
         _l("Time limit (minutes)"), validators=[Optional(), NumberRange(**MINUTES)],
         description=_l("Leave empty to keep the quiz's own limit."))
+    requires_courses_complete = BooleanField(_l("Members must complete the class's courses first"))
     save = SubmitField(_l("Save"))
 
 

@@ -87,7 +87,8 @@ def create(class_id: int):
         try:
             rules.schedule_exam(current_user, school_class, course_slug, quiz_slug,
                                 to_utc(form.opens_at.data), to_utc(form.closes_at.data),
-                                _minutes_to_seconds(form.time_limit_minutes.data))
+                                _minutes_to_seconds(form.time_limit_minutes.data),
+                                form.requires_courses_complete.data)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -107,7 +108,8 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
     if window is None:
         window = ExamWindowForm(prefix="window", data={
             "opens_at": to_local(exam.opens_at), "closes_at": to_local(exam.closes_at),
-            "time_limit_minutes": exam.time_limit_seconds // 60 if exam.time_limit_seconds else None})
+            "time_limit_minutes": exam.time_limit_seconds // 60 if exam.time_limit_seconds else None,
+            "requires_courses_complete": exam.requires_courses_complete})
     choices = _member_choices(school_class)
     if override is None:
         override = OverrideForm(prefix="override")
@@ -130,7 +132,8 @@ def manage(class_id: int, exam_id: int):
     if window.validate_on_submit():
         try:
             rules.update_exam(current_user, school_class, exam, to_utc(window.opens_at.data),
-                              to_utc(window.closes_at.data), _minutes_to_seconds(window.time_limit_minutes.data))
+                              to_utc(window.closes_at.data), _minutes_to_seconds(window.time_limit_minutes.data),
+                              window.requires_courses_complete.data)
         except DomainError as error:
             db.session.rollback()
             window.form_errors.append(error.message)

@@ -134,6 +134,8 @@ class ClassExam(TimestampMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     time_limit_seconds: Mapped[int | None] = mapped_column(comment="None = the quiz file's limit")
+    requires_courses_complete: Mapped[bool] = mapped_column(
+        default=False, server_default="0", comment="members must complete the class's courses first")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
 

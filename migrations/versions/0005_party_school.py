@@ -95,6 +95,7 @@ def upgrade():
     sa.Column('opens_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closes_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('time_limit_seconds', sa.Integer(), nullable=True, comment="None = the quiz file's limit"),
+    sa.Column('requires_courses_complete', sa.Boolean(), server_default='0', nullable=False, comment="members must complete the class's courses first"),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),

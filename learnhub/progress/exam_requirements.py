@@ -1,0 +1,36 @@
+"""A class's exam can require the class's courses to be complete (issue: prerequisites).
+
+Registered as a quiz gate: the quiz engine asks it before an attempt starts and on the
+quiz page; it finds the schedule the member gets (the classes feature's provider) and,
+when that exam asks for it, which of the class's courses the member has not completed.
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from ..classes.models import ClassExam, SchoolClass
+from ..classes.services import class_courses
+from ..core.types import utcnow
+from ..courses.index import CourseEntry
+from ..courses.services import can_see_drafts
+from ..extensions import db
+from ..quizzes.attempts import find_quiz_row
+from ..quizzes.schedule import schedule_for
+from .prerequisites import Lock, Missing
+from .services import course_progress_for
+
+
+def class_exam_lock(user, course: CourseEntry, quiz) -> Lock | None:
+    if can_see_drafts(user):
+        return None  # instructors and admins are never locked out (as with prerequisites)
+    schedule = schedule_for(user, find_quiz_row(course, quiz.slug), utcnow())
+    if schedule is None or schedule.source != "class_exam" or schedule.source_id is None:
+        return None
+    exam = db.session.get(ClassExam, schedule.source_id)
+    if exam is None or not exam.requires_courses_complete:
+        return None
+    courses = class_courses(db.session.get(SchoolClass, exam.class_id))
+    progress = course_progress_for(user, courses)
+    missing = [Missing("course", c.slug, c.title, url_for("courses.course", course_slug=c.slug))
+               for c in courses if not progress[c.id].complete]
+    return Lock(missing) if missing else None
