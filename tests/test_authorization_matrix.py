@@ -498,3 +498,16 @@ def test_unsafe_requests_without_csrf_token_are_refused(world):
     target = db.session.scalar(select(User).where(User.username == "target"))
     assert target.active and target.role == "member"
     assert db.session.scalar(select(User).where(User.username == "newcomer")) is None
+
+
+def test_no_row_is_written_twice():
+    """A repeated key in a dict literal silently replaces the first: each row appears once."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [ast.unparse(key) for key in node.keys if key is not None]
+            repeated = sorted({key for key in keys if keys.count(key) > 1})
+            assert not repeated, f"written twice: {repeated}"
