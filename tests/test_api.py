@@ -160,3 +160,24 @@ def test_openapi_documents_every_api_route(app, client):
         documented = {m.upper() for m in paths[path]}
         assert rule.methods - {"HEAD", "OPTIONS"} <= documented, (rule.rule, rule.methods, documented)
     assert len(paths) == len({r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1")})
+
+
+def test_ids_beyond_32_bits_are_404_for_every_method(app, client, make_user):
+    """Never a 405 (werkzeug's answer when a converter refuses) nor a database 500."""
+    from learnhub.auth.services import issue_token
+    from learnhub.extensions import db
+
+    token = issue_token(make_user())[0]
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1") or "<int:" not in rule.rule:
+            continue
+        path = re.sub(r"<int:\w+>", "2147483648", rule.rule)
+        path = re.sub(r"<(?:\w+:)?\w+>", "nobody", path)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(path, method=method, json={}, headers=headers)
+            assert response.status_code in (400, 404, 422), (method, path, response.status_code)
+            checked += 1
+    assert checked > 20

@@ -37,11 +37,15 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in routes: ids beyond a 32-bit integer are a 404, not a database error."""
+    """`<int:...>` in routes: an id beyond a 32-bit integer becomes 0, which no row has, so
+    the view's own lookup answers 404. (Refusing it in the converter instead makes werkzeug
+    answer 405 when another method of the same path matched first.)"""
 
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    MAX_ID = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= self.MAX_ID else 0
 
 
 # ---- unique-constraint races ------------------------------------------------------------------
