@@ -240,16 +240,28 @@ def exam_overrides(exam: ClassExam) -> list[tuple[ExamOverride, str]]:
         .where(ExamOverride.exam_id == exam.id).order_by(User.username)).all())
 
 
+def made_under(settings, exam: ClassExam) -> bool:
+    """Whether an attempt (its recorded settings) was made under this class exam."""
+    recorded = settings.get("schedule") if isinstance(settings, dict) else None
+    return (isinstance(recorded, dict) and recorded.get("source") == "class_exam"
+            and recorded.get("id") == exam.id)
+
+
 def reset_attempts(actor: User, school_class: SchoolClass, exam: ClassExam, member: User,
                    reason: str, now: datetime) -> list[int]:
-    """Reset the member's finished attempts at the exam's quiz: they stay readable but no
-    longer count toward attempts used or the grade. An open attempt is refused (409
-    attempt_open) rather than closed for the member: let it finish or time out first.
-    Returns the ids reset (none when there was nothing to reset: nothing is recorded then)."""
+    """Reset the member's finished attempts made under this exam (the attempt recorded the
+    exam as its schedule: settings["schedule"] source "class_exam", id this exam's id): they
+    stay readable but no longer count toward attempts used or the grade. Attempts at the same
+    quiz made under another class's exam, or without a schedule (practice before the exam
+    was scheduled), are not this class's to reset and stay as they are. An open attempt under
+    this exam is refused (409 attempt_open) rather than closed for the member: let it finish
+    or time out first. Returns the ids reset (none when there was nothing to reset: nothing
+    is recorded then)."""
     ensure_writable(school_class)
     reason = _check_reason(reason)
-    rows = db.session.execute(select(Attempt.id, Attempt.state).where(
+    found = db.session.execute(select(Attempt.id, Attempt.state, Attempt.settings).where(
         Attempt.quiz_id == exam.quiz_id, Attempt.user_id == member.id, Attempt.reset_at.is_(None))).all()
+    rows = [(attempt_id, state) for attempt_id, state, settings in found if made_under(settings, exam)]
     if any(state == "in_progress" for _id, state in rows):
         raise AttemptOpen(_l("%(name)s has an attempt in progress: reset it after it is submitted.",
                              name=member.username))
@@ -348,6 +360,21 @@ def exam_schedule(user, row: Quiz, now: datetime) -> Schedule | None:
                     time_limit_seconds=chosen.time_limit_seconds, extra_attempts=chosen.extra_attempts,
                     source="class_exam", source_id=chosen.exam.id, override_id=chosen.override_id,
                     label=chosen.class_name, review_closes_at=chosen.review_closes_at)
+
+
+def latest_close(recorded: dict) -> datetime | None:
+    """The quiz engine's latest-close provider: for an attempt's recorded schedule (a class
+    exam's id), the exam's close or the latest of its members' overrides, whichever is later,
+    as they are now. None for another source or a cancelled exam (the recorded close applies)."""
+    exam_id = recorded.get("id")
+    if recorded.get("source") != "class_exam" or not isinstance(exam_id, int) or isinstance(exam_id, bool):
+        return None
+    latest_override = (select(func.max(ExamOverride.closes_at)).where(ExamOverride.exam_id == ClassExam.id)
+                       .correlate(ClassExam).scalar_subquery())
+    row = db.session.execute(select(ClassExam.closes_at, latest_override).where(ClassExam.id == exam_id)).first()
+    if row is None:
+        return None
+    return max(filter(None, row))
 
 
 def _attempt_facts(user_id: int, quiz_ids: set[int]) -> dict[int, tuple[bool, bool]]:

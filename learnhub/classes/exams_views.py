@@ -1,6 +1,6 @@
 """Scheduled-exam pages: a class's exams, scheduling one, a member's override or reset; and
 the panels (the member's upcoming and open exams at home, the class's exams on its page).
-Registers the exam schedule with the quiz engine (see quizzes/schedule.py)."""
+Registers the exam schedule and its latest close with the quiz engine (see quizzes/schedule.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -16,7 +16,7 @@ from ..core.panels import register_panel
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
-from ..quizzes.schedule import register_schedule_provider
+from ..quizzes.schedule import register_latest_close_provider, register_schedule_provider
 from . import exams as rules
 from .exams_forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
 from .views import class_or_404
@@ -230,3 +230,4 @@ def init_app(app) -> None:
     register_panel(app, "home_page", home_page_panel)
     register_panel(app, "class_page", class_page_panel)
     register_schedule_provider(app, rules.exam_schedule)
+    register_latest_close_provider(app, rules.latest_close)  # answers after close wait for it

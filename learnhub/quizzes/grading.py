@@ -43,8 +43,10 @@ def review_shows_answers(attempt, now: datetime, current_closes_at: datetime | N
     """Whether correctness, feedback and right answers may be shown for this attempt.
 
     With `answers_after_close`, not before the quiz closed for everyone: the later of the
-    close time this attempt started under and the file's current one (an instructor may
-    have extended it), plus the grace in which saves still count.
+    close time recorded when this attempt started and `current_closes_at`, the close as it
+    is now (the file's, and the latest close now of the schedule the attempt ran under,
+    overrides included: see presenters.current_closes_at), plus the grace in which saves
+    still count.
     """
     if attempt.state == "in_progress":
         return False

@@ -9,7 +9,7 @@ from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
 from .loader import QuizFile
 from .models import Answer, Attempt
-from .schedule import QuizRules, quiz_rules
+from .schedule import QuizRules, latest_close_for, quiz_rules
 from .services import attempt_answers
 from .types import question_type, render_text
 
@@ -118,9 +118,22 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
     return body
 
 
+def current_closes_at(found) -> datetime | None:
+    """The quiz's close as it is now, for `review_shows_answers`: the file's close and, for an
+    attempt whose answers wait for the close, the latest close now of the schedule it ran
+    under (an exam extended, a member's later window). Only asked for a finished attempt
+    with `answers_after_close`: no query otherwise."""
+    closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
+    attempt = found.attempt
+    if attempt.state == "in_progress" or attempt.settings.get("review") != "answers_after_close":
+        return closes_at
+    scheduled = latest_close_for(attempt.settings.get("schedule"))
+    return max(filter(None, (closes_at, scheduled)), default=None)
+
+
 def attempt_view(found, now: datetime) -> dict:
     """The payload for an attempt found with services.find_attempt (API and pages alike)."""
-    closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
+    closes_at = current_closes_at(found)
     body = attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
                            found.quiz_row.slug, closes_at)
     # The quiz file or its course folder is gone: the attempt's snapshot still tells all.

@@ -8,6 +8,15 @@ their scheduled exams. So a higher feature registers a provider in its init_app:
 
 and the engine asks `schedule_for(user, quiz_row, now)` when it starts an attempt or shows
 a quiz. Without a schedule the quiz file's own settings apply, as before.
+
+An attempt records the schedule it ran under (settings["schedule"]: source, id, override)
+and the latest close known at its start. That close can move later (the exam extended, a
+member given a later window), so before showing answers "after close" the engine asks again:
+
+    register_latest_close_provider(app, provider)   # provider(recorded: dict) -> datetime | None
+
+`latest_close_for(recorded)` is the latest close, now, of that schedule for anyone (None when
+no provider knows it, e.g. the exam was cancelled: the recorded close applies then).
 """
 from __future__ import annotations
 
@@ -19,6 +28,7 @@ from flask import current_app
 from .loader import QuizFile
 
 PROVIDERS_KEY = "learnhub_schedule_providers"
+LATEST_CLOSE_KEY = "learnhub_latest_close_providers"
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,23 @@ class QuizRules:
 
 def register_schedule_provider(app, provider) -> None:
     app.extensions.setdefault(PROVIDERS_KEY, []).append(provider)
+
+
+def register_latest_close_provider(app, provider) -> None:
+    """provider(recorded) -> datetime | None, given an attempt's settings["schedule"]: the
+    latest close of that schedule now, overrides included; None if it is not the provider's
+    (another source) or no longer exists."""
+    app.extensions.setdefault(LATEST_CLOSE_KEY, []).append(provider)
+
+
+def latest_close_for(recorded: dict | None) -> datetime | None:
+    """The latest close, now, of the schedule an attempt recorded (the latest any provider
+    gives); None without a recorded schedule or when no provider knows it."""
+    if not isinstance(recorded, dict):
+        return None
+    closes = [moment for provider in current_app.extensions.get(LATEST_CLOSE_KEY, [])
+              if (moment := provider(recorded)) is not None]
+    return max(closes, default=None)
 
 
 def schedule_for(user, quiz_row, now: datetime) -> Schedule | None:
