@@ -315,3 +315,58 @@ def test_the_head_teacher_edits_their_own_record_without_a_role_field(client, ma
     assert response.status_code == 302
     membership = record(db, school_class, head)
     assert (membership.role, membership.stage, membership.department) == ("head_teacher", "full_member", "党校办公室")
+
+
+# ---- stage dates out of range (review fix) -------------------------------------------------------
+
+def test_one_year_after_is_safe_at_the_end_of_the_calendar():
+    assert one_year_after(date(9999, 6, 1)) == date.max
+    assert one_year_after(date.max) == date.max
+    assert next_step_due("activist", date(9999, 6, 1), date(2026, 11, 24)) is None
+
+
+@pytest.mark.parametrize("day", ["9999-06-01", "2101-01-01", "1920-12-31", "0001-01-01"])
+def test_a_stage_date_out_of_range_is_422_and_written_nowhere(client, make_class, make_user, db, day):
+    member = make_user("ann")
+    school_class = make_class(members=[member])
+    headers = api_login(client, school_class.head)
+    response = client.patch(f"/api/v1/classes/{school_class.id}/members/ann",
+                            json={"stage": "activist", "stage_date": day}, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    assert "not between 1921-01-01 and 2100-12-31" in response.get_json()["error"]["message"]
+    assert db.session.scalar(select(StageChange)) is None
+    db.session.expire_all()
+    assert (record(db, school_class, member).stage, record(db, school_class, member).stage_date) == (None, None)
+    assert client.get(f"/api/v1/classes/{school_class.id}/roster", headers=headers).status_code == 200
+    assert client.get(f"/classes/{school_class.id}/roster").status_code == 200
+    # The ends of the range are accepted.
+    for edge in ("1921-01-01", "2100-12-31"):
+        ok = client.patch(f"/api/v1/classes/{school_class.id}/members/ann",
+                          json={"stage": "activist", "stage_date": edge}, headers=headers)
+        assert ok.status_code == 200, ok.get_json()
+
+
+def test_the_record_form_refuses_a_stage_date_out_of_range(client, make_class, make_user, db):
+    member = make_user("bob")
+    school_class = make_class(members=[member])
+    api_login(client, school_class.head)
+    url = f"/classes/{school_class.id}/members/bob"
+    response = client.post(url, data={"csrf_token": csrf_from(client, url), "stage": "activist",
+                                      "stage_date": "9999-06-01", "role": "member", "location": "",
+                                      "save": "Save"})
+    assert response.status_code == 200
+    assert "not between 1921-01-01 and 2100-12-31" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert record(db, school_class, member).stage_date is None
+
+
+def test_a_stored_far_stage_date_does_not_break_the_roster(client, make_class, make_user, db):
+    # A record saved before the range check (or written by hand) still lists.
+    member = make_user("carl")
+    school_class = make_class(members=[member])
+    record(db, school_class, member, stage="activist", stage_date=date(9999, 6, 1))
+    headers = api_login(client, school_class.head)
+    api = client.get(f"/api/v1/classes/{school_class.id}/roster", headers=headers)
+    assert api.status_code == 200, api.get_data(as_text=True)[:300]
+    assert client.get(f"/classes/{school_class.id}/roster").status_code == 200
+    assert client.get(f"/classes/{school_class.id}/members/carl").status_code == 200

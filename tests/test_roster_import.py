@@ -375,3 +375,111 @@ def test_a_preview_too_large_for_a_form_field_points_to_the_cli(client, make_cla
                                   "file": (io.BytesIO(csv_bytes(GOOD)), "r.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert 'name="token"' not in page and "import-roster" in page and "Correct the rows" not in page
+
+
+# ---- review fixes: sheet size bombs, mixed encodings, stage dates out of range -----------------
+
+def xlsx_with_dimension(last_row: int, dimension: str, rows=(["username", "display_name"], ["ann", "Ann"])) -> bytes:
+    """A small workbook whose <dimension> claims `dimension`, with one cell in `last_row`.
+
+    openpyxl's read-only mode trusts the dimension and pads every row (and every missing
+    row) to its width: A1:XFD1048576 is 17 billion cells from a 5 kB file."""
+    import zipfile
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    sheet.cell(row=last_row, column=1, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="%s"/>' % dimension.encode(), data)
+                assert n == 1
+            archive.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_wide_dimension_is_not_trusted(app):
+    data = xlsx_with_dimension(5000, "A1:XFD5000")  # 5,000 blank rows "16,384 columns wide"
+    assert len(data) < 10_000
+    import itertools
+    widths = {len(row) for row in itertools.islice(roster_files._xlsx_rows(data), 20)}
+    assert max(widths) <= 64, widths  # the rows are not padded to the claimed width
+    parsed = read_roster_file(data, "r.xlsx")
+    assert parsed.errors == []
+    assert [(r.row, r.values["username"]) for r in parsed.rows] == [(2, "ann"), (5000, "x")]
+
+
+@pytest.mark.parametrize("dimension", ["A1:B7000", "A1:XFD1048576"])
+def test_a_sheet_longer_than_the_limit_is_refused_blank_rows_included(app, dimension):
+    last = 7000 if dimension == "A1:B7000" else 1048576
+    data = xlsx_with_dimension(last, dimension)
+    assert len(data) < 10_000
+    parsed = read_roster_file(data, "r.xlsx")
+    assert parsed.rows == []
+    assert len(parsed.errors) == 1 and "blank ones included" in parsed.errors[0], parsed.errors
+
+
+def test_blank_csv_lines_count_against_the_limit(app):
+    data = b"username,display_name\nann,Ann\n" + b"\n" * 10_000 + b"bob,Bob\n"
+    parsed = read_roster_file(data, "r.csv")
+    assert parsed.rows == [] and "blank ones included" in parsed.errors[0], parsed.errors
+
+
+def test_a_sheet_wider_than_the_limit_is_refused(app):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["username", "display_name"])
+    sheet.append(["ann", "Ann"])
+    sheet.cell(row=2, column=51, value="far right")  # the first column past the 50
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = read_roster_file(buffer.getvalue(), "r.xlsx")
+    assert parsed.rows == [] and "more than 50 columns" in parsed.errors[0], parsed.errors
+    wide_csv = b"username,display_name\nann,Ann" + b"," * 60 + b"x\n"
+    parsed = read_roster_file(wide_csv, "r.csv")
+    assert parsed.rows == [] and "more than 50 columns" in parsed.errors[0], parsed.errors
+    # Empty cells to the right (a trailing comma run, formatting) are fine.
+    assert read_roster_file(b"username,display_name\nann,Ann" + b"," * 60 + b"\n").errors == []
+
+
+def test_a_gbk_pair_in_a_utf8_file_is_reported_not_decoded_as_gb18030(app):
+    good = "username,display_name,department\nzhang3,张三丰,马克思主义学院\nli4,李四,计算机学院\n".encode()
+    mixed = good.replace("李四".encode(), "李四".encode("gbk"))
+    parsed = read_roster_file(mixed, "r.csv")
+    assert parsed.rows == []
+    offset = good.index("李四".encode())
+    assert len(parsed.errors) == 1 and "Row 3 " in parsed.errors[0] and f"byte {offset}" in parsed.errors[0], \
+        parsed.errors
+    # With a BOM the offset still counts from the file's first byte.
+    parsed = read_roster_file(b"\xef\xbb\xbf" + mixed, "r.csv")
+    assert "Row 3 " in parsed.errors[0] and f"byte {offset + 3}" in parsed.errors[0], parsed.errors
+    # Two names, one of them pasted as GBK: GB18030 "decodes" the file, turning 张三 into 寮犱笁.
+    small = "username,display_name\nzhang3,张三\nli4,李四\n".encode()
+    small_mixed = small.replace("李四".encode(), "李四".encode("gbk"))
+    parsed = read_roster_file(small_mixed, "r.csv")
+    assert parsed.rows == [] and "Row 3 " in parsed.errors[0], [r.values for r in parsed.rows]
+    # A whole GB18030 file still reads (and a UTF-8 one too).
+    assert [r.values["display_name"] for r in read_roster_file(good.decode().encode("gb18030")).rows] == \
+        ["张三丰", "李四"]
+    assert [r.values["display_name"] for r in read_roster_file(good).rows] == ["张三丰", "李四"]
+
+
+def test_a_stage_date_out_of_range_is_a_row_error(client, head, db):
+    school_class, headers = head
+    before = counts(db)
+    header = ["username", "display_name", "stage", "stage_date"]
+    for day in ("9999-06-01", "1900-01-01"):
+        rows = [["newbie", "New Bie", "activist", "2025-09-01"], ["far", "Far Date", "activist", day]]
+        response = upload(client, school_class, csv_bytes(rows, header), headers)
+        assert response.status_code == 422, response.get_json()
+        errors = [r for r in response.get_json()["rows"] if r["result"] == "error"]
+        assert [r["row"] for r in errors] == [3]
+        assert "not between 1921-01-01 and 2100-12-31" in errors[0]["message"], errors
+        assert counts(db) == before
+    assert client.get(f"/classes/{school_class.id}/roster").status_code == 200

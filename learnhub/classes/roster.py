@@ -47,7 +47,25 @@ class RosterError(services.ClassError):
     code = "invalid_field"
 
 
+# Stage dates a record may hold: the party was founded in 1921; a date after 2100 is a typo.
+# (Future dates within the range are kept, with a warning: see gap_warnings.)
+FIRST_STAGE_DATE = date(1921, 1, 1)
+LAST_STAGE_DATE = date(2100, 12, 31)
+
+
+def stage_date_problem(day: date | None):
+    """Why `day` cannot be a stage date (a lazy message), or None. Shared by the record's
+    edits (update_member) and the roster import (roster_import.clean_row)."""
+    if day is not None and not FIRST_STAGE_DATE <= day <= LAST_STAGE_DATE:
+        return _l("The stage date %(day)s is not between %(first)s and %(last)s.", day=day.isoformat(),
+                  first=FIRST_STAGE_DATE.isoformat(), last=LAST_STAGE_DATE.isoformat())
+    return None
+
+
 def one_year_after(day: date) -> date:
+    """A year later; date.max at the end of the calendar (a record with a far date still lists)."""
+    if day.year >= date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February: the year is up on 1 March
@@ -285,6 +303,8 @@ def update_member(actor, school_class: SchoolClass, membership: Membership, user
     stage_date = changes.get("stage_date", membership.stage_date)
     if stage_date is not None and not isinstance(stage_date, date):
         raise RosterError(_l("'stage_date' must be a date like 2026-09-01."))
+    if "stage_date" in changes and (problem := stage_date_problem(stage_date)) is not None:
+        raise RosterError(problem)
     if stage is None and stage_date is not None:
         raise RosterError(_l("A stage date needs a stage."))
     role = changes.get("role")

@@ -33,6 +33,12 @@ HEADER_ALIASES = {
     "role": "role", "角色": "role",
 }
 MAX_ROWS = 5000
+# Physical rows read, blank ones included (the header, empty rows, a title line): a sheet can
+# claim a million rows in a few kB, so blank rows count too. A row with anything past
+# MAX_COLUMNS is refused; an XLSX is read up to column MAX_COLUMNS + 1 only (a stray cell
+# further right is not seen), a CSV row whole.
+MAX_SHEET_ROWS = MAX_ROWS + 1000
+MAX_COLUMNS = 50
 MAX_BYTES = 2 * 1024 * 1024
 # An XLSX is a zip: refuse one that would unpack to more than this (a zip bomb).
 MAX_XLSX_UNPACKED = 64 * 1024 * 1024
@@ -74,12 +80,62 @@ def cell_text(value) -> str:
 
 def decode_csv(data: bytes) -> str | None:
     """UTF-8 (a BOM is dropped), else GB18030 as Excel in China saves CSV; None when neither."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    text, _error = _decode_csv(data)
+    return text
+
+
+def _decode_csv(data: bytes) -> tuple[str | None, str | None]:
+    """(text, None), or (None, why not). A file that is mostly UTF-8 is never read as GB18030:
+    one pasted GBK name would otherwise turn every other name into mojibake."""
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    body = data[len(bom):]
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        start = error.start
+    if _mostly_utf8(body):
+        before = body[:start].decode("utf-8")
+        return None, str(_l("Row %(row)d is not valid UTF-8 (at byte %(offset)d) while the rest of the file "
+                            "is UTF-8: it was probably pasted from a GBK file. Save the file as UTF-8 "
+                            "again and check the names in that row.",
+                            row=_row_at(before), offset=len(bom) + start))
+    try:
+        return data.decode("gb18030"), None
+    except UnicodeDecodeError:
+        return None, str(_l("The file is neither UTF-8 nor GB18030 text."))
+
+
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the runs of non-ASCII bytes are mostly valid UTF-8.
+
+    Each run (a name, a department) is valid UTF-8 or not. GBK text is valid UTF-8 by
+    accident now and then, but almost only as 2-byte sequences (Latin-looking letters);
+    valid 3-byte characters (CJK) count fully, 2-byte ones half, against each invalid run.
+    """
+    valid = 0.0
+    invalid = 0
+    for run in _NON_ASCII_RUN.finditer(data):
         try:
-            return data.decode(encoding)
+            text = run.group().decode("utf-8")
         except UnicodeDecodeError:
+            invalid += 1
             continue
-    return None
+        valid += sum(1.0 if ord(char) >= 0x800 else 0.5 for char in text)
+    return valid >= 1 and valid >= invalid
+
+
+def _row_at(text_before: str) -> int:
+    """The CSV row (the header is row 1) of the character after `text_before`."""
+    if not text_before:
+        return 1
+    try:
+        records = sum(1 for _ in csv.reader(io.StringIO(text_before, newline="")))
+    except csv.Error:
+        return text_before.count("\n") + 1
+    return records + 1 if text_before.endswith(("\n", "\r")) else records
 
 
 def read_roster_file(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES) -> ParsedFile:
@@ -93,9 +149,9 @@ def read_roster_file(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES
         return _from_table(_xlsx_rows(data))
     if filename.lower().endswith(".xlsx"):
         return ParsedFile(errors=[str(_l("The file is not a readable XLSX workbook."))])
-    text = decode_csv(data)
+    text, error = _decode_csv(data)
     if text is None:
-        return ParsedFile(errors=[str(_l("The file is neither UTF-8 nor GB18030 text."))])
+        return ParsedFile(errors=[error])
     return _from_table(_csv_rows(text))
 
 
@@ -127,7 +183,12 @@ def _xlsx_rows(data: bytes):
     try:
         if not workbook.worksheets:
             return
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's <dimension> and pads every row, and every missing
+        # row, to its width: "A1:XFD1048576" in a 5 kB file is 17 billion cells. Ignore it and
+        # read at most one row and one column past the limits (_from_table refuses those).
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=MAX_SHEET_ROWS + 1, values_only=True):
             yield [cell_text(v) for v in values]
     except _Unreadable:
         raise
@@ -138,12 +199,21 @@ def _xlsx_rows(data: bytes):
 
 
 def _from_table(rows) -> ParsedFile:
-    """Headers from the first non-empty row; data rows after it, blank rows skipped."""
+    """Headers from the first non-empty row; data rows after it, blank rows skipped (but
+    counted: MAX_SHEET_ROWS physical rows at most, and MAX_COLUMNS columns)."""
     parsed = ParsedFile()
     try:
         columns = None
         for number, cells in enumerate(rows, start=1):
+            if number > MAX_SHEET_ROWS:
+                return ParsedFile(errors=[str(_l(
+                    "The sheet has more than %(n)d rows, blank ones included: delete the empty rows "
+                    "below the list, or split it.", n=MAX_SHEET_ROWS))])
             cells = [cell_text(c) for c in cells]
+            if any(cells[MAX_COLUMNS:]):
+                return ParsedFile(errors=[str(_l(
+                    "Row %(row)d has more than %(n)d columns: delete what is to the right of the list.",
+                    row=number, n=MAX_COLUMNS))])
             if not any(cells):
                 continue
             if columns is None:

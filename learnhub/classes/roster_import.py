@@ -33,7 +33,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from . import services
 from .models import STAGES, Membership, SchoolClass, StageChange
-from .roster import EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN
+from .roster import EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN, stage_date_problem
 from .roster_files import COLUMNS, FileRow, ParsedFile
 
 RESULTS = ("new_account", "enrolled", "already_enrolled", "error")
@@ -153,6 +153,8 @@ def clean_row(values: dict[str, str]) -> tuple[dict, str | None]:
     cleaned["stage_date"] = _parse_day(day_text) if day_text else None
     if day_text and cleaned["stage_date"] is None:
         return cleaned, str(_l("Bad stage date '%(value)s': write it like 2025-09-01.", value=day_text[:40]))
+    if (problem := stage_date_problem(cleaned["stage_date"])) is not None:
+        return cleaned, str(problem)
     if cleaned["stage_date"] and not cleaned["stage"]:
         return cleaned, str(_l("A stage date needs a stage."))
     role_text = values.get("role", "").strip()
