@@ -1,6 +1,7 @@
 """Attendance: sessions, rotating check-in codes, the login round trip, marks, minutes, exports."""
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.classes import attendance, checkin
-from learnhub.classes.checkin_codes import code_for
+from learnhub.classes.checkin_codes import NONCE_COOKIE, code_for, valid_nonce
 from learnhub.classes.models import AttendanceRecord, ClassSession, Membership
 from learnhub.core.audit import AuditEntry
 
@@ -530,3 +531,76 @@ def test_qr_page_inline_svg_without_style_and_its_state(app, db, school, clock):
     api_client(app, school.members[0]).api("POST", "/api/v1/checkin", {"code": state["code"]})
     assert head.get(f"/sessions/{school.session.id}/qr/state").get_json()["present_count"] == 1
     assert api_client(app, school.members[0]).get(f"/sessions/{school.session.id}/qr").status_code == 403
+
+
+# ---- a scan ticket stays with the browser and the person that scanned ---------------------------
+
+def scan_logged_out(app, client, school, clock) -> str:
+    """Scan the code before logging in: the ticket URL the login page sends the browser back to."""
+    scanned = client.get(f"/checkin?c={current_code(app, school.session.id, clock.now)}")
+    assert scanned.status_code == 302
+    return parse_qs(urlsplit(scanned.headers["Location"]).query)["next"][0]
+
+
+def test_a_nonce_the_server_did_not_issue_is_replaced_and_cannot_move_a_ticket(app, db, school, clock):
+    agreed = "attacker-chosen-nonce-0001"
+    alice = app.test_client()
+    alice.set_cookie(NONCE_COOKIE, agreed, path="/checkin")
+    next_url = scan_logged_out(app, alice, school, clock)
+    issued = alice.get_cookie(NONCE_COOKIE, path="/checkin").value
+    assert issued != agreed and valid_nonce(issued)
+    with app.test_request_context():
+        assert not valid_nonce(agreed) and not valid_nonce(issued[:-1] + ("a" if issued[-1] != "a" else "b"))
+    clock.advance(seconds=150)
+    bob = api_client(app, school.members[1])  # at home, with the value agreed with Alice
+    bob.set_cookie(NONCE_COOKIE, agreed, path="/checkin")
+    assert bob.get(next_url).status_code == 422
+    assert records(db) == []
+
+
+def test_a_ticket_scanned_logged_in_serves_only_that_user(app, db, school, clock):
+    phone = api_client(app, school.members[0])
+    html = phone.get(f"/checkin?c={current_code(app, school.session.id, clock.now)}").get_data(as_text=True)
+    ticket = form_ticket(html)
+    nonce = phone.get_cookie(NONCE_COOKIE, path="/checkin").value
+    other = api_client(app, school.members[1])  # another browser given the same cookie
+    other.set_cookie(NONCE_COOKIE, nonce, path="/checkin")
+    assert other.get(f"/checkin?t={ticket}").status_code == 422
+    token = CSRF_INPUT.search(other.get("/account").get_data(as_text=True)).group(1)
+    assert other.post("/checkin", data={"csrf_token": token, "ticket": ticket}).status_code == 422
+    assert records(db) == []
+    assert post_checkin(phone, html).status_code == 200
+    assert [r.user_id for r in records(db)] == [school.members[0].id]
+
+
+def test_one_browser_scan_checks_in_one_person(app, db, school, clock):
+    phone = app.test_client()
+    next_url = scan_logged_out(app, phone, school, clock)  # not bound to a user: whoever logs in
+    assert login(phone, school.members[0].username).status_code == 302
+    page = phone.get(next_url)
+    assert post_checkin(phone, page.get_data(as_text=True)).status_code == 200
+    clock.advance(seconds=60)
+    token = CSRF_INPUT.search(phone.get("/account").get_data(as_text=True)).group(1)
+    assert phone.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert login(phone, school.members[1].username).status_code == 302  # the same phone, the other account
+    again = phone.get(next_url)
+    assert again.status_code == 409 and "already checked someone in" in again.get_data(as_text=True)
+    token = CSRF_INPUT.search(phone.get("/account").get_data(as_text=True)).group(1)
+    forced = phone.post("/checkin", data={"csrf_token": token, "ticket": form_ticket(page.get_data(as_text=True))})
+    assert forced.status_code == 409
+    rescan = phone.get(f"/checkin?c={current_code(app, school.session.id, clock.now)}")
+    assert rescan.status_code == 409
+    assert [r.user_id for r in records(db)] == [school.members[0].id]
+    assert records(db)[0].scan_nonce == hashlib.sha256(
+        phone.get_cookie(NONCE_COOKIE, path="/checkin").value.encode()).hexdigest()
+
+
+def test_the_database_keeps_a_scan_nonce_to_one_record_per_session(app, db, school):
+    from sqlalchemy.exc import IntegrityError
+
+    for member in school.members:
+        db.session.add(AttendanceRecord(session_id=school.session.id, user_id=member.id, status="present",
+                                        method="qr", scan_nonce="0" * 64))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

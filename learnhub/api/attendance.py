@@ -15,6 +15,7 @@ from ..classes.services import ensure_writable, get_class
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.markdown import render_markdown
 from ..core.permissions import allowed
+from ..core.times import parse_iso
 from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import bp
@@ -35,17 +36,13 @@ def session_or_404(session_id: int, action: str = "class.view") -> tuple[ClassSe
 
 
 def parse_datetime(value, field: str) -> datetime:
-    """ISO 8601; a time without an offset is in the configured time zone (TIMEZONE)."""
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and 10 < len(value) <= 40 else None
-    except ValueError:
-        moment = None
+    """ISO 8601; a time without an offset is in the configured time zone (TIMEZONE).
+    Years outside MIN_YEAR..MAX_YEAR are a 422 invalid_field (core/times.py)."""
+    moment = parse_iso(value, field, naive_zone=ZoneInfo(current_app.config["TIMEZONE"]))
     if moment is None:
         raise ApiError(422, "invalid_field",
                        _("'%(field)s' must be a time like 2026-11-24T19:00:00+08:00.", field=field))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-    return moment.astimezone(timezone.utc)
+    return moment
 
 
 def session_fields(data: dict, partial: bool) -> dict:

@@ -1,8 +1,6 @@
 """/api/v1 scheduled exams: a class's exams, per-member overrides and resets, and /me/exams."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +8,7 @@ from flask_login import current_user
 from ..classes import exams as exam_rules
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.permissions import allowed
+from ..core.times import parse_iso
 from ..core.types import utcnow
 from ..extensions import db
 from ..quizzes.presenters import iso
@@ -26,13 +25,9 @@ def parse_datetime(data: dict, field: str, required: bool = True):
         if required:
             raise ApiError(422, "invalid_field", _("'%(field)s' is required.", field=field))
         return None
-    if isinstance(value, str) and 10 < len(value) <= 40:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            return moment.astimezone(timezone.utc)
+    moment = parse_iso(value, field)  # out of range (years MIN_YEAR..MAX_YEAR): 422 invalid_field
+    if moment is not None:
+        return moment
     raise ApiError(422, "invalid_field",
                    _("'%(field)s' must be a time with its offset, like 2026-12-01T09:00:00+08:00.", field=field))
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.audit import audit
 from ..core.errors import DomainError
+from ..core.times import check_time
 from ..extensions import db
 from .checkin_codes import window_open
 from .models import SESSION_KINDS, AttendanceRecord, ClassSession, Membership, SchoolClass
@@ -49,6 +50,8 @@ def _clean(title, kind, starts_at, ends_at, place, meeting_url, late_after_minut
         raise SessionError(_l("Unknown kind of session."))
     if not all(isinstance(t, datetime) and t.tzinfo is not None for t in (starts_at, ends_at)):
         raise SessionError(_l("A session needs a start and an end time."))
+    check_time(starts_at)  # years MIN_YEAR..MAX_YEAR (core/times.py): a 422 invalid_field
+    check_time(ends_at)
     if ends_at <= starts_at:
         raise SessionError(_l("A session must end after it starts."))
     if ends_at - starts_at > LONGEST:

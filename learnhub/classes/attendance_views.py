@@ -1,7 +1,7 @@
 """Attendance pages: a class's sessions, the staff QR screen, check-in, marks, minutes, exports."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import segno
@@ -10,19 +10,23 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 
+from ..core.database import savepoint
 from ..core.errors import DomainError
 from ..core.exports import table_response
 from ..core.markdown import render_markdown
 from ..core.panels import register_panel
 from ..core.permissions import allowed
+from ..core.times import local_to_utc
 from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import attendance, checkin, services
 from .attendance_forms import (ATTENDANCE_LABELS, KIND_LABELS, LOCAL_FORMAT, METHOD_LABELS, PHASE_LABELS,
                                CheckinForm, MarkForm, MinutesForm, SessionForm)
-from .checkin_codes import (NONCE_COOKIE, TICKET_SECONDS, CodeExpired, InvalidCode, code_for, new_nonce,
-                            read_code, read_ticket, ticket_for, valid_nonce)
+from .checkin_codes import (NONCE_COOKIE, TICKET_SECONDS, CodeExpired, InvalidCode, TicketUsed, code_for,
+                            new_nonce, nonce_digest, read_code, read_ticket, ticket_for, valid_nonce)
+from .models import AttendanceRecord
 from .views import class_or_404
 
 bp = Blueprint("attendance", __name__)
@@ -47,7 +51,7 @@ def _zone() -> ZoneInfo:
 
 def to_utc(local: datetime | None) -> datetime | None:
     """A form's local wall-clock time (TIMEZONE) as aware UTC."""
-    return local.replace(tzinfo=_zone()).astimezone(timezone.utc) if local else None
+    return local_to_utc(local, _zone())  # out of range: a DomainError shown on the form
 
 
 def to_local(moment: datetime) -> datetime:
@@ -265,6 +269,19 @@ def _result(error: DomainError | None = None, session=None, record=None, school_
                            school_class=school_class, form=None), (error.status if error else 200)
 
 
+def _ticket_used() -> TicketUsed:
+    return TicketUsed(_("This browser has already checked someone in to this session: each person checks "
+                        "in on their own phone."))
+
+
+def _ensure_unused(session_id: int, nonce: str) -> None:
+    """One browser's scan checks in one person: refuse a nonce that already did so here."""
+    used = db.session.scalar(select(AttendanceRecord.id).where(
+        AttendanceRecord.session_id == session_id, AttendanceRecord.scan_nonce == nonce_digest(nonce)))
+    if used is not None:
+        raise _ticket_used()
+
+
 def _with_nonce(response, nonce: str):
     response.set_cookie(NONCE_COOKIE, nonce, max_age=TICKET_SECONDS + 60, path=url_for("attendance.checkin"),
                         httponly=True, samesite="Lax", secure=request.is_secure)
@@ -286,17 +303,20 @@ def checkin_page():
             session, school_class = _load(read_code(code, now))
             if not attendance.checkin_open(session, now):
                 raise CodeExpired(_("Check-in for this session is closed."))
-            ticket = ticket_for(session.id, now, nonce)
+            ticket = ticket_for(session.id, now, nonce,
+                                current_user.id if current_user.is_authenticated else None)
             if not current_user.is_authenticated:
                 target = url_for("auth.login", next=url_for("attendance.checkin", t=ticket))
                 return _with_nonce(redirect(target), nonce)
         elif ticket is not None:
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            session, school_class = _load(read_ticket(ticket, request.cookies.get(NONCE_COOKIE), now)[0])
+            session, school_class = _load(read_ticket(ticket, request.cookies.get(NONCE_COOKIE), now,
+                                                      current_user.id)[0])
         else:
             raise InvalidCode(_("Open this page by scanning the check-in code on the screen."))
         checkin.ensure_can_check_in(current_user, school_class, session)
+        _ensure_unused(session.id, nonce)
     except DomainError as error:
         return _result(error, session, school_class=school_class)
     form = CheckinForm(ticket=ticket)
@@ -316,9 +336,13 @@ def submit_checkin():
     now = utcnow()
     session = school_class = None
     try:
-        session_id, scanned_at = read_ticket(form.ticket.data, request.cookies.get(NONCE_COOKIE), now)
+        nonce = request.cookies.get(NONCE_COOKIE)
+        session_id, scanned_at = read_ticket(form.ticket.data, nonce, now, current_user.id)
         session, school_class = _load(session_id)
         record = checkin.check_in(current_user, school_class, session, scanned_at)
+        with savepoint(db.session, _ticket_used()):  # two accounts at once on one browser: one wins
+            record.scan_nonce = nonce_digest(nonce)
+            db.session.flush()
     except DomainError as error:
         db.session.rollback()
         return _result(error, session, school_class=school_class)

@@ -8,9 +8,13 @@ refused after at most 30 s. 24-30 characters in all: with the host, a QR code of
 4-5, which a phone reads from the back of a room off a projector.
 
 A scan ticket carries the moment a valid code was scanned through the login page: it is
-`<session id>-<unix seconds>-<mac>` over the same fields plus a random nonce that lives in
-a cookie of the scanning browser (so a ticket copied to another device is worthless), and
-it is honoured for TICKET_SECONDS after the scan.
+`<session id>-<unix seconds>-<mac>` over the same fields plus a nonce that lives in a cookie
+of the scanning browser (so a ticket copied to another device is worthless) and the id of
+the user who scanned (0 for a scan made before logging in), and it is honoured for
+TICKET_SECONDS after the scan. The nonce is `<random>.<mac>`: only nonces this server issued
+are accepted, so a browser cannot be made to carry a value agreed with someone elsewhere.
+A ticket scanned while logged in serves only that user; and one nonce checks in at most one
+person per session (its digest is kept on the attendance record, unique per session).
 
 Everything here is pure: the time comes in as an argument; nothing reads the request.
 """
@@ -36,7 +40,7 @@ NONCE_COOKIE = "learnhub_checkin"
 
 _CODE = re.compile(r"^([1-9][0-9]{0,9})-([0-9a-f]{1,12})-([a-z2-7]{13})$")
 _TICKET = re.compile(r"^([1-9][0-9]{0,9})-([0-9]{1,12})-([a-z2-7]{13})$")
-_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_NONCE = re.compile(r"^([A-Za-z0-9_-]{24})\.([a-z2-7]{13})$")
 
 
 class InvalidCode(DomainError):
@@ -45,6 +49,10 @@ class InvalidCode(DomainError):
 
 class CodeExpired(DomainError):
     status, code = 410, "code_expired"
+
+
+class TicketUsed(DomainError):
+    status, code = 409, "ticket_used"
 
 
 @dataclass(frozen=True)
@@ -100,26 +108,41 @@ def read_code(code: object, now: datetime) -> int:
 
 
 def new_nonce() -> str:
-    return secrets.token_urlsafe(18)
+    """A browser's check-in nonce: random, signed by this server (see valid_nonce)."""
+    raw = secrets.token_urlsafe(18)
+    return f"{raw}.{_mac('nonce', raw)}"
 
 
-def valid_nonce(nonce: str | None) -> bool:
-    return bool(nonce) and _NONCE.match(nonce) is not None
+def valid_nonce(nonce: object) -> bool:
+    """Whether `nonce` is one this server issued (new_nonce), not one a client made up."""
+    match = _NONCE.match(nonce) if isinstance(nonce, str) else None
+    return match is not None and hmac.compare_digest(match.group(2), _mac("nonce", match.group(1)))
 
 
-def ticket_for(session_id: int, scanned_at: datetime, nonce: str) -> str:
+def nonce_digest(nonce: str) -> str:
+    """What is stored of a nonce (AttendanceRecord.scan_nonce): its SHA-256, in hex."""
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def ticket_for(session_id: int, scanned_at: datetime, nonce: str, user_id: int | None = None) -> str:
+    """The ticket of a scan in the browser holding `nonce`; bound to `user_id` if the scan
+    was made logged in (None: before logging in, for whoever logs in in that browser)."""
     seconds = int(scanned_at.timestamp())
-    return f"{session_id}-{seconds}-{_mac('ticket', session_id, seconds, nonce)}"
+    return f"{session_id}-{seconds}-{_mac('ticket', session_id, seconds, nonce, user_id or 0)}"
 
 
-def read_ticket(ticket: object, nonce: str | None, now: datetime) -> tuple[int, datetime]:
+def read_ticket(ticket: object, nonce: str | None, now: datetime,
+                user_id: int | None = None) -> tuple[int, datetime]:
     """(session id, when the code was scanned) of a ticket issued to this browser (its
-    nonce cookie) no more than TICKET_SECONDS ago."""
+    nonce cookie, one this server signed) no more than TICKET_SECONDS ago, scanned by
+    `user_id` or before logging in."""
     match = _TICKET.match(ticket) if isinstance(ticket, str) else None
     if match is None or not valid_nonce(nonce):
         raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
     session_id, seconds = int(match.group(1)), int(match.group(2))
-    if not hmac.compare_digest(match.group(3), _mac("ticket", session_id, seconds, nonce)):
+    owners = {0, user_id or 0}
+    if not any(hmac.compare_digest(match.group(3), _mac("ticket", session_id, seconds, nonce, owner))
+               for owner in owners):
         raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
     scanned_at = datetime.fromtimestamp(seconds, tz=timezone.utc)
     if now - scanned_at > timedelta(seconds=TICKET_SECONDS) or scanned_at - now > timedelta(seconds=STEP_SECONDS):

@@ -21,6 +21,7 @@ from ..auth.models import User
 from ..core.audit import audit
 from ..core.database import savepoint
 from ..core.errors import DomainError
+from ..core.times import check_time
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
 from ..quizzes.attempts import quiz_row
@@ -54,6 +55,7 @@ def _check_window(opens_at: datetime | None, closes_at: datetime | None) -> None
     for moment in (opens_at, closes_at):
         if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
             raise ExamError(422, "invalid_time", _l("Times need a date, a time and a time zone."))
+        check_time(moment)  # years MIN_YEAR..MAX_YEAR: a 422 invalid_field, nothing stored
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise ExamError(422, "invalid_window", _l("The exam must close after it opens."))
 

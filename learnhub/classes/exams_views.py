@@ -3,7 +3,7 @@ the panels (the member's upcoming and open exams at home, the class's exams on i
 Registers the exam schedule and its latest close with the quiz engine (see quizzes/schedule.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -14,6 +14,7 @@ from ..auth.forms import ActionForm
 from ..core.errors import DomainError
 from ..core.panels import register_panel
 from ..core.permissions import allowed
+from ..core.times import local_to_utc
 from ..core.types import utcnow
 from ..extensions import db
 from ..quizzes.schedule import register_latest_close_provider, register_schedule_provider
@@ -36,7 +37,7 @@ def _zone() -> ZoneInfo:
 
 def to_utc(local: datetime | None) -> datetime | None:
     """A time typed in a form (the site's time zone) as aware UTC."""
-    return None if local is None else local.replace(tzinfo=_zone()).astimezone(timezone.utc)
+    return local_to_utc(local, _zone())  # out of range: a DomainError shown on the form
 
 
 def to_local(moment: datetime | None) -> datetime | None:

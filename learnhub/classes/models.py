@@ -189,6 +189,7 @@ class AttendanceRecord(db.Model):
     __tablename__ = "attendance_records"
     __table_args__ = (
         UniqueConstraint("session_id", "user_id"),
+        UniqueConstraint("session_id", "scan_nonce"),  # one browser's scan checks in one person
         CheckConstraint(_in("status", ATTENDANCE_STATUSES), name="status_known"),
         CheckConstraint(_in("method", CHECKIN_METHODS), name="method_known"),
     )
@@ -201,6 +202,8 @@ class AttendanceRecord(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(String(500))
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    scan_nonce: Mapped[str | None] = mapped_column(
+        String(64), comment="SHA-256 of the scanning browser's check-in nonce (QR check-ins)")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -100,7 +100,10 @@ def compute_deadline(started_at: datetime, time_limit: int | None, time_factor: 
 def accepts_writes_until(attempt: Attempt) -> datetime | None:
     if attempt.deadline is None:
         return None
-    return attempt.deadline + timedelta(seconds=attempt.grace_seconds)
+    try:
+        return attempt.deadline + timedelta(seconds=attempt.grace_seconds)
+    except OverflowError:  # a deadline at the end of time (stored before times were range-checked)
+        return datetime.max.replace(tzinfo=attempt.deadline.tzinfo)
 
 
 def is_expired(attempt: Attempt, now: datetime) -> bool:

@@ -206,6 +206,7 @@ def upgrade():
     sa.Column('checked_in_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=True),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
+    sa.Column('scan_nonce', sa.String(length=64), nullable=True, comment="SHA-256 of the scanning browser's check-in nonce (QR check-ins)"),
     sa.Column('updated_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("method IN ('qr', 'manual')", name=op.f('ck_attendance_records_method_known')),
     sa.CheckConstraint("status IN ('present', 'late', 'excused', 'absent')", name=op.f('ck_attendance_records_status_known')),
@@ -213,6 +214,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['class_sessions.id'], name=op.f('fk_attendance_records_session_id_class_sessions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_attendance_records_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_records')),
+    sa.UniqueConstraint('session_id', 'scan_nonce', name=op.f('uq_attendance_records_session_id_scan_nonce')),
     sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_attendance_records_session_id_user_id'))
     )
     with op.batch_alter_table('attendance_records', schema=None) as batch_op:

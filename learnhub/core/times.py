@@ -1,0 +1,74 @@
+"""Times that come in from outside (API bodies, forms): parsed, converted to UTC, kept in range.
+
+Python's datetime reaches from year 1 to 9999; converting a time near either end to another
+offset overflows (OverflowError: a 500), and adding a grace period to a deadline near the end
+does too. No time this site schedules lies outside MIN_YEAR..MAX_YEAR, so every time that comes
+in is checked against that range before it is converted or stored: a clear 422 `invalid_field`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+
+from flask_babel import lazy_gettext as _l
+
+from .errors import DomainError
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class InvalidTime(DomainError):
+    status, code = 422, "invalid_field"
+
+
+def _out_of_range(field: str | None) -> InvalidTime:
+    if field:
+        return InvalidTime(_l("'%(field)s' must be a time between the years %(low)d and %(high)d.",
+                              field=field, low=MIN_YEAR, high=MAX_YEAR))
+    return InvalidTime(_l("Times must lie between the years %(low)d and %(high)d.", low=MIN_YEAR, high=MAX_YEAR))
+
+
+def in_range(moment: datetime | None) -> bool:
+    """Whether `moment` (aware or not) falls in MIN_YEAR..MAX_YEAR, in its own offset and in UTC."""
+    if moment is None:
+        return True
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return False
+    if moment.tzinfo is not None:  # safe: the year is far from datetime's limits
+        return MIN_YEAR - 1 <= moment.astimezone(timezone.utc).year <= MAX_YEAR + 1
+    return True
+
+
+def check_time(moment: datetime | None, field: str | None = None) -> datetime | None:
+    """`moment` unchanged if it is None or in range; else a 422 invalid_field."""
+    if moment is not None and (not isinstance(moment, datetime) or not in_range(moment)):
+        raise _out_of_range(field)
+    return moment
+
+
+def local_to_utc(local: datetime | None, zone: tzinfo, field: str | None = None) -> datetime | None:
+    """A wall-clock time typed in a form (in `zone`) as aware UTC; out of range is a 422."""
+    if local is None:
+        return None
+    check_time(local, field)
+    return local.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
+def parse_iso(value: object, field: str, naive_zone: tzinfo | None = None) -> datetime | None:
+    """An ISO 8601 time as aware UTC, or None if `value` is not one (the caller says why).
+
+    A time without an offset is refused (None) unless `naive_zone` is given, in which case it
+    is read in that zone. A well-formed time outside the range is a 422 invalid_field.
+    """
+    if not isinstance(value, str) or not 10 < len(value) <= 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        if naive_zone is None:
+            return None
+        check_time(moment, field)
+        moment = moment.replace(tzinfo=naive_zone)
+    check_time(moment, field)
+    return moment.astimezone(timezone.utc)
