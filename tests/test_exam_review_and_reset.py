@@ -150,3 +150,20 @@ def test_an_open_attempt_under_another_class_exam_does_not_block_a_reset(people,
     assert people.start("ann").status_code == 201  # open, under class B's exam
     response = people.client("head").api("POST", f"{people.exams_url}/{mine['id']}/resets/ann", {"reason": "x"})
     assert response.status_code == 200 and response.get_json()["reset"] == 0
+
+
+OPEN_KEY = ("---\ntitle: Open paper\nkind: exam\nreview: answers_after_close\n"
+            "closes_at: 2026-11-24 21:00\n---\n::tf::True? {T}\n")  # the file closes at T0 + 1h
+
+
+def test_answers_wait_for_every_class_sitting_the_quiz(people, quiz_content, clock):
+    """Someone outside the class must not see the key once the file's own close has passed
+    while the class can still sit the quiz as its exam (a later window)."""
+    quiz_content("open-paper", OPEN_KEY)
+    people.schedule(quiz="open-paper", opens=T0, closes=T0 + timedelta(hours=3))
+    attempt_id = _finish(people, "otherhead", quiz="open-paper")  # in no class that schedules it
+    clock.advance(hours=1, minutes=5)  # past the file's close and its grace
+    assert _hidden(_review(people, "otherhead", attempt_id))
+    assert people.start("ann", quiz="open-paper").status_code == 201  # the class is still sitting it
+    people.later(clock, hours=2)
+    assert _shown(_review(people, "otherhead", attempt_id))

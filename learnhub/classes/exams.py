@@ -364,19 +364,15 @@ def exam_schedule(user, row: Quiz, now: datetime) -> Schedule | None:
                     label=chosen.class_name, review_closes_at=chosen.review_closes_at)
 
 
-def latest_close(recorded: dict) -> datetime | None:
-    """The quiz engine's latest-close provider: for an attempt's recorded schedule (a class
-    exam's id), the exam's close or the latest of its members' overrides, whichever is later,
-    as they are now. None for another source or a cancelled exam (the recorded close applies)."""
-    exam_id = recorded.get("id")
-    if recorded.get("source") != "class_exam" or not isinstance(exam_id, int) or isinstance(exam_id, bool):
-        return None
-    latest_override = (select(func.max(ExamOverride.closes_at)).where(ExamOverride.exam_id == ClassExam.id)
-                       .correlate(ClassExam).scalar_subquery())
-    row = db.session.execute(select(ClassExam.closes_at, latest_override).where(ClassExam.id == exam_id)).first()
-    if row is None:
-        return None
-    return max(filter(None, row))
+def latest_close(quiz_id: int) -> datetime | None:
+    """The quiz engine's latest-close provider: the latest close, as it is now, of every
+    class's exam of the quiz and of their members' overrides; None when no class schedules
+    it (a cancelled exam no longer holds answers back; the close recorded at start still does)."""
+    exams = select(ClassExam.id).where(ClassExam.quiz_id == quiz_id)
+    latest_exam = db.session.scalar(select(func.max(ClassExam.closes_at)).where(ClassExam.quiz_id == quiz_id))
+    latest_override = db.session.scalar(select(func.max(ExamOverride.closes_at))
+                                        .where(ExamOverride.exam_id.in_(exams)))
+    return max(filter(None, (latest_exam, latest_override)), default=None)
 
 
 def _attempt_facts(user_id: int, quiz_ids: set[int]) -> dict[int, tuple[bool, bool]]:

@@ -120,14 +120,14 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
 
 def current_closes_at(found) -> datetime | None:
     """The quiz's close as it is now, for `review_shows_answers`: the file's close and, for an
-    attempt whose answers wait for the close, the latest close now of the schedule it ran
-    under (an exam extended, a member's later window). Only asked for a finished attempt
-    with `answers_after_close`: no query otherwise."""
+    attempt whose answers wait for the close, the latest close now of every class's exam of
+    the quiz (an exam extended, a member's later window, another class still sitting it).
+    Only asked for a finished attempt with `answers_after_close`: no query otherwise."""
     closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
     attempt = found.attempt
     if attempt.state == "in_progress" or attempt.settings.get("review") != "answers_after_close":
         return closes_at
-    scheduled = latest_close_for(attempt.settings.get("schedule"))
+    scheduled = latest_close_for(attempt.quiz_id)
     return max(filter(None, (closes_at, scheduled)), default=None)
 
 

@@ -70,19 +70,17 @@ def register_schedule_provider(app, provider) -> None:
 
 
 def register_latest_close_provider(app, provider) -> None:
-    """provider(recorded) -> datetime | None, given an attempt's settings["schedule"]: the
-    latest close of that schedule now, overrides included; None if it is not the provider's
-    (another source) or no longer exists."""
+    """provider(quiz_id) -> datetime | None: the latest close, now, of every schedule of that
+    quiz (every class's exam, overrides included); None when it schedules none. Answers that
+    wait for the close wait for all of them: a member of one class (or someone outside any)
+    must not see the key while another class can still sit the exam."""
     app.extensions.setdefault(LATEST_CLOSE_KEY, []).append(provider)
 
 
-def latest_close_for(recorded: dict | None) -> datetime | None:
-    """The latest close, now, of the schedule an attempt recorded (the latest any provider
-    gives); None without a recorded schedule or when no provider knows it."""
-    if not isinstance(recorded, dict):
-        return None
+def latest_close_for(quiz_id: int) -> datetime | None:
+    """The latest close, now, of any schedule of the quiz (the latest any provider gives)."""
     closes = [moment for provider in current_app.extensions.get(LATEST_CLOSE_KEY, [])
-              if (moment := provider(recorded)) is not None]
+              if (moment := provider(quiz_id)) is not None]
     return max(closes, default=None)
 
 
