@@ -60,5 +60,8 @@ def review_shows_answers(attempt, now: datetime, current_closes_at: datetime | N
             candidates.append(current_closes_at)
         if not candidates:
             return False
-        return now >= max(candidates) + timedelta(seconds=attempt.grace_seconds)
+        latest = max(candidates)
+        if latest > datetime.max.replace(tzinfo=latest.tzinfo) - timedelta(days=1):
+            return False  # a close at the end of time: never (and no overflow adding the grace)
+        return now >= latest + timedelta(seconds=attempt.grace_seconds)
     return False
