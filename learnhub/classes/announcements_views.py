@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import ActionForm
 from ..core.errors import DomainError
+from ..core.forms import saved
 from ..core.exports import table_response
 from ..core.panels import register_panel
 from ..core.permissions import allowed
@@ -91,14 +92,8 @@ def edit(announcement_id: int):
     form = AnnouncementForm(obj=announcement)
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
-        try:
-            rules.update_announcement(school_class, announcement, form.title.data, form.body.data,
-                                      form.pinned.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(form, lambda: rules.update_announcement(
+                school_class, announcement, form.title.data, form.body.data, form.pinned.data)):
             flash(_("The announcement was saved."), "info")
             return redirect(url_for("announcements.show", announcement_id=announcement.id))
     return render_template("classes/announcements_form.html", form=form, school_class=school_class,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..core.database import savepoint
 from ..core.errors import DomainError
+from ..core.forms import saved
 from ..core.exports import table_response
 from ..core.markdown import render_markdown
 from ..core.panels import register_panel
@@ -118,13 +119,8 @@ def edit_session(session_id: int):
     if not form.is_submitted():
         form.starts_at.data, form.ends_at.data = to_local(session.starts_at), to_local(session.ends_at)
     if form.validate_on_submit():
-        try:
-            attendance.update_session(current_user, school_class, session, **_form_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(form, lambda: attendance.update_session(
+                current_user, school_class, session, **_form_fields(form))):
             flash(_("The session was saved."), "info")
             return redirect(url_for("attendance.session_page", session_id=session.id))
     return render_template("classes/attendance_edit.html", form=form, school_class=school_class, session=session)

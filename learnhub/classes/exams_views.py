@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
 from ..core.errors import DomainError
+from ..core.forms import saved
 from ..core.panels import register_panel
 from ..core.permissions import allowed
 from ..core.times import local_to_utc
@@ -85,16 +86,10 @@ def create(class_id: int):
     form.quiz.choices = rules.class_quiz_choices(school_class)
     if form.validate_on_submit():
         course_slug, _sep, quiz_slug = form.quiz.data.partition("/")
-        try:
-            rules.schedule_exam(current_user, school_class, course_slug, quiz_slug,
-                                to_utc(form.opens_at.data), to_utc(form.closes_at.data),
-                                _minutes_to_seconds(form.time_limit_minutes.data),
-                                form.requires_courses_complete.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(form, lambda: rules.schedule_exam(
+                current_user, school_class, course_slug, quiz_slug, to_utc(form.opens_at.data),
+                to_utc(form.closes_at.data), _minutes_to_seconds(form.time_limit_minutes.data),
+                form.requires_courses_complete.data)):
             flash(_("The exam is scheduled."), "info")
             return redirect(url_for("class_exams.index", class_id=class_id))
     return _render_index(school_class, form)
@@ -131,15 +126,9 @@ def manage(class_id: int, exam_id: int):
     if not window.is_submitted():
         return _render_manage(school_class, exam)
     if window.validate_on_submit():
-        try:
-            rules.update_exam(current_user, school_class, exam, to_utc(window.opens_at.data),
-                              to_utc(window.closes_at.data), _minutes_to_seconds(window.time_limit_minutes.data),
-                              window.requires_courses_complete.data)
-        except DomainError as error:
-            db.session.rollback()
-            window.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(window, lambda: rules.update_exam(
+                current_user, school_class, exam, to_utc(window.opens_at.data), to_utc(window.closes_at.data),
+                _minutes_to_seconds(window.time_limit_minutes.data), window.requires_courses_complete.data)):
             flash(_("The exam was saved."), "info")
             return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
     return _render_manage(school_class, exam, window=window)

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.services import get_user_by_username
 from ..core.errors import DomainError
+from ..core.forms import saved
 from ..core.markdown import render_markdown
 from ..core.permissions import allowed, permission_required
 from ..courses.services import visible_courses
@@ -96,15 +97,9 @@ def edit(class_id: int):
             flash(_("Class staff updated."), "info")
             return redirect(url_for("classes.edit", class_id=class_id))
     elif form.submit.data and form.validate_on_submit():
-        try:
-            services.update_class(current_user, school_class, form.name.data, form.code.data,
-                                  form.starts_on.data, form.ends_on.data, form.description.data,
-                                  form.status.data, form.courses.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(form, lambda: services.update_class(
+                current_user, school_class, form.name.data, form.code.data, form.starts_on.data,
+                form.ends_on.data, form.description.data, form.status.data, form.courses.data)):
             flash(_("The class was saved."), "info")
             return redirect(url_for("classes.overview", class_id=class_id))
     return render_template("classes/edit.html", form=form, staff_form=staff_form,
