@@ -14,7 +14,6 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import ActionForm
-from ..core.errors import DomainError
 from ..core.forms import saved
 from ..core.exports import table_response
 from ..core.panels import register_panel
@@ -59,15 +58,11 @@ def create(class_id: int):
     ensure_writable(school_class)
     form = AnnouncementForm()
     if form.validate_on_submit():
-        try:
-            announcement = rules.post_announcement(current_user, school_class, form.title.data,
-                                                   form.body.data, form.pinned.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        posted = saved(form, lambda: rules.post_announcement(current_user, school_class, form.title.data,
+                                                             form.body.data, form.pinned.data))
+        if posted:
             flash(_("The announcement was published."), "info")
-            return redirect(url_for("announcements.show", announcement_id=announcement.id))
+            return redirect(url_for("announcements.show", announcement_id=posted.value.id))
     return render_template("classes/announcements_form.html", form=form, school_class=school_class,
                            announcement=None)
 

@@ -23,7 +23,7 @@ from ..core.times import local_to_utc
 from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import attendance, checkin, services
-from .attendance_forms import (ATTENDANCE_LABELS, KIND_LABELS, LOCAL_FORMAT, METHOD_LABELS, PHASE_LABELS,
+from .attendance_forms import (ATTENDANCE_LABELS, KIND_LABELS, METHOD_LABELS, PHASE_LABELS,
                                CheckinForm, MarkForm, MinutesForm, SessionForm)
 from .checkin_codes import (NONCE_COOKIE, TICKET_SECONDS, CodeExpired, InvalidCode, TicketUsed, code_for,
                             new_nonce, nonce_digest, read_code, read_ticket, ticket_for, valid_nonce)
@@ -99,15 +99,10 @@ def create_session(class_id: int):
     school_class = class_or_404(class_id, "class.staff")
     form = SessionForm()
     if form.validate_on_submit():
-        try:
-            session = attendance.create_session(current_user, school_class, **_form_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Session %(title)s created.", title=session.title), "info")
-            return redirect(url_for("attendance.session_page", session_id=session.id))
+        created = saved(form, lambda: attendance.create_session(current_user, school_class, **_form_fields(form)))
+        if created:
+            flash(_("Session %(title)s created.", title=created.value.title), "info")
+            return redirect(url_for("attendance.session_page", session_id=created.value.id))
     return render_template("classes/attendance_edit.html", form=form, school_class=school_class, session=None)
 
 
@@ -172,13 +167,9 @@ def minutes(session_id: int):
     session, school_class = session_or_404(session_id, "class.manage")
     form = MinutesForm(minutes=session.minutes or "")
     if form.validate_on_submit():
-        try:
-            attendance.save_minutes(current_user, school_class, session, form.minutes.data or "", utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            form.minutes.errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved(form, lambda: attendance.save_minutes(current_user, school_class, session,
+                                                       form.minutes.data or "", utcnow()),
+                 form.minutes.errors):
             flash(_("The minutes were saved."), "info")
             return redirect(url_for("attendance.session_page", session_id=session.id))
     return render_template("classes/attendance_minutes.html", form=form, school_class=school_class, session=session)

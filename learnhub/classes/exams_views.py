@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
-from ..core.errors import DomainError
 from ..core.forms import saved
 from ..core.panels import register_panel
 from ..core.permissions import allowed
@@ -142,18 +141,17 @@ def override(class_id: int, exam_id: int):
     form = OverrideForm(prefix="override")
     form.username.choices = _member_choices(school_class)
     if form.validate_on_submit():
-        try:
+        def set_override():
             member = rules.class_member(school_class, form.username.data)
             rules.set_override(current_user, school_class, exam, member,
                                opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
                                time_limit_seconds=_minutes_to_seconds(form.time_limit_minutes.data),
                                extra_attempts=form.extra_attempts.data or 0, reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The override for %(name)s was saved.", name=member.username), "info")
+            return member
+
+        done = saved(form, set_override)
+        if done:
+            flash(_("The override for %(name)s was saved.", name=done.value.username), "info")
             return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
     return _render_manage(school_class, exam, override=form)
 
@@ -166,14 +164,13 @@ def reset(class_id: int, exam_id: int):
     form = ResetForm(prefix="reset")
     form.username.choices = _member_choices(school_class)
     if form.validate_on_submit():
-        try:
+        def reset_member():
             member = rules.class_member(school_class, form.username.data)
-            ids = rules.reset_attempts(current_user, school_class, exam, member, form.reason.data, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+            return member, rules.reset_attempts(current_user, school_class, exam, member, form.reason.data, utcnow())
+
+        done = saved(form, reset_member)
+        if done:
+            member, ids = done.value
             flash(_("%(n)d attempt(s) of %(name)s reset.", n=len(ids), name=member.username), "info")
             return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
     return _render_manage(school_class, exam, reset=form)

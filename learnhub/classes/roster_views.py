@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..auth.models import User
 from ..core.errors import DomainError
+from ..core.forms import saved
 from ..core.exports import csv_response, table_response
 from ..core.permissions import allowed
 from ..core.types import utcnow
@@ -135,16 +136,11 @@ def member(class_id: int, username: str):
         changes["stage_date"] = form.stage_date.data
         if "role" in form:
             changes["role"] = form.role.data
-        try:
-            result = rules.update_member(current_user, school_class, membership,
-                                         db.session.get(User, membership.user_id), changes,
-                                         utcnow().date())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            for warning in result.warnings:
+        updated = saved(form, lambda: rules.update_member(current_user, school_class, membership,
+                                                          db.session.get(User, membership.user_id), changes,
+                                                          utcnow().date()))
+        if updated:
+            for warning in updated.value.warnings:
                 flash(warning, "warning")
             flash(_("The record was saved."), "info")
             return redirect(url_for("roster.member", class_id=class_id, username=entry.username))

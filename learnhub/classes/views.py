@@ -7,12 +7,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.services import get_user_by_username
-from ..core.errors import DomainError
 from ..core.forms import saved
 from ..core.markdown import render_markdown
 from ..core.permissions import allowed, permission_required
 from ..courses.services import visible_courses
-from ..extensions import db
 from . import services
 from .forms import ROLE_LABELS, STATUS_LABELS, ClassForm, StaffForm
 from .models import SchoolClass
@@ -51,14 +49,11 @@ def create():
     form = ClassForm()
     form.courses.choices = _course_choices()
     if form.validate_on_submit():
-        try:
-            school_class = services.create_class(
-                current_user, form.name.data, form.code.data, form.starts_on.data, form.ends_on.data,
-                form.description.data, form.courses.data, form.status.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        created = saved(form, lambda: services.create_class(
+            current_user, form.name.data, form.code.data, form.starts_on.data, form.ends_on.data,
+            form.description.data, form.courses.data, form.status.data))
+        if created:
+            school_class = created.value
             flash(_("Class %(name)s created. You are its head teacher.", name=school_class.name), "info")
             return redirect(url_for("classes.overview", class_id=school_class.id))
     return render_template("classes/edit.html", form=form, school_class=None)
@@ -85,15 +80,13 @@ def edit(class_id: int):
     if not form.is_submitted():
         form.courses.data = [c.slug for c in services.class_courses(school_class)]
     if staff_form.add_staff.data and staff_form.validate_on_submit():
-        user = get_user_by_username(staff_form.username.data)
-        try:
+        def set_role():
+            user = get_user_by_username(staff_form.username.data)
             if user is None:
                 raise services.ClassError(_("No user named %(name)s.", name=staff_form.username.data))
             services.set_staff_role(current_user, school_class, user, staff_form.role.data or None)
-        except DomainError as error:
-            staff_form.username.errors.append(error.message)
-        else:
-            db.session.commit()
+
+        if saved(staff_form, set_role, staff_form.username.errors):
             flash(_("Class staff updated."), "info")
             return redirect(url_for("classes.edit", class_id=class_id))
     elif form.submit.data and form.validate_on_submit():

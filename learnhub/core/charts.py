@@ -50,7 +50,7 @@ def _open(chart_id: str, title: str, description: str, css_class: str) -> list[s
 
 
 def _y_axis(max_value: float, ticks: list[float], label_for) -> list[str]:
-    parts = [f'<g class="chart-axis chart-y-axis" aria-hidden="true">']
+    parts = ['<g class="chart-axis chart-y-axis" aria-hidden="true">']
     for tick in ticks:
         y = TOP + PLOT_H - (tick / max_value) * PLOT_H if max_value else TOP + PLOT_H
         parts.append(f'<line class="chart-grid" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{_num(y)}" y2="{_num(y)}"/>')

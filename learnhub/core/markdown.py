@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Callable
-from xml.etree import ElementTree
 
 import bleach
 import markdown

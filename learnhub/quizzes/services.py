@@ -23,7 +23,6 @@ from ..courses.models import Course
 from ..extensions import db
 from .loader import QuizFile, get_quiz_catalog, quiz_paths
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
-from .policies import REVIEWER_ROLES  # noqa: F401  (re-exported for views)
 
 
 @dataclass
