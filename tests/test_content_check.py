@@ -100,3 +100,28 @@ def test_shipped_content_has_both_languages_and_enough_units(app):
         for unit_file in tree.units[slug]:
             assert "|---" in unit_file.body.replace(" ", "") or "|:--" in unit_file.body
             assert "![" in unit_file.body and "## " in unit_file.body
+
+
+@pytest.mark.parametrize("value,line", [("fr", "'lang' must be one of en, zh (or left out), not 'fr'"),
+                                        ("zh-CN", "'lang' must be one of en, zh (or left out), not 'zh-CN'"),
+                                        ("7", "'lang' must be str, not 7")])
+def test_a_course_language_not_known_is_an_error_line(make_app, write_content, value, line):
+    root = write_content({"c/course.md": COURSE.replace("order: 1\n", f"order: 1\nlang: {value}\n")})
+    assert f"c/course.md:5: {line}" in [str(p) for p in load_tree(root).problems]
+    result = make_app(CONTENT_DIR=str(root)).test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1 and f"c/course.md:5: {line}" in result.output
+
+
+def test_a_course_language_is_optional(write_content):
+    root = write_content({"c/course.md": COURSE, "d/course.md": "---\ntitle: D\nlang: zh\n---\n"})
+    tree = load_tree(root)
+    assert tree.problems == []
+    assert (tree.courses["c"].lang, tree.courses["d"].lang) == (None, "zh")
+
+
+def test_shipped_courses_declare_their_language(app):
+    from learnhub.config import PROJECT_ROOT
+
+    tree = load_tree(PROJECT_ROOT / "content")
+    assert {slug: c.lang for slug, c in tree.courses.items()} == {
+        "how-to-use-learnhub": "en", "party-building-online": "en", "wangluo-dangjian": "zh"}

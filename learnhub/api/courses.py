@@ -45,6 +45,7 @@ def list_courses():
     figures = progress.course_progress_for(current_user, courses)
     items = [{"slug": c.slug, "title": c.title, "summary": c.summary,
               "units_count": figures[c.id].total, "progress": figures[c.id].as_dict(),
+              "lang": services.course_language(c),
               "url": url_for("courses.course", course_slug=c.slug)} for c in courses]
     return jsonify(page_of(items, offset, limit))
 

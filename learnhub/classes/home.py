@@ -4,7 +4,8 @@ A member sees, per class: the unread announcements (count and newest titles), to
 sessions (in the user's time zone) and how many scheduled exams are open now. Staff see
 the classes they run (head teacher or grader) with the member count and how many
 announcement receipts are still missing. Admins see the classes they have a role in, like
-everyone else (the class list shows them all).
+everyone else (the class list shows them all). Someone who may create a class and runs none
+is told what a class is and offered to create one (members in no class see nothing).
 
 A fixed number of queries whatever the number of classes, members and announcements:
 the classes, then one grouped query per kind of thing (see `home_summary`).
@@ -16,6 +17,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy import and_, func, select
 
+from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
 from .exams import member_exams
@@ -50,10 +52,16 @@ class HomeClass:
 class HomeSummary:
     member_of: list[HomeClass]
     staff_of: list[HomeClass]
+    may_create: bool = False                    # may create a class (global staff role)
+
+    @property
+    def invite_to_create(self) -> bool:
+        """Staff who run no class yet: show what a class is and the way to create one."""
+        return self.may_create and not self.staff_of
 
     @property
     def empty(self) -> bool:
-        return not self.member_of and not self.staff_of
+        return not self.member_of and not self.staff_of and not self.invite_to_create
 
 
 def today_bounds(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -93,7 +101,8 @@ def home_summary(user, tz: tzinfo, now: datetime | None = None) -> HomeSummary:
             by_id[class_id].missing_receipts = missing
             by_id[class_id].members_count = members
     return HomeSummary(member_of=[e for e in entries if not e.is_staff],
-                       staff_of=[e for e in entries if e.is_staff])
+                       staff_of=[e for e in entries if e.is_staff],
+                       may_create=allowed(user, "class.create"))
 
 
 def _sessions_today(class_ids: list[int], now: datetime, tz: tzinfo) -> list[ClassSession]:

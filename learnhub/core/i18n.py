@@ -28,6 +28,10 @@ def select_timezone() -> str:
 def register_template_helpers(app) -> None:
     from flask_babel import get_locale
 
+    from .times import zone_label
+
+    app.add_template_global(zone_label)  # "Beijing time" / 北京时间, not Asia/Shanghai
+
     @app.template_filter("datetime")
     def _datetime(value, fmt="medium"):
         return format_datetime(value, fmt) if value else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .errors import DomainError
@@ -72,3 +73,22 @@ def parse_iso(value: object, field: str, naive_zone: tzinfo | None = None) -> da
         moment = moment.replace(tzinfo=naive_zone)
     check_time(moment, field)
     return moment.astimezone(timezone.utc)
+
+
+# Zones by the name people use for them; any other zone is shown by its tz database name.
+# China has one civil time, Beijing time, whatever the city the tz database names it after.
+_ZONE_LABELS = {
+    "Asia/Shanghai": _l("Beijing time"), "Asia/Chongqing": _l("Beijing time"),
+    "Asia/Chungking": _l("Beijing time"), "Asia/Harbin": _l("Beijing time"), "PRC": _l("Beijing time"),
+    "UTC": _l("UTC"), "Etc/UTC": _l("UTC"), "Etc/UCT": _l("UTC"), "UCT": _l("UTC"), "Zulu": _l("UTC"),
+}
+
+
+def zone_label(zone: str | tzinfo | None = None) -> str:
+    """`zone` (default: the site's TIMEZONE) as people name it, in the page's language:
+    "Beijing time" / 北京时间 for Asia/Shanghai; an unfamiliar zone by its own name."""
+    if zone is None:
+        zone = current_app.config.get("TIMEZONE", "Asia/Shanghai")
+    name = getattr(zone, "key", None) or str(zone)
+    label = _ZONE_LABELS.get(name)
+    return str(label) if label is not None else name

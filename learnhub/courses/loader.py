@@ -17,7 +17,9 @@ COURSE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 UNIT_FILE = re.compile(r"^(\d{1,3})-([a-z0-9][a-z0-9-]{0,63})\.md$")
 RESERVED_UNIT_SLUGS = {"assets", "quizzes", "threads", "complete"}
 COMPLETION_RULES = ("view", "manual", "quiz")
-COURSE_KEYS = {"title": str, "summary": str, "order": int, "draft": bool}
+COURSE_KEYS = {"title": str, "summary": str, "order": int, "draft": bool, "lang": str}
+# The languages a course may declare (`lang:`), those the site speaks. Unset: any language.
+COURSE_LANGUAGES = ("en", "zh")
 UNIT_KEYS = {"title": str, "summary": str, "order": int, "estimated_minutes": int,
              "completion": str, "quiz": str, "draft": bool, "requires": list, "dwell_seconds": int}
 # A prerequisite: a unit of the same course by slug, or one of its quizzes as `quiz:slug`.
@@ -50,6 +52,7 @@ class CourseFile:
     body: str
     checksum: str
     order_line: int | None = None  # where `order:` was written, for duplicate reports
+    lang: str | None = None        # one of COURSE_LANGUAGES; None: for readers of any language
 
 
 @dataclass
@@ -213,12 +216,17 @@ def _load_course(course_dir: Path, tree: ContentTree) -> None:
     meta, body, body_line = parsed
     if not _check_keys(meta, COURSE_KEYS, read[0], report):
         return
+    lang = meta.get("lang")
+    if lang is not None and lang not in COURSE_LANGUAGES:
+        report.add(_key_line(read[0], "lang"),
+                   f"'lang' must be one of {', '.join(COURSE_LANGUAGES)} (or left out), not {lang!r}")
+        return
     _check_links(body, body_line, course_dir, report)
     tree.courses[slug] = CourseFile(
         slug=slug, path=course_md, title=meta["title"].strip(),
         summary=(meta.get("summary") or "").strip(), order=meta.get("order", 1000),
         draft=meta.get("draft", False), body=body, checksum=read[1],
-        order_line=_key_line(read[0], "order") if "order" in meta else None,
+        order_line=_key_line(read[0], "order") if "order" in meta else None, lang=lang,
     )
     tree.units[slug] = _load_units(course_dir, tree)
 

@@ -221,3 +221,34 @@ def render_course_description(course: CourseEntry) -> str:
     if course_file is None:
         return ""
     return catalog.render(course.slug, course_file.body, course_file.checksum).html
+
+
+# ---- the catalog in the reader's language ----------------------------------------------------
+
+def course_language(course: CourseEntry) -> str | None:
+    """The language `course.md` declares (`lang:`), None for a course for any language.
+
+    Read from the loaded files (no column): the index has no use for it, only the pages do.
+    """
+    course_file = get_catalog().tree().courses.get(course.slug)
+    return course_file.lang if course_file else None
+
+
+@dataclass
+class CatalogByLanguage:
+    """The catalog split for one reader: their language (and courses for any) first."""
+    yours: list[CourseEntry]
+    others: list[CourseEntry]
+    languages: dict[int, str | None]    # course id → declared language
+
+    @property
+    def courses(self) -> list[CourseEntry]:
+        return self.yours + self.others
+
+
+def catalog_by_language(courses: list[CourseEntry], language: str) -> CatalogByLanguage:
+    """`courses` (in catalog order) with those in `language` or in none first, then the rest."""
+    languages = {c.id: course_language(c) for c in courses}
+    yours = [c for c in courses if languages[c.id] in (None, language)]
+    others = [c for c in courses if languages[c.id] not in (None, language)]
+    return CatalogByLanguage(yours=yours, others=others, languages=languages)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale
 from flask import Blueprint, abort, render_template, send_file
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from werkzeug.security import safe_join
 
@@ -13,6 +15,19 @@ from .catalog import get_catalog
 
 bp = Blueprint("courses", __name__)
 ASSET_MAX_AGE = 3600
+# A course's `lang:` as an HTML lang attribute (the page's own uses the same forms).
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def reader_language() -> str:
+    """The member's language: their setting, else the browser's (Flask-Babel's choice)."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def language_name(code: str) -> str:
+    """A course language named in the page's language: "Chinese" / "中文"."""
+    return Locale.parse(code).get_display_name(get_locale() or "en")
 
 
 def visit(user, view: services.UnitView) -> None:
@@ -41,7 +56,9 @@ def home():
     courses = services.visible_courses(current_user)
     progress = services.progress_by_course(current_user, courses)
     started = [c for c in courses if progress[c.id].completed]
-    return render_template("courses/home.html", courses=courses, progress=progress, started=started)
+    catalog = services.catalog_by_language(courses, reader_language())
+    return render_template("courses/home.html", catalog=catalog, progress=progress, started=started,
+                           html_lang_of=HTML_LANG, language_name=language_name)
 
 
 @bp.route("/courses/<course_slug>")
