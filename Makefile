@@ -32,7 +32,7 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask content sync
 	$(BIN)/flask users ensure-admin
 	@echo "LearnHub on http://$(HOST):$(PORT)  (make demo adds demo accounts)"
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --access-logfile - wsgi:app  # settings: gunicorn.conf.py
 
 demo: $(VENV)/.installed
 	$(BIN)/flask db upgrade

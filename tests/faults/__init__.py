@@ -22,4 +22,7 @@ Environment:
   FAULTS_SECONDS          how long they save before submitting (default 40)
   FAULTS_WORKERS          gunicorn workers (default 3)
   FAULTS_OUTAGE_SECONDS   how long PostgreSQL stays stopped (default 5)
+  FAULTS_IDLE_CLIENTS     connections held open sending nothing for the whole run (default 200)
+  FAULTS_SLOW_CLIENTS     connections sending a request one byte a second (default 100); while
+                          both are open /healthz must answer within 5 s (tests/faults/slow_clients.py)
 """

@@ -16,6 +16,7 @@ from tests.bench.server import PROJECT_ROOT, BenchServer, ServerError
 from . import chaos
 from .client import Member, Stats, Window
 from .serverlog import summarise, unhandled_errors
+from .slow_clients import SlowClients
 
 
 def env_int(name: str, default: int) -> int:
@@ -61,7 +62,8 @@ def wait_ready(base_url: str, timeout: float = 60.0) -> float | None:
 
 
 def run(server: BenchServer, count: int, seconds: float, workers: int, outage_seconds: float,
-        restart_database: bool) -> tuple[Stats, list[Member], list[int], list[str]]:
+        restart_database: bool, slow_clients: SlowClients,
+        stalls: list[str]) -> tuple[Stats, list[Member], list[int], list[str]]:
     rows = seed_members(server, count)
     stats, outage, stop = Stats(), Window(), threading.Event()
     members = [Member(server.base_url, row["token"], stats, outage, stop, seed=row["id"])
@@ -76,6 +78,11 @@ def run(server: BenchServer, count: int, seconds: float, workers: int, outage_se
     replaced = chaos.wait_for_workers(master, workers, gone=victim)
     notes.append(f"t={time.monotonic() - began:.0f}s SIGKILLed worker {victim} "
                  f"({'caught running' if running else 'idle'}); workers now {replaced}")
+    probe = slow_clients.probe(server.base_url)
+    notes.append(f"t={time.monotonic() - began:.0f}s /healthz with {slow_clients.idle_count} idle and "
+                 f"{slow_clients.slow_count} slow connections open: {len(probe.answered)} answered "
+                 f"(slowest {probe.slowest or 0:.2f} s), {len(probe.failures)} not answered within 5 s")
+    stalls.extend(probe.failures)
     if restart_database:
         time.sleep(max(0.0, began + seconds * 0.5 - time.monotonic()))
         outage.start = time.monotonic()
@@ -98,6 +105,7 @@ def main() -> int:
     count = env_int("FAULTS_MEMBERS", 40)
     seconds = env_int("FAULTS_SECONDS", 40)
     workers = env_int("FAULTS_WORKERS", 3)
+    idle, slow = env_int("FAULTS_IDLE_CLIENTS", 200), env_int("FAULTS_SLOW_CLIENTS", 100)
     outage_seconds = float(os.environ.get("FAULTS_OUTAGE_SECONDS") or 5)
     database_url = os.environ.get("FAULTS_DATABASE_URL", "")
     restart_database = chaos.is_local_postgres(database_url)
@@ -105,6 +113,7 @@ def main() -> int:
         print("faults: not a local PostgreSQL: the database is not restarted", file=sys.stderr)
     bench_server.WORKERS = workers  # BenchServer starts gunicorn with this many workers
     server = BenchServer()
+    stalls: list[str] = []  # /healthz requests not answered while idle and slow clients were open
     # Production wants shared rate-limit storage (Redis); the members never log in here.
     server.env.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if database_url:
@@ -113,9 +122,9 @@ def main() -> int:
     print(f"Fault run on {kind}: {count} members for {seconds} s, gunicorn with {workers} workers",
           flush=True)
     try:
-        with server:
+        with server, SlowClients("127.0.0.1", server.port, idle=idle, slow=slow) as slow_clients:
             stats, members, user_ids, notes = run(server, count, seconds, workers, outage_seconds,
-                                                  restart_database)
+                                                  restart_database, slow_clients, stalls)
             summary = verify(server, members, user_ids)
             errors = unhandled_errors(server._log_path.read_text(errors="replace"))
     except (ServerError, RuntimeError) as error:
@@ -140,6 +149,7 @@ def main() -> int:
         ("score mismatches", summary["score_mismatches"]),
         ("attempts left open", summary["attempts_left_open"]),
         ("members who could not finish", len(failed) + len(stuck)),
+        ("/healthz stalled by idle/slow clients", len(stalls)),
     ]
     width = max(len(name) for name, _ in figures)
     for name, value in figures:
@@ -152,12 +162,13 @@ def main() -> int:
         print(f"  member: {error}", file=sys.stderr)
     bad = (summary["answers_lost"] or stats.server_errors or graded_once != len(members)
            or summary["attempts_not_graded_once"] or summary["score_mismatches"]
-           or summary["attempts_left_open"] or stats.unexpected or failed or stuck)
+           or summary["attempts_left_open"] or stats.unexpected or failed or stuck or stalls)
     if bad:
-        print("faults: FAILED (loss, 500s, attempts not graded once or unexpected answers above)",
+        print("faults: FAILED (loss, 500s, attempts not graded once, stalls or unexpected answers above)",
               file=sys.stderr)
         return 1
-    print("faults: no acknowledged answer lost, no 500, every attempt graded once")
+    print("faults: no acknowledged answer lost, no 500, every attempt graded once, "
+          "no stall behind idle or slow clients")
     return 0
 
 
