@@ -233,6 +233,10 @@
       if (link) {
         link.classList.toggle("answered", answered);
         link.classList.toggle("flagged", !!flags[qid]);
+        // What the colours say, for assistive technology: "Question 3, answered, flagged".
+        const states = [msg(answered ? "NavAnswered" : "NavUnanswered")];
+        if (flags[qid]) states.push(msg("NavFlagged"));
+        link.setAttribute("aria-label", link.dataset.label + ", " + states.join(", "));
       }
       const flag = el.querySelector("[data-flag]");
       if (flag) flag.setAttribute("aria-pressed", flags[qid] ? "true" : "false");
@@ -259,16 +263,25 @@
     questions.forEach((el, i) => { el.hidden = i !== current; });
     document.getElementById("prev-question").disabled = current === 0;
     document.getElementById("next-question").disabled = current === questions.length - 1;
+    root.querySelectorAll("[data-nav]").forEach((link) => {
+      if (link.dataset.nav === questions[current].dataset.questionId) link.setAttribute("aria-current", "step");
+      else link.removeAttribute("aria-current");
+    });
+  }
+  // Moving to another question takes focus to its legend, so a screen reader reads the new
+  // question (and focus never drops to the page when Next disables itself on the last one).
+  function go(index) {
+    show(index);
+    questions[current].querySelector("legend").focus();
   }
   if (onePerPage) {
     form.querySelector(".pager-buttons").hidden = false;
-    document.getElementById("prev-question").addEventListener("click", () => show(current - 1));
-    document.getElementById("next-question").addEventListener("click", () => show(current + 1));
+    document.getElementById("prev-question").addEventListener("click", () => go(current - 1));
+    document.getElementById("next-question").addEventListener("click", () => go(current + 1));
     root.querySelectorAll("[data-nav]").forEach((link) => {
       link.addEventListener("click", (event) => {
         event.preventDefault();
-        show(questions.findIndex((el) => el.dataset.questionId === link.dataset.nav));
-        questions[current].querySelector("legend").focus();
+        go(questions.findIndex((el) => el.dataset.questionId === link.dataset.nav));
       });
     });
     questions.forEach((el) => el.querySelector("legend").setAttribute("tabindex", "-1"));
@@ -338,10 +351,22 @@
     const mmss = String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
     return h ? h + ":" + mmss : mmss;
   }
+  // The 5- and 1-minute warnings are said when the clock crosses them; a member who opens
+  // the page with less time left hears what is actually left instead (not "5 minutes left"
+  // with 69 s to go).
+  let firstTick = true;
   function tick() {
     const left = deadline - (Date.now() + offset);
     timerEl.textContent = format(left);
     timerEl.classList.toggle("timer-warning", left <= 5 * 60 * 1000);
+    if (firstTick) {
+      firstTick = false;
+      if (left <= 5 * 60 * 1000 && left > 0) {
+        announced.five = true;
+        announced.one = left <= 60 * 1000;
+        announce("left", msg("Left").replace("{time}", format(left)));
+      }
+    }
     if (left <= 5 * 60 * 1000 && left > 60 * 1000) announce("five", msg("Five"));
     if (left <= 60 * 1000 && left > 0) announce("one", msg("One"));
     if (left <= 0) {
