@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from learnhub.auth import services
 from learnhub.auth.models import User
@@ -50,6 +51,22 @@ def test_admin_creates_user_with_generated_password(client, login_as):
     assert response.status_code == 200
     password = re.search(r'class="password-once"><code>([^<]+)</code>', response.get_data(as_text=True)).group(1)
     assert services.authenticate("newbie", password).role == "staff"
+
+
+@pytest.mark.parametrize("typed", ["", "typed-by-admin-1"])
+def test_an_account_the_admin_creates_chooses_its_own_password_first(app, client, login_as, db, typed):
+    """Generated or typed, the admin knows the password: the first login asks for a new one."""
+    login_as("admin")
+    token = csrf_from(client, "/admin/users/new")
+    response = client.post("/admin/users/new", data={"csrf_token": token, "username": "fresh",
+                                                     "display_name": "", "role": "member", "password": typed})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "choose a password of their own" in html
+    password = typed or re.search(r'class="password-once"><code>([^<]+)</code>', html).group(1)
+    assert db.session.scalar(select(User.must_change_password).where(User.username == "fresh")) is True
+    newcomer = app.test_client()
+    assert login(newcomer, "fresh", password).headers["Location"] == "/account/first-password"
 
 
 def test_admin_create_user_rejects_taken_name(client, login_as, make_user):

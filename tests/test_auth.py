@@ -1,6 +1,8 @@
 """Login, logout, sessions, passwords, rate limits, CSRF and the users CLI."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from learnhub.auth import services
@@ -187,12 +189,41 @@ def test_users_cli_create_list_set_password(app):
     assert missing.exit_code != 0
 
 
+def test_users_cli_generated_password_must_be_changed_and_a_typed_one_need_not(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "gena", "--generate-password"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("One-time password (shown once):")[1].split()[0]
+    gena = services.authenticate("gena", password)
+    assert gena is not None and gena.must_change_password
+    typed = runner.invoke(args=["users", "create", "tina", "--password", PASSWORD])
+    assert typed.exit_code == 0 and not services.get_user_by_username("tina").must_change_password
+    forced = runner.invoke(args=["users", "create", "mona", "--password", PASSWORD, "--must-change"])
+    assert forced.exit_code == 0 and services.get_user_by_username("mona").must_change_password
+    both = runner.invoke(args=["users", "create", "bo", "--password", PASSWORD, "--generate-password"])
+    assert both.exit_code != 0 and services.get_user_by_username("bo") is None
+
+
+LOOK_ALIKES = set("lI1O0oi")
+
+
+def test_one_time_passwords_have_no_look_alike_characters(app):
+    passwords = {services.generate_password() for _ in range(200)}
+    assert len(passwords) == 200
+    for password in passwords:
+        assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", password), password
+        assert not LOOK_ALIKES & set(password), password
+    used = set("".join(passwords).replace("-", ""))
+    assert used == set(services.ONE_TIME_ALPHABET)  # every symbol of the alphabet is drawn
+
+
 def test_ensure_admin_creates_one_admin_only_on_an_empty_database(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["users", "ensure-admin"])
     assert "Created the first account:  admin" in first.output
     password = first.output.split("Its password (shown once):")[1].split()[0]
-    assert services.authenticate("admin", password).role == "admin"
+    admin = services.authenticate("admin", password)
+    assert admin.role == "admin" and admin.must_change_password  # a generated password: one use
     second = runner.invoke(args=["users", "ensure-admin"])
     assert second.output == ""
 

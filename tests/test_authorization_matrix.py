@@ -49,6 +49,10 @@ MATRIX = {
     ("auth.logout", "POST"):                        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     ("auth.account", "GET"):                        (LOGIN, 200,   200,   200,   200,   200),
     ("auth.account", "POST"):                       (LOGIN, 302,   302,   302,   302,   302),
+    # The focused first-login page: only an account that must change its password uses it
+    # (tests/test_password_change.py); everyone here need not, and is sent on (302).
+    ("auth.first_password", "GET"):                 (LOGIN, 302,   302,   302,   302,   302),
+    ("auth.first_password", "POST"):                (LOGIN, 302,   302,   302,   302,   302),
     ("admin.users", "GET"):                         (LOGIN, 403,   403,   403,   403,   200),
     ("admin.create_user", "GET"):                   (LOGIN, 403,   403,   403,   403,   200),
     ("admin.create_user", "POST"):                  (LOGIN, 403,   403,   403,   403,   200),
@@ -132,6 +136,8 @@ MATRIX = {
     ("attendance.edit_session", "GET"):             (LOGIN, 403,   404,   200,   200,   200),
     ("attendance.edit_session", "POST"):            (LOGIN, 403,   404,   302,   302,   302),
     ("attendance.mark", "POST"):                    (LOGIN, 403,   404,   302,   302,   302),
+    ("attendance.mark_many", "POST"):               (LOGIN, 403,   404,   302,   302,   302),
+    ("attendance.sign_in_sheet", "GET"):            (LOGIN, 403,   404,   200,   200,   200),
     ("attendance.minutes", "GET"):                  (LOGIN, 403,   404,   403,   200,   200),
     ("attendance.minutes", "POST"):                 (LOGIN, 403,   404,   403,   302,   302),
     ("attendance.export", "GET"):                   (LOGIN, 403,   404,   200,   200,   200),
@@ -139,6 +145,9 @@ MATRIX = {
     ("attendance.qr_state_json", "GET"):            (LOGIN, 403,   404,   200,   200,   200),
     ("attendance.checkin_page", "GET"):             (LOGIN, 200,   403,   403,   403,   403),
     ("attendance.checkin", "POST"):                 (LOGIN, 200,   403,   403,   403,   403),
+    # The typed-code page offers only the caller's own sessions taking check-ins: others see none.
+    ("attendance.checkin_by_code", "GET"):          (LOGIN, 200,   200,   200,   200,   200),
+    ("attendance.checkin_by_code", "POST"):         (LOGIN, 200,   200,   200,   200,   200),
     ("api.list_sessions", "GET"):                   (401,   200,   404,   200,   200,   200),
     ("api.create_session", "POST"):                 (401,   403,   404,   201,   201,   201),
     ("api.get_session", "GET"):                     (401,   200,   404,   200,   200,   200),
@@ -147,6 +156,7 @@ MATRIX = {
     ("api.check_in", "POST"):                       (401,   200,   403,   403,   403,   403),
     ("api.list_attendance", "GET"):                 (401,   403,   404,   200,   200,   200),
     ("api.mark_attendance", "PUT"):                 (401,   403,   404,   200,   200,   200),
+    ("api.mark_attendance_many", "PUT"):            (401,   403,   404,   200,   200,   200),
 
     # Scheduled exams: {exam} (quiz mx/exam) was scheduled by staff (the head teacher). Each
     # allowed actor schedules its own quiz mx/new-<actor>; staff cancels {exam} first, so admin
@@ -180,6 +190,7 @@ PATHS = {
     "auth.login": "/login",
     "auth.logout": "/logout",
     "auth.account": "/account",
+    "auth.first_password": "/account/first-password",
     "admin.users": "/admin/users",
     "admin.create_user": "/admin/users/new",
     "admin.edit_user": "/admin/users/{target}",
@@ -245,6 +256,9 @@ PATHS = {
     "attendance.session_page": "/sessions/{session}",
     "attendance.edit_session": "/sessions/{session}/edit",
     "attendance.mark": "/sessions/{session}/attendance",
+    "attendance.mark_many": "/sessions/{session}/attendance/many",
+    "attendance.sign_in_sheet": "/sessions/{session}/sign-in-sheet",
+    "attendance.checkin_by_code": "/checkin/code",
     "attendance.minutes": "/sessions/{session}/minutes",
     "attendance.export": "/sessions/{session}/attendance.csv",
     "attendance.qr_page": "/sessions/{session}/qr",
@@ -259,6 +273,7 @@ PATHS = {
     "api.check_in": "/api/v1/checkin",
     "api.list_attendance": "/api/v1/sessions/{session}/attendance",
     "api.mark_attendance": "/api/v1/sessions/{session}/attendance/member",
+    "api.mark_attendance_many": "/api/v1/sessions/{session}/attendance",
 
     "class_exams.index": "/classes/{class}/exams",
     "class_exams.create": "/classes/{class}/exams",
@@ -285,6 +300,7 @@ FORMS = {
     ("auth.login", "POST"): {"username": "nobody", "password": "wrong-password"},
     ("auth.account", "POST"): {"prefs-display_name": "New name", "prefs-locale": "",
                                "prefs-save_preferences": "Save"},
+    ("auth.first_password", "POST"): {"new_password": "taken-over-1", "confirm": "taken-over-1"},
     ("admin.create_user", "POST"): {"username": "newcomer", "display_name": "", "role": "member",
                                     "password": ""},
     ("admin.change_role", "POST"): {"role": "instructor", "change_role": "Change role"},
@@ -305,6 +321,8 @@ FORMS = {
                                           "starts_at": "2026-11-24T19:00", "ends_at": "2026-11-24T21:00",
                                           "late_after_minutes": "5"},
     ("attendance.mark", "POST"): {"username": "member", "status": "excused", "note": "By {actor}"},
+    ("attendance.mark_many", "POST"): {"usernames": "member", "status": "excused", "note": "By {actor}"},
+    ("attendance.checkin_by_code", "POST"): {"session": "{session}", "code": "000000"},
     ("attendance.minutes", "POST"): {"minutes": "Minutes by {actor}"},
     ("attendance.checkin", "POST"): {"ticket": "{ticket}"},
 
@@ -330,6 +348,7 @@ JSON = {
     ("api.update_session", "PATCH"): {"place": "Room of {actor}"},
     ("api.check_in", "POST"): {"code": "{code}"},
     ("api.mark_attendance", "PUT"): {"status": "excused", "note": "By {actor}"},
+    ("api.mark_attendance_many", "PUT"): {"marks": [{"username": "member", "status": "excused"}]},
 
     ("api.create_class_exam", "POST"): {"course": "mx", "quiz": "new-{actor}", "opens_at": "2026-12-01T09:00:00+08:00",
                                         "closes_at": "2026-12-01T11:00:00+08:00"},

@@ -119,6 +119,7 @@ def test_admin_reset_and_deactivate_end_the_users_sessions(app, client, login_as
     client.post(f"/admin/users/{target.id}/reset-password", data={"csrf_token": token})
     assert not logged_in(victim_browser)
     # Log in again with the new password, then the admin deactivates the account.
+    db.session.expire_all()  # the reset (must change) was written by the request, not this session
     user = db.session.get(User, target.id)
     services.set_password(user, "fresh-password-1")
     db.session.commit()

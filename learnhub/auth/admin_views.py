@@ -46,8 +46,9 @@ def create_user():
     if form.validate_on_submit():
         password = form.password.data or services.generate_password()
         try:
+            # Generated or typed, the admin knows it: the person chooses their own at first login.
             user = services.create_user(form.username.data, password, form.role.data,
-                                        form.display_name.data)
+                                        form.display_name.data, must_change=True)
         except services.AccountError as error:
             form.username.errors.append(str(error))
         else:

@@ -17,16 +17,28 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @click.option("--display-name", default=None)
 @click.option("--password", default=None, help="Prompted for when not given.")
-def create(username, role, display_name, password):
+@click.option("--generate-password", "generate", is_flag=True,
+              help="Generate a one-time password, print it once; it must be changed at first login.")
+@click.option("--must-change", is_flag=True, help="A typed password must be changed at first login too.")
+def create(username, role, display_name, password, generate, must_change):
     """Create an account."""
-    if password is None:
+    if generate and password is not None:
+        raise click.UsageError("Give --password or --generate-password, not both.")
+    if generate:
+        password = services.generate_password()
+    elif password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = services.create_user(username, password, role, display_name)
+        user = services.create_user(username, password, role, display_name,
+                                    must_change=generate or must_change)
     except services.AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.username} ({user.role}).")
+    if generate:
+        click.echo(f"One-time password (shown once): {password}")
+    if user.must_change_password:
+        click.echo("The first login asks for a new password before anything else.")
 
 
 @users_cli.command("set-password")
@@ -77,11 +89,11 @@ def ensure_admin():
     if db.session.scalar(select(func.count()).select_from(User)):
         return
     password = services.generate_password()
-    services.create_user("admin", password, "admin", "Administrator")
+    services.create_user("admin", password, "admin", "Administrator", must_change=True)
     db.session.commit()
     click.echo("=" * 64)
     click.echo("Created the first account:  admin")
     click.echo(f"Its password (shown once):  {password}")
-    click.echo("Change it after logging in (Account page), or run:")
+    click.echo("The first login asks for a password of your own; or run:")
     click.echo("  flask --app wsgi users set-password admin")
     click.echo("=" * 64)

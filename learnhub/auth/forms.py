@@ -35,14 +35,21 @@ class PreferencesForm(FlaskForm):
     save_preferences = SubmitField(_l("Save"))
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+class NewPasswordForm(FlaskForm):
+    """The new password, twice: the focused first-login page asks for nothing else."""
+
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=256)],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
+    save_password = SubmitField(_l("Save my password and go on"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    save_password = None  # the account page's button says what it does there
     change_password = SubmitField(_l("Change password"))
 
 

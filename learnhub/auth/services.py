@@ -44,8 +44,17 @@ def validate_password(password: str) -> None:
         raise AccountError(_l("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
+# One-time passwords are read off a slip or a screen and typed on a phone: lower-case
+# letters and digits without the look-alikes (i, l, 1; o, 0), 16 symbols (~79 bits) in
+# groups of four.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_SYMBOLS = 16
+
+
 def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+    """A random one-time password, e.g. `k7rm-2xqa-9hdf-tw3e` (roster imports, resets, new accounts)."""
+    symbols = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_SYMBOLS))
+    return "-".join(symbols[i:i + 4] for i in range(0, ONE_TIME_SYMBOLS, 4))
 
 
 def get_user_by_username(username: str) -> User | None:
@@ -53,7 +62,9 @@ def get_user_by_username(username: str) -> User | None:
 
 
 def create_user(username: str, password: str, role: str = "member",
-                display_name: str | None = None) -> User:
+                display_name: str | None = None, must_change: bool = False) -> User:
+    """`must_change`: someone else chose the password (a generated one, an admin's), so
+    the first login asks for the person's own before anything else."""
     username = normalise_username(username)
     if not USERNAME_PATTERN.match(username):
         raise AccountError(_l("Usernames are 2-64 characters: letters, digits, '.', '_' or '-'."))
@@ -64,7 +75,7 @@ def create_user(username: str, password: str, role: str = "member",
     if get_user_by_username(username) is not None:
         raise taken
     user = User(username=username, display_name=(display_name or "").strip() or username,
-                password_hash=hash_password(password), role=role)
+                password_hash=hash_password(password), role=role, must_change_password=must_change)
     try:
         with savepoint(db.session):
             db.session.add(user)
@@ -107,6 +118,19 @@ def set_password(user: User, password: str, must_change: bool = False) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise AccountError(_l("The current password is not correct."))
+    set_password(user, new)
+
+
+def choose_own_password(user: User, new: str) -> None:
+    """The first step of an account that must change its password (a one-time password from
+    a roster import, an admin's reset or a new account). The current password is not asked
+    again: every live session of such an account began with it moments ago (set_password
+    ends the others). The one given cannot be kept."""
+    if not user.must_change_password:
+        raise AccountError(_l("Your password is already your own: change it on your account page."))
+    validate_password(new)
+    if check_password_hash(user.password_hash, new):
+        raise AccountError(_l("Choose a password of your own, not the one you were given."))
     set_password(user, new)
 
 

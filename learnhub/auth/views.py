@@ -11,8 +11,9 @@ from flask_limiter.util import get_remote_address
 
 from ..extensions import db, limiter
 from . import services
-from .forms import ChangePasswordForm, LoginForm, PreferencesForm
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm
 from .login import current_login_session, start_login
+from .password_gate import first_password_url
 
 bp = Blueprint("auth", __name__)
 
@@ -76,8 +77,10 @@ def login():
             start_login(user)
             services.record_login(user)
             db.session.commit()
+            if user.must_change_password:  # straight to the one step, keeping where they were going
+                return redirect(first_password_url(next_url))
             return redirect(next_url or url_for("courses.home"))
-    return render_template("auth/login.html", form=form), 200
+    return render_template("auth/login.html", form=form, next_url=safe_next(request.args.get("next"))), 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -120,3 +123,27 @@ def account():
             flash(_("Your password was changed. Other sessions were logged out."), "info")
             return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
     return render_template("auth/account.html", preferences=preferences, password_form=password_form)
+
+
+@bp.route("/account/first-password", methods=["GET", "POST"])
+@login_required
+def first_password():
+    """The one focused step of an account that must change its password: the new password
+    twice, then on to where the member was going (`next`). Anyone else has nothing to do
+    here and goes on (or to the account page, where a password is changed)."""
+    next_url = safe_next(request.args.get("next"))
+    if not current_user.must_change_password:
+        return redirect(next_url or url_for("auth.account"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.choose_own_password(current_user, form.new_password.data)
+        except services.AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            start_login(current_user._get_current_object())  # set_password ended this session too
+            db.session.commit()
+            # Not "other sessions were logged out": a first password ends none that matter.
+            flash(_("Your password is saved. Use it from now on."), "info")
+            return redirect(next_url or url_for("courses.home"))
+    return render_template("auth/first_password.html", form=form, next_url=next_url)
