@@ -110,7 +110,8 @@ def test_existing_accounts_enrol_and_already_enrolled_rows_change_nothing(client
     school_class, headers = head
     known, member, staffer = make_user("known"), make_user("member1"), make_user("staffer", role="instructor")
     other = make_class(members=[known])
-    db.session.execute(Membership.__table__.update().where(Membership.class_id == other.id)
+    db.session.execute(Membership.__table__.update().where(Membership.class_id == other.id,
+                                                           Membership.user_id == known.id)
                        .values(student_no="2020001"))
     db.session.add(Membership(class_id=school_class.id, user_id=member.id, role="member", department="Kept"))
     db.session.commit()

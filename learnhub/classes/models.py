@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.types import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
@@ -77,6 +77,9 @@ class Membership(TimestampMixin, db.Model):
     __tablename__ = "class_memberships"
     __table_args__ = (
         UniqueConstraint("class_id", "user_id"),
+        # One student number per class. NULLs never collide, so "no number" is stored as
+        # NULL, never "" (student_no_blank below; migration 0007 turned old "" into NULL).
+        Index("uq_class_memberships_class_id_student_no", "class_id", "student_no", unique=True),
         CheckConstraint(_in("role", CLASS_ROLES), name="role_known"),
         CheckConstraint("stage IS NULL OR " + _in("stage", STAGES), name="stage_known"),
         CheckConstraint("location IS NULL OR " + _in("location", LOCATIONS), name="location_known"),
@@ -98,6 +101,12 @@ class Membership(TimestampMixin, db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     school_class: Mapped[SchoolClass] = relationship()
+
+    @validates("student_no")
+    def student_no_blank(self, _key, value):
+        """Blank is no number (NULL): two members without one never collide."""
+        value = value.strip() if isinstance(value, str) else value
+        return value or None
 
 
 class StageChange(db.Model):

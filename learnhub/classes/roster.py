@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..core.audit import audit
+from ..core.database import savepoint
 from ..core.text import is_valid_text
 from ..extensions import db
 from . import services
@@ -45,6 +46,28 @@ class RosterError(services.ClassError):
     """422 `invalid_field`: a member record value the rules refuse."""
 
     code = "invalid_field"
+
+
+class DuplicateStudentNo(services.ClassError):
+    """409: another member of the class has this student number (a unique index holds it)."""
+
+    status, code = 409, "duplicate_student_no"
+
+
+def duplicate_student_no(number: str) -> DuplicateStudentNo:
+    return DuplicateStudentNo(_l("The student number %(number)s belongs to another member of this class.",
+                                 number=number))
+
+
+def check_student_no_free(school_class: SchoolClass, number: str | None, user_id: int | None) -> None:
+    """The clear answer before writing; the unique index is what holds under races (every
+    write of student_no is also flushed inside `savepoint(..., duplicate_student_no(...))`)."""
+    if not number:
+        return
+    holder = db.session.scalar(select(Membership.user_id).where(
+        Membership.class_id == school_class.id, Membership.student_no == number))
+    if holder is not None and holder != user_id:
+        raise duplicate_student_no(number)
 
 
 # Stage dates a record may hold: the party was founded in 1921; a date after 2100 is a typo.
@@ -313,10 +336,14 @@ def update_member(actor, school_class: SchoolClass, membership: Membership, user
     if role is not None and role != membership.role:
         _check_role_change(membership, user, role)
 
-    for name, value in cleaned.items():
-        if getattr(membership, name) != value:
-            setattr(membership, name, value)
-            result.changed.append(name)
+    if "student_no" in cleaned and cleaned["student_no"] != membership.student_no:
+        check_student_no_free(school_class, cleaned["student_no"], membership.user_id)
+    with savepoint(db.session, duplicate_student_no(cleaned.get("student_no") or "")):
+        for name, value in cleaned.items():
+            if getattr(membership, name) != value:
+                setattr(membership, name, value)
+                result.changed.append(name)
+        db.session.flush()
     if result.changed:
         audit(actor, "class.member_record", membership, username=user.username,
               fields=list(result.changed))

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..auth.models import User
 from ..core.audit import audit
-from ..core.database import savepoint
+from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
@@ -231,28 +231,53 @@ def set_staff_role(actor: User, school_class: SchoolClass, user: User, role: str
         raise ClassError(_l("Unknown class role."))
     if user.role == "member" and role is not None:
         raise ClassError(_l("Only staff, instructor or admin accounts can be class staff."))
-    membership = db.session.scalar(select(Membership).where(
-        Membership.class_id == school_class.id, Membership.user_id == user.id))
-    if role is None:
-        if membership is not None and membership.role in STAFF_ROLES:
-            _keep_a_head_teacher(school_class, membership)
-            db.session.delete(membership)
-    elif membership is None:
-        db.session.add(Membership(class_id=school_class.id, user_id=user.id, role=role))
-    else:
-        if membership.role == "head_teacher" and role != "head_teacher":
-            _keep_a_head_teacher(school_class, membership)
-        membership.role = role
+    # One savepoint: on SQLite it opens the transaction with BEGIN IMMEDIATE, so the
+    # head-teacher guard below reads under the database's write lock (see _keep_a_head_teacher).
+    with savepoint(db.session):
+        membership = db.session.scalar(select(Membership).where(
+            Membership.class_id == school_class.id, Membership.user_id == user.id))
+        if membership is None and role is not None:
+            # Two requests appointing the same person at once: the second finds the first's row.
+            membership, created = add_or_get(
+                db.session, Membership(class_id=school_class.id, user_id=user.id, role=role),
+                lambda: db.session.scalar(select(Membership).where(
+                    Membership.class_id == school_class.id, Membership.user_id == user.id)
+                    .execution_options(populate_existing=True)))
+            if created:
+                membership = None  # nothing more to change
+        if membership is None:
+            pass
+        elif role is None:
+            if membership.role in STAFF_ROLES:
+                _keep_a_head_teacher(school_class, membership)
+                db.session.delete(membership)
+        else:
+            if membership.role == "head_teacher" and role != "head_teacher":
+                _keep_a_head_teacher(school_class, membership)
+            membership.role = role
+        db.session.flush()
     audit(actor, "class.staff", school_class, username=user.username, role=role)
     db.session.flush()
     forget_roles()
 
 
 def _keep_a_head_teacher(school_class: SchoolClass, leaving: Membership) -> None:
-    if leaving.role != "head_teacher":
-        return
-    others = db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.class_id == school_class.id, Membership.role == "head_teacher",
-        Membership.id != leaving.id))
-    if not others:
+    """Raise unless another head teacher remains once `leaving` stops being one.
+
+    Two head teachers removing each other at once must not leave none (the last-admin
+    guard of auth.services): the class's head teachers (and the leaving row) are read under
+    a lock held until the caller's commit. PostgreSQL: `FOR UPDATE` on those rows in id
+    order; the second request waits, then re-reads the first one's result. SQLite: the
+    caller's `savepoint` opened the transaction with BEGIN IMMEDIATE, the database's single
+    write lock. The rows are re-read (populate_existing), never taken from earlier loads.
+    """
+    rows = db.session.scalars(
+        select(Membership)
+        .where(Membership.class_id == school_class.id,
+               (Membership.role == "head_teacher") | (Membership.id == leaving.id))
+        .order_by(Membership.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)).all()
+    heads = [row for row in rows if row.role == "head_teacher"]
+    if leaving in heads and len(heads) <= 1:
         raise ClassError(_l("A class needs a head teacher: appoint another one first."))
