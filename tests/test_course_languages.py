@@ -51,7 +51,7 @@ def catalog_of(page: str) -> tuple[list[str], list[str]]:
     """(course titles before "Other languages", titles under it) in the catalog section."""
     section = re.search(r'<section aria-labelledby="catalog">(.*?)</section>', page, re.S).group(1)
     yours, _, others = section.partition('<details class="other-languages"')
-    titles = lambda html: re.findall(r'<h3><a href="/courses/[^"]+">([^<]+)</a>', html)  # noqa: E731
+    titles = lambda html: re.findall(r'<h3><a href="/courses/[^"]+"(?: lang="[^"]+")?>([^<]+)</a>', html)  # noqa: E731
     return titles(yours), titles(others)
 
 
@@ -78,8 +78,9 @@ def test_other_languages_are_folded_under_their_heading(lang_app, db):
                         page, re.S)
     assert details, "no closed Other languages section"
     assert details.group(1).strip() == "Other languages (1)"
-    # The card says its language, and marks it for screen readers' pronunciation.
-    assert '<li class="card" lang="zh-CN">' in details.group(2) and "· Chinese" in details.group(2)
+    # The card says its language, and marks the course's own words for screen readers.
+    assert 'href="/courses/chinese" lang="zh-CN">Chinese course</a>' in details.group(2)
+    assert '<p lang="zh-CN">About Chinese course</p>' in details.group(2) and "· Chinese" in details.group(2)
 
 
 def test_no_other_languages_section_when_every_course_is_in_the_readers(make_app, write_content, db):
