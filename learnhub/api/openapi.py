@@ -227,7 +227,11 @@ PATHS = {
         body=_obj(response=RESPONSE))},
     "/api/v1/attempts/{id}/submit": {"post": _operation(
         "submit_attempt", "Submit and grade (idempotent: a repeat returns the same result)",
-        {**_ok("Attempt", _ref("Attempt")), **_errors(400, 401, 403, 404)}, params=ATTEMPT)},
+        {**_ok("Attempt", _ref("Attempt")), **_errors(400, 401, 403, 404)},
+        params=ATTEMPT + [{"name": "by", "in": "query", "required": False,
+                           "description": "timer: the page's countdown submitted at zero (recorded as"
+                                          " finished_by for staff); anything else counts as the member",
+                           "schema": {"type": "string", "enum": ["member", "timer"]}}])},
     "/api/v1/attempts/{id}/events": {"post": _operation(
         "record_event", "Record an integrity signal: focus_lost, hidden or paste",
         {**_ok("Recorded", _obj(focus_losses=INTEGER, warn=BOOLEAN)),
