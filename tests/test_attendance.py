@@ -10,47 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.classes import attendance, checkin
-from learnhub.classes.checkin_codes import NONCE_COOKIE, code_for, valid_nonce
+from learnhub.classes.checkin_codes import NONCE_COOKIE, TICKET_SECONDS, valid_nonce
 from learnhub.classes.models import AttendanceRecord, ClassSession, Membership
 from learnhub.core.audit import AuditEntry
 
+from .attendance_helpers import api_client, current_code, records, school  # noqa: F401  (school: a fixture)
 from .conftest import CSRF_INPUT, csrf_from, login
-
-
-def api_client(app, user):
-    client = app.test_client()
-    assert login(client, user.username).status_code == 302
-    client.csrf = csrf_from(client, "/account")
-    client.api = lambda method, path, json=None: client.open(path, method=method, json=json,
-                                                             headers={"X-CSRFToken": client.csrf})
-    return client
-
-
-@pytest.fixture
-def school(app, db, make_user, make_class, clock):
-    """A class (head teacher, grader, two members) with a session that started 5 minutes ago."""
-    members = [make_user(f"member{i}") for i in (1, 2)]
-    grader = make_user("grader", role="instructor")
-    school_class = make_class(members=members, graders=[grader])
-    session = attendance.create_session(school_class.head, school_class, "Lecture 1", "lecture",
-                                        clock.now - timedelta(minutes=5), clock.now + timedelta(hours=1),
-                                        place="Room 101", late_after_minutes=10)
-    db.session.commit()
-
-    class School:
-        pass
-
-    school = School()
-    school.school_class, school.session, school.members, school.grader = school_class, session, members, grader
-    school.head = school_class.head
-    return school
-
-
-def records(db, session_id=None):
-    statement = select(AttendanceRecord)
-    if session_id is not None:
-        statement = statement.where(AttendanceRecord.session_id == session_id)
-    return db.session.scalars(statement).all()
 
 
 # ---- sessions ---------------------------------------------------------------------------------
@@ -177,11 +142,6 @@ def test_sessions_today_for_the_home_page(app, db, school, clock):
 
 # ---- codes and check-in -----------------------------------------------------------------------
 
-def current_code(app, session_id, at=None):
-    with app.test_request_context():
-        return code_for(session_id, at or datetime.now(timezone.utc)).code
-
-
 def test_staff_get_the_rotating_code_and_members_do_not(app, db, school, clock):
     head = api_client(app, school.head)
     response = head.get(f"/api/v1/sessions/{school.session.id}/code")
@@ -216,6 +176,17 @@ def test_late_after_the_late_minutes(app, db, school, clock):
     member = api_client(app, school.members[0])
     response = member.api("POST", "/api/v1/checkin", {"code": current_code(app, school.session.id, clock.now)})
     assert response.get_json()["status"] == "late"
+
+
+def test_a_scan_exactly_at_the_late_boundary_is_present(app, db, school, clock):
+    """Late means after start + late minutes: a scan at that very second is still present."""
+    clock.advance(minutes=5)  # exactly 10 minutes after the start, late after 10
+    assert clock.now == school.session.starts_at + timedelta(minutes=school.session.late_after_minutes)
+    member = api_client(app, school.members[0])
+    response = member.api("POST", "/api/v1/checkin", {"code": current_code(app, school.session.id, clock.now)})
+    assert response.status_code == 200 and response.get_json()["status"] == "present"
+    assert checkin.status_for(school.session, clock.now) == "present"
+    assert checkin.status_for(school.session, clock.now + timedelta(microseconds=1)) == "late"
 
 
 def test_a_code_counts_for_its_step_and_the_next_then_expires(app, db, school, clock):
@@ -376,10 +347,10 @@ def test_a_scan_ticket_past_its_window_or_in_another_browser_is_refused(app, db,
     # Forwarded to a friend: their browser has no matching cookie.
     friend = api_client(app, school.members[1])
     assert friend.get(next_url).status_code == 422
-    clock.advance(seconds=181)
+    clock.advance(seconds=TICKET_SECONDS + 1)
     assert login(client, school.members[0].username).status_code == 302
     late = client.get(next_url)
-    assert late.status_code == 410 and "three minutes" in late.get_data(as_text=True)
+    assert late.status_code == 410 and "minutes have passed" in late.get_data(as_text=True)
     assert records(db) == []
 
 

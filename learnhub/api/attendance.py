@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from ..classes import attendance, checkin
 from ..classes.checkin_codes import code_for, read_code
+from ..classes.checkin_limits import SCOPE as SHORT_CODE_SCOPE
+from ..classes.checkin_limits import not_a_typed_code, short_code_key, short_code_limit
 from ..classes.models import ClassSession
 from ..classes.services import ensure_writable, get_class
 from ..core.api import ApiError, json_body, page_of, page_params
@@ -120,6 +122,7 @@ def get_code(session_id: int):
                                                 "starts until it ends."))
     code = code_for(session.id, now)
     return jsonify({"code": code.code, "url": url_for("attendance.checkin", c=code.code, _external=True),
+                    "short_code": code.short_code,
                     "expires_at": iso(code.expires_at), "rotates_at": iso(code.rotates_at),
                     "present_count": attendance.present_count(session.id),
                     "members_count": attendance.members_count(school_class.id)})
@@ -136,18 +139,35 @@ def user_key() -> str:
 
 @bp.post("/checkin")
 @limiter.limit(checkin_limit, key_func=user_key)
+@limiter.shared_limit(short_code_limit, scope=SHORT_CODE_SCOPE, key_func=short_code_key,
+                      exempt_when=not_a_typed_code)
 def check_in():
+    """{"code"}: a scanned code; {"session", "code"}: the 6 digits shown beside it, typed."""
     data = json_body()
     now = utcnow()
-    session_id = read_code(data.get("code"), now)
-    session = attendance.get_session(session_id)
-    school_class = get_class(session.class_id) if session is not None else None
-    if school_class is None:  # a genuine code of a session deleted since
-        raise ApiError(422, "invalid_code", _("This is not a check-in code of this site."))
-    record = checkin.check_in(current_user, school_class, session, now)
+    if "session" in data:
+        session, school_class = _typed_session(data)
+        record = checkin.check_in_typed(current_user, school_class, session, data.get("code"), now)
+    else:
+        session_id = read_code(data.get("code"), now)
+        session = attendance.get_session(session_id)
+        school_class = get_class(session.class_id) if session is not None else None
+        if school_class is None:  # a genuine code of a session deleted since
+            raise ApiError(422, "invalid_code", _("This is not a check-in code of this site."))
+        record = checkin.check_in(current_user, school_class, session, now)
     db.session.commit()
     return jsonify({"session": session_json(session, now), "status": record.status,
                     "checked_in_at": iso(record.checked_in_at)})
+
+
+def _typed_session(data: dict):
+    unknown = sorted(set(data) - {"session", "code"})
+    if unknown:
+        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
+    session_id = data["session"]
+    if isinstance(session_id, bool) or not isinstance(session_id, int) or not 0 < session_id < 2 ** 31:
+        raise ApiError(422, "invalid_field", _("'session' must be the id of a session."))
+    return session_or_404(session_id)
 
 
 def attendance_json(row: checkin.AttendanceRow) -> dict:
@@ -162,6 +182,23 @@ def list_attendance(session_id: int):
     offset, limit = page_params()
     rows = checkin.attendance_rows(session, utcnow())
     return jsonify(page_of([attendance_json(r) for r in rows], offset, limit))
+
+
+@bp.put("/sessions/<int:session_id>/attendance")
+def mark_attendance_many(session_id: int):
+    """Many manual marks at once, all or nothing (checkin.mark_many)."""
+    session, school_class = session_or_404(session_id, "class.staff")
+    data = json_body()
+    unknown = sorted(set(data) - {"marks"})
+    if unknown:
+        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
+    try:
+        updated = checkin.mark_many(current_user, school_class, session, data.get("marks"))
+    except checkin.MarksError as error:  # name every mark at fault, not only the first
+        db.session.rollback()
+        return jsonify({"error": {"code": error.code, "message": error.message, "fields": error.fields}}), 422
+    db.session.commit()
+    return jsonify({"updated": updated})
 
 
 @bp.put("/sessions/<int:session_id>/attendance/<username>")

@@ -18,6 +18,8 @@ NULLABLE_STATUS = {**STATUS, "nullable": True,
                    "description": "null: nothing recorded and the session has not ended yet"}
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 NULLABLE_INT = {"type": "integer", "nullable": True}
+SHORT_CODE = {"type": "string", "pattern": "^[0-9]{6}$",
+              "description": "6 digits shown beside the QR code; valid as long as the code it is shown with"}
 
 SESSION_BODY = dict(
     title={"type": "string", "minLength": 1, "maxLength": 200}, kind=KIND, starts_at=TIME, ends_at=TIME,
@@ -61,18 +63,32 @@ PATHS = {
         "get_code", "The current rotating check-in code (changes every 15 s; accepted for its step and the "
                     "next). 409 checkin_closed outside 30 min before the start until the end",
         {**ok("Code", obj(code=STRING, url=STRING, expires_at=TIME, rotates_at=TIME, present_count=INTEGER,
-                          members_count=INTEGER)), **errors(401, 403, 404, 409)}, params=ID_PARAM)},
+                          members_count=INTEGER, short_code=SHORT_CODE)), **errors(401, 403, 404, 409)},
+        params=ID_PARAM)},
     "/api/v1/checkin": {"post": operation(
-        "check_in", "Check in with a scanned code (a member of the session's class): present or late",
+        "check_in", "Check in (a member of the session's class): present or late. {\"code\"} is a scanned "
+                    "code; {\"session\", \"code\"} the 6-digit short code shown beside it, typed. Typed codes are "
+                    "rate limited per user and session (default 5 a minute, 15 an hour: 429)",
         {**ok("Checked in", obj(session=ref("Session"), status={"type": "string", "enum": ["present", "late"]},
                                 checked_in_at=TIME)),
-         **errors(400, 401, 403, 409, 410, 413, 422, 429)},
-        body=obj(code={"type": "string", "maxLength": 64}))},
-    "/api/v1/sessions/{id}/attendance": {"get": operation(
-        "list_attendance", "Every member's attendance at the session (staff of the class)",
-        {**ok("A page of attendance", obj(items={"type": "array", "items": ref("AttendanceItem")},
-                                          next=NULLABLE_STRING)), **errors(400, 401, 403, 404)},
-        params=ID_PARAM + PAGE)},
+         **errors(400, 401, 403, 404, 409, 410, 413, 422, 429)},
+        body={"oneOf": [obj(code={"type": "string", "maxLength": 64}),
+                        obj(session=INTEGER, code=SHORT_CODE)]})},
+    "/api/v1/sessions/{id}/attendance": {
+        "get": operation(
+            "list_attendance", "Every member's attendance at the session (staff of the class)",
+            {**ok("A page of attendance", obj(items={"type": "array", "items": ref("AttendanceItem")},
+                                              next=NULLABLE_STRING)), **errors(400, 401, 403, 404)},
+            params=ID_PARAM + PAGE),
+        "put": operation(
+            "mark_attendance_many", "Mark many members at once (staff; each mark audited). All or nothing: "
+                                    "one bad mark (an unknown username, a name twice) is 422 with fields "
+                                    "naming each bad mark, and nothing changes",
+            {**ok("Marked", obj(updated=INTEGER)), **errors(400, 401, 403, 404, 409, 413, 422)},
+            params=ID_PARAM,
+            body=obj(marks={"type": "array", "minItems": 1, "maxItems": 500, "items": obj(
+                optional=("note",), username=STRING, status=STATUS,
+                note={"type": "string", "maxLength": 500, "nullable": True})}))},
     "/api/v1/sessions/{id}/attendance/{username}": {"put": operation(
         "mark_attendance", "Mark a member present, late, excused or absent by hand (staff; audited)",
         {**ok("Marked", obj(username=STRING, status=STATUS, method=STRING, note=NULLABLE_STRING,

@@ -1,9 +1,13 @@
-"""Forms of the attendance pages: sessions, manual marks, minutes, the check-in button."""
+"""Forms of the attendance pages: sessions, manual marks (one or many), minutes, the check-in
+button and the typed short code."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+import unicodedata
+
+from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -45,6 +49,28 @@ class MarkForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[SelectChoice(s, ATTENDANCE_LABELS[s]) for s in ATTENDANCE_STATUSES])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     mark = SubmitField(_l("Save"))
+
+
+class MarkManyForm(FlaskForm):
+    """The session page's one save for many members: the ticked usernames get one status."""
+
+    usernames = SelectMultipleField(_l("Members"), choices=[], validate_choice=False)  # the service checks them
+    status = SelectField(_l("Mark the selected members"),
+                         choices=[SelectChoice(s, ATTENDANCE_LABELS[s]) for s in ATTENDANCE_STATUSES])
+    note = StringField(_l("Note for each (optional)"), validators=[Optional(), Length(max=500)])
+    mark_many = SubmitField(_l("Save for the selected"))
+
+
+def _digits(value):
+    """What a phone keyboard types ("１２３ ４５６", full-width or spaced) as plain digits."""
+    return "".join(unicodedata.normalize("NFKC", value).split()) if isinstance(value, str) else value
+
+
+class TypedCodeForm(FlaskForm):
+    session = SelectField(_l("Session"), coerce=int, choices=[])
+    code = StringField(_l("The 6-digit code on the screen"), filters=[_digits],
+                       validators=[DataRequired(), Length(min=6, max=6)])
+    check_in = SubmitField(_l("Check in"))
 
 
 class MinutesForm(FlaskForm):

@@ -24,7 +24,9 @@ from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import attendance, checkin, services
 from .attendance_forms import (ATTENDANCE_LABELS, KIND_LABELS, METHOD_LABELS, PHASE_LABELS,
-                               CheckinForm, MarkForm, MinutesForm, SessionForm)
+                               CheckinForm, MarkForm, MarkManyForm, MinutesForm, SessionForm, TypedCodeForm)
+from .checkin_limits import SCOPE as SHORT_CODE_SCOPE
+from .checkin_limits import not_a_typed_code, short_code_key, short_code_limit
 from .checkin_codes import (NONCE_COOKIE, TICKET_SECONDS, CodeExpired, InvalidCode, TicketUsed, code_for,
                             new_nonce, nonce_digest, read_code, read_ticket, ticket_for, valid_nonce)
 from .models import AttendanceRecord
@@ -137,7 +139,7 @@ def session_page(session_id: int):
         mine=mine, now=now, phase=attendance.phase(session, now), checkin_open=attendance.checkin_open(session, now),
         present_count=sum(1 for r in rows if r.status in attendance.ATTENDED),
         minutes_html=render_markdown(session.minutes).html if session.minutes else None,
-        mark_form=MarkForm(), statuses=ATTENDANCE_LABELS)
+        mark_form=MarkForm(), mark_many_form=MarkManyForm(), statuses=ATTENDANCE_LABELS)
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
@@ -159,6 +161,43 @@ def mark(session_id: int):
         flash(_("%(name)s: %(status)s.", name=form.username.data, status=ATTENDANCE_LABELS[form.status.data]),
               "info")
     return redirect(url_for("attendance.session_page", session_id=session.id, _anchor="attendance"))
+
+
+@bp.route("/sessions/<int:session_id>/attendance/many", methods=["POST"])
+@login_required
+def mark_many(session_id: int):
+    """One save for the ticked members (select all, then present/late/excused/absent)."""
+    session, school_class = session_or_404(session_id, "class.staff")
+    form = MarkManyForm()
+    back = redirect(url_for("attendance.session_page", session_id=session.id, _anchor="attendance"))
+    if not form.validate_on_submit():
+        flash(_("The marks were not saved: %(errors)s",
+                errors=" ".join(e for errors in form.errors.values() for e in errors)), "error")
+        return back
+    if not form.usernames.data:
+        flash(_("Select the members to mark first."), "error")
+        return back
+    marks = [{"username": name, "status": form.status.data, "note": form.note.data}
+             for name in form.usernames.data]
+    try:
+        updated = checkin.mark_many(current_user, school_class, session, marks)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("The marks were not saved: %(errors)s", errors=" ".join(getattr(error, "fields", {}).values())
+                or error.message), "error")
+        return back
+    db.session.commit()
+    flash(_("%(status)s: %(n)d members.", status=ATTENDANCE_LABELS[form.status.data], n=updated), "info")
+    return back
+
+
+@bp.route("/sessions/<int:session_id>/sign-in-sheet")
+@login_required
+def sign_in_sheet(session_id: int):
+    """The paper fallback (签到表): the roster with a signature column, printed on A4."""
+    session, school_class = session_or_404(session_id, "class.staff")
+    return render_template("classes/attendance_sheet.html", school_class=school_class, session=session,
+                           rows=checkin.attendance_rows(session, utcnow()))
 
 
 @bp.route("/sessions/<int:session_id>/minutes", methods=["GET", "POST"])
@@ -206,7 +245,7 @@ def qr_state(session, school_class) -> dict:
         svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, svgclass="qr-code",
                                                     lineclass="qr-line", title=_("Check-in QR code"))
         state.update(code=code.code, url=url, svg=svg, rotates_at=code.rotates_at.isoformat(),
-                     expires_at=code.expires_at.isoformat())
+                     expires_at=code.expires_at.isoformat(), short_code=code.short_code)
     return state
 
 
@@ -216,7 +255,8 @@ def qr_page(session_id: int):
     session, school_class = session_or_404(session_id, "class.staff")
     state = qr_state(session, school_class)
     return render_template("classes/attendance_qr.html", school_class=school_class, session=session,
-                           state=state, svg=Markup(state.get("svg", "")))
+                           state=state, svg=Markup(state.get("svg", "")),
+                           typed_url=url_for("attendance.checkin_by_code", _external=True))
 
 
 @bp.route("/sessions/<int:session_id>/qr/state")
@@ -335,3 +375,32 @@ def submit_checkin():
         return _result(error, session, school_class=school_class)
     db.session.commit()
     return _result(None, session, record, school_class)
+
+
+@bp.route("/checkin/code", methods=["GET", "POST"])
+@login_required
+@limiter.shared_limit(short_code_limit, scope=SHORT_CODE_SCOPE, key_func=short_code_key,
+                      exempt_when=not_a_typed_code)
+def checkin_by_code():
+    """For a phone whose camera cannot read the QR code: type the 6 digits shown beside it.
+    The session is one of the member's classes' sessions taking check-ins now (chosen when
+    there are several, implied when there is one)."""
+    now = utcnow()
+    open_sessions = attendance.open_sessions_for(current_user.id, now)
+    classes = {session.id: school_class for session, school_class in open_sessions}
+    form = TypedCodeForm()
+    form.session.choices = [(session.id, f"{session.title} · {school_class.name}")
+                            for session, school_class in open_sessions]
+    if not form.is_submitted() and request.args.get("session", type=int) in classes:
+        form.session.data = request.args.get("session", type=int)
+    if form.validate_on_submit():
+        session = attendance.get_session(form.session.data)
+        try:
+            record = checkin.check_in_typed(current_user, classes[session.id], session, form.code.data, now)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            return _result(None, session, record, classes[session.id])
+    return render_template("classes/attendance_code.html", form=form, sessions=open_sessions)

@@ -21,11 +21,12 @@ from ..core.audit import audit
 from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
 from ..extensions import db
-from .checkin_codes import CodeExpired, window_open
+from .checkin_codes import CodeExpired, check_short_code, window_open
 from .models import ATTENDANCE_STATUSES, AttendanceRecord, ClassSession, Membership, SchoolClass
 from .services import class_role, ensure_writable
 
 NOTE_MAX = 500
+MARKS_MAX = 500  # a class is at most a few hundred members
 
 
 class NotInClass(DomainError):
@@ -70,6 +71,16 @@ def ensure_can_check_in(user, school_class: SchoolClass, session: ClassSession) 
         raise _already(existing)
 
 
+def check_in_typed(user, school_class: SchoolClass, session: ClassSession, short_code: object,
+                   now: datetime) -> AttendanceRecord:
+    """Check in with the 6 digits shown beside the QR code, typed on the phone at `now`."""
+    ensure_can_check_in(user, school_class, session)
+    if not window_open(session.starts_at, session.ends_at, now):
+        raise CodeExpired(_l("Check-in for this session is closed."))
+    check_short_code(session.id, short_code, now)
+    return check_in(user, school_class, session, now)
+
+
 def check_in(user, school_class: SchoolClass, session: ClassSession, scanned_at: datetime) -> AttendanceRecord:
     """Mark `user` present or late at `session`, scanned at `scanned_at` (a code valid then)."""
     ensure_can_check_in(user, school_class, session)
@@ -83,22 +94,29 @@ def check_in(user, school_class: SchoolClass, session: ClassSession, scanned_at:
     return record
 
 
-def mark(actor, school_class: SchoolClass, session: ClassSession, username: str, status: str,
-         note: str | None = None) -> AttendanceRecord:
-    """Staff set a member's status by hand (present, late, excused, absent) with a note."""
-    ensure_writable(school_class)
+def _checked_mark(status, note) -> tuple[str, str | None]:
+    """(status, note) of a manual mark, or 422 invalid_attendance."""
     if status not in ATTENDANCE_STATUSES:
         raise AttendanceError(_l("The status is one of present, late, excused, absent."))
     if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
         raise AttendanceError(_l("The note is at most %(n)d characters.", n=NOTE_MAX))
-    note = note.strip() or None if note else None
-    member = db.session.scalar(
+    return status, (note.strip() or None if note else None)
+
+
+def _username(value) -> str:
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def _members(school_class: SchoolClass, usernames: list[str]) -> dict[str, User]:
+    """{username: user} of the class's members among `usernames`, in one query."""
+    return {user.username: user for user in db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.class_id == school_class.id, Membership.role == "member",
-               User.username == (username or "").strip().lower()))
-    if member is None:
-        raise NoSuchMember(_l("No member %(name)s in this class.", name=str(username)[:64]))
-    record = _record(session.id, member.id)
+               User.username.in_(usernames)))}
+
+
+def _apply_mark(actor, session: ClassSession, member: User, status: str, note: str | None,
+                record: AttendanceRecord | None, **audit_data) -> AttendanceRecord:
     old = (record.status, record.method) if record else (None, None)
     if record is None:
         record, _created = add_or_get(
@@ -107,9 +125,83 @@ def mark(actor, school_class: SchoolClass, session: ClassSession, username: str,
             lambda: _record(session.id, member.id))
     record.status, record.method, record.note, record.marked_by_id = status, "manual", note, actor.id
     audit(actor, "attendance.mark", session, username=member.username, old_status=old[0],
-          old_method=old[1], status=status, note=note)
+          old_method=old[1], status=status, note=note, **audit_data)
+    return record
+
+
+def mark(actor, school_class: SchoolClass, session: ClassSession, username: str, status: str,
+         note: str | None = None) -> AttendanceRecord:
+    """Staff set a member's status by hand (present, late, excused, absent) with a note."""
+    ensure_writable(school_class)
+    status, note = _checked_mark(status, note)
+    member = _members(school_class, [_username(username)]).get(_username(username))
+    if member is None:
+        raise NoSuchMember(_l("No member %(name)s in this class.", name=str(username)[:64]))
+    record = _apply_mark(actor, session, member, status, note, _record(session.id, member.id))
     db.session.flush()
     return record
+
+
+class MarksError(DomainError):
+    """A batch of marks refused as a whole; `fields` names each mark at fault."""
+
+    status, code = 422, "invalid_field"
+
+    def __init__(self, fields: dict[str, str]):
+        first = next(iter(fields))
+        super().__init__(_l("%(field)s: %(message)s", field=first, message=fields[first]))
+        self.fields = fields
+
+
+MARK_KEYS = frozenset({"username", "status", "note"})
+
+
+def mark_many(actor, school_class: SchoolClass, session: ClassSession, marks: object) -> int:
+    """Apply many manual marks ([{"username", "status", "note"?}]) all or nothing: every mark
+    is checked before anything is written, and one bad mark (an unknown username, a bad
+    status, a name twice) refuses the batch (422 naming each bad mark). Each mark is audited
+    as a single manual mark is. Returns how many marks were applied."""
+    ensure_writable(school_class)
+    if not isinstance(marks, list) or not 1 <= len(marks) <= MARKS_MAX:
+        raise MarksError({"marks": str(_l("A list of 1 to %(n)d marks.", n=MARKS_MAX))})
+    fields: dict[str, str] = {}
+    checked: list[tuple[str, str, str | None]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(marks):
+        where = f"marks[{index}]"
+        if not isinstance(item, dict) or "username" not in item or "status" not in item \
+                or not set(item) <= MARK_KEYS:
+            fields[where] = str(_l("Each mark is {\"username\", \"status\", \"note\"?}."))
+            continue
+        name = _username(item["username"])
+        try:
+            status, note = _checked_mark(item["status"], item.get("note"))
+        except AttendanceError as error:
+            fields[where] = error.message
+            continue
+        if not name:
+            fields[f"{where}.username"] = str(_l("A username is required."))
+        elif name in seen:
+            fields[f"{where}.username"] = str(_l("%(name)s is marked twice.", name=name[:64]))
+        else:
+            seen.add(name)
+            checked.append((name, status, note))
+    members = _members(school_class, [name for name, _s, _n in checked])
+    for index, item in enumerate(marks):
+        name = _username(item.get("username")) if isinstance(item, dict) else ""
+        if name and f"marks[{index}]" not in fields and name not in members:
+            fields.setdefault(f"marks[{index}].username",
+                              str(_l("No member %(name)s in this class.", name=name[:64])))
+    if fields:
+        raise MarksError(fields)
+    existing = {record.user_id: record for record in db.session.scalars(
+        select(AttendanceRecord).where(AttendanceRecord.session_id == session.id,
+                                       AttendanceRecord.user_id.in_([m.id for m in members.values()])))}
+    for name, status, note in checked:
+        member = members[name]
+        _apply_mark(actor, session, member, status, note, existing.get(member.id), batch=len(checked))
+    db.session.flush()
+    return len(checked)
 
 
 @dataclass

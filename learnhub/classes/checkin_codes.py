@@ -7,11 +7,19 @@ one (a grace of up to 15 s for aiming the phone), so a forwarded or photographed
 refused after at most 30 s. 24-30 characters in all: with the host, a QR code of version
 4-5, which a phone reads from the back of a room off a projector.
 
-A scan ticket carries the moment a valid code was scanned through the login page: it is
-`<session id>-<unix seconds>-<mac>` over the same fields plus a nonce that lives in a cookie
-of the scanning browser (so a ticket copied to another device is worthless) and the id of
-the user who scanned (0 for a scan made before logging in), and it is honoured for
-TICKET_SECONDS after the scan. The nonce is `<random>.<mac>`: only nonces this server issued
+Beside the QR code the screen shows a 6-digit short code for phones whose camera cannot read
+it: the same HMAC over (purpose "short", session id, step), as a number modulo 10^6. It is
+accepted for the same window as the code of its step (that step and the next) and only with
+the session named, so it needs no stored state. Six digits can be guessed, so typed codes are
+rate limited per user and session (checkin_limits.py).
+
+A scan ticket carries the moment a valid code was scanned through the login page (and a
+first login's password change): it is `<session id>-<unix seconds>-<bind>-<mac>`, where
+`bind` is a mac of a nonce that lives in a cookie of the scanning browser (so a ticket copied
+to another device is worthless) and `mac` is over the session, the moment, `bind` and the id
+of the user who scanned (0 for a scan made before logging in); it is honoured for
+TICKET_SECONDS after the scan. The login page (which the cookie's path does not reach) can
+still tell a genuine ticket and show what it checks in to (ticket_session). The nonce is `<random>.<mac>`: only nonces this server issued
 are accepted, so a browser cannot be made to carry a value agreed with someone elsewhere.
 A ticket scanned while logged in serves only that user; and one nonce checks in at most one
 person per session (its digest is kept on the attendance record, unique per session).
@@ -34,12 +42,15 @@ from flask_babel import lazy_gettext as _l
 from ..core.errors import DomainError
 
 STEP_SECONDS = 15
-TICKET_SECONDS = 180  # scan -> login page -> back: three minutes is plenty on a phone
+# scan -> login page -> a first login's new password -> back: slow typing on a phone fits.
+TICKET_SECONDS = 15 * 60
 OPENS_BEFORE = timedelta(minutes=30)  # check-in opens 30 min before starts_at, closes at ends_at
 NONCE_COOKIE = "learnhub_checkin"
 
+SHORT_CODE_DIGITS = 6
+_SHORT = re.compile(r"[0-9]{%d}" % SHORT_CODE_DIGITS)  # fullmatch: no trailing newline
 _CODE = re.compile(r"^([1-9][0-9]{0,9})-([0-9a-f]{1,12})-([a-z2-7]{13})$")
-_TICKET = re.compile(r"^([1-9][0-9]{0,9})-([0-9]{1,12})-([a-z2-7]{13})$")
+_TICKET = re.compile(r"^([1-9][0-9]{0,9})-([0-9]{1,12})-([a-z2-7]{13})-([a-z2-7]{13})$")
 _NONCE = re.compile(r"^([A-Za-z0-9_-]{24})\.([a-z2-7]{13})$")
 
 
@@ -61,6 +72,7 @@ class Code:
     step: int
     rotates_at: datetime  # when the screen should show the next code
     expires_at: datetime  # when this code stops being accepted
+    short_code: str  # the 6 digits shown beside the QR code, valid as long as `code`
 
 
 def _key() -> bytes:
@@ -83,10 +95,29 @@ def _step_start(step: int) -> datetime:
     return datetime.fromtimestamp(step * STEP_SECONDS, tz=timezone.utc)
 
 
+def _short_code(session_id: int, step: int) -> str:
+    message = f"short|{session_id}|{step}".encode()
+    digest = hmac.new(_key(), message, hashlib.sha256).digest()[:8]
+    return f"{int.from_bytes(digest, 'big') % 10 ** SHORT_CODE_DIGITS:0{SHORT_CODE_DIGITS}d}"
+
+
 def code_for(session_id: int, now: datetime) -> Code:
     step = step_of(now)
     return Code(code=f"{session_id}-{step:x}-{_mac('code', session_id, step)}", step=step,
-                rotates_at=_step_start(step + 1), expires_at=_step_start(step + 2))
+                rotates_at=_step_start(step + 1), expires_at=_step_start(step + 2),
+                short_code=_short_code(session_id, step))
+
+
+def check_short_code(session_id: int, short_code: object, now: datetime) -> None:
+    """Accept the 6 digits shown for `session_id` during this step or the one before (the
+    window of the QR code they were shown with); anything else is 422 invalid_code. An old
+    code is not told apart from a wrong one: that would only help guessing."""
+    if not isinstance(short_code, str) or _SHORT.fullmatch(short_code) is None:
+        raise InvalidCode(_l("The code is the %(n)d digits shown beside the QR code.", n=SHORT_CODE_DIGITS))
+    current = step_of(now)
+    if not any(hmac.compare_digest(short_code, _short_code(session_id, step)) for step in (current, current - 1)):
+        raise InvalidCode(_l("That is not the code on the screen now: type the %(n)d digits shown there.",
+                             n=SHORT_CODE_DIGITS))
 
 
 def read_code(code: object, now: datetime) -> int:
@@ -127,8 +158,25 @@ def nonce_digest(nonce: str) -> str:
 def ticket_for(session_id: int, scanned_at: datetime, nonce: str, user_id: int | None = None) -> str:
     """The ticket of a scan in the browser holding `nonce`; bound to `user_id` if the scan
     was made logged in (None: before logging in, for whoever logs in in that browser)."""
-    seconds = int(scanned_at.timestamp())
-    return f"{session_id}-{seconds}-{_mac('ticket', session_id, seconds, nonce, user_id or 0)}"
+    seconds, bind = int(scanned_at.timestamp()), _mac("bind", nonce)
+    return f"{session_id}-{seconds}-{bind}-{_mac('ticket', session_id, seconds, bind, user_id or 0)}"
+
+
+def _ticket_age_ok(scanned_at: datetime, now: datetime) -> bool:
+    return -timedelta(seconds=STEP_SECONDS) <= now - scanned_at <= timedelta(seconds=TICKET_SECONDS)
+
+
+def ticket_session(ticket: object, now: datetime) -> int | None:
+    """The session id of a genuine, unexpired ticket scanned before logging in, without the
+    browser's nonce: for the login page to say what the member is checking in to. Nothing is
+    checked in on this alone (read_ticket is)."""
+    match = _TICKET.match(ticket) if isinstance(ticket, str) else None
+    if match is None:
+        return None
+    session_id, seconds, bind = int(match.group(1)), int(match.group(2)), match.group(3)
+    if not hmac.compare_digest(match.group(4), _mac("ticket", session_id, seconds, bind, 0)):
+        return None
+    return session_id if _ticket_age_ok(datetime.fromtimestamp(seconds, tz=timezone.utc), now) else None
 
 
 def read_ticket(ticket: object, nonce: str | None, now: datetime,
@@ -139,14 +187,16 @@ def read_ticket(ticket: object, nonce: str | None, now: datetime,
     match = _TICKET.match(ticket) if isinstance(ticket, str) else None
     if match is None or not valid_nonce(nonce):
         raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
-    session_id, seconds = int(match.group(1)), int(match.group(2))
+    session_id, seconds, bind = int(match.group(1)), int(match.group(2)), match.group(3)
     owners = {0, user_id or 0}
-    if not any(hmac.compare_digest(match.group(3), _mac("ticket", session_id, seconds, nonce, owner))
-               for owner in owners):
+    if not hmac.compare_digest(bind, _mac("bind", nonce)) or not any(
+            hmac.compare_digest(match.group(4), _mac("ticket", session_id, seconds, bind, owner))
+            for owner in owners):
         raise InvalidCode(_l("This check-in link is not valid here: scan the code on the screen again."))
     scanned_at = datetime.fromtimestamp(seconds, tz=timezone.utc)
-    if now - scanned_at > timedelta(seconds=TICKET_SECONDS) or scanned_at - now > timedelta(seconds=STEP_SECONDS):
-        raise CodeExpired(_l("More than three minutes have passed since you scanned: scan the code on the screen again."))
+    if not _ticket_age_ok(scanned_at, now):
+        raise CodeExpired(_l("More than %(minutes)d minutes have passed since you scanned: scan the code on "
+                             "the screen again.", minutes=TICKET_SECONDS // 60))
     return session_id, scanned_at
 
 

@@ -1,5 +1,7 @@
 // The staff check-in screen: every few seconds ask the server for the current QR code (it
-// rotates every 15 s) and the present count, and swap them in without reloading the page.
+// rotates every 15 s), its 6-digit short code and the present count, and swap them in
+// without reloading the page. The count is a live region: it is written only when it
+// changes, so a screen reader hears each new check-in once and nothing in between.
 (function () {
   "use strict";
   const root = document.getElementById("qr-screen");
@@ -9,20 +11,30 @@
   const offline = document.getElementById("qr-offline");
   const present = document.getElementById("present-count");
   const members = document.getElementById("members-count");
+  const shortCode = document.getElementById("short-code");
+  const whenOpen = [box, document.getElementById("qr-instructions"), document.getElementById("qr-typed")];
+  const fullscreen = document.getElementById("qr-fullscreen");
   const POLL_MS = 3000;
   let timer = null;
 
+  function setText(element, value) {
+    const text = String(value);
+    if (element.textContent !== text) element.textContent = text;
+  }
+
   function show(state) {
-    box.hidden = !state.open;
+    whenOpen.forEach((element) => { element.hidden = !state.open; });
     closed.hidden = !!state.open;
     if (state.open && state.code !== root.dataset.code) {
       // The server renders the SVG (segno); it holds only a path, no script or style.
       box.innerHTML = state.svg;
       root.dataset.code = state.code;
       root.dataset.url = state.url;
+      shortCode.dataset.code = state.short_code;
+      setText(shortCode, state.short_code.slice(0, 3) + " " + state.short_code.slice(3));
     }
-    present.textContent = String(state.present_count);
-    members.textContent = String(state.members_count);
+    setText(present, state.present_count);
+    setText(members, state.members_count);
   }
 
   function nextDelay(state) {
@@ -39,12 +51,12 @@
         return response.json();
       })
       .then((state) => {
-        offline.hidden = true;
+        if (!offline.hidden) offline.hidden = true;
         show(state);
         schedule(nextDelay(state));
       })
       .catch(() => {
-        offline.hidden = false;
+        if (offline.hidden) offline.hidden = false;
         schedule(POLL_MS);
       });
   }
@@ -52,6 +64,14 @@
   function schedule(delay) {
     clearTimeout(timer);
     timer = setTimeout(poll, delay);
+  }
+
+  if (fullscreen && document.fullscreenEnabled) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", () => {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen();
+    });
   }
 
   schedule(POLL_MS);
