@@ -1,12 +1,15 @@
 """Classes: who creates, sees and manages them; the list and API; archived classes."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from learnhub.classes import services
 from learnhub.classes.models import SchoolClass
 from learnhub.core.audit import AuditEntry
+from learnhub.extensions import db as _db
 
 from .conftest import PASSWORD, csrf_from, login
 
@@ -117,3 +120,87 @@ def test_class_list_queries_do_not_grow_with_members(client, make_class, make_us
         page = client.get("/classes").get_data(as_text=True)
     assert small.code in page
     assert len(many) == len(few), (few, many)
+
+
+# ---- draft courses are never assigned (issue 11, item 8) ------------------------------------
+
+DRAFT_CONTENT = {
+    "pub/course.md": "---\ntitle: Published course\nsummary: S\n---\nText.\n",
+    "pub/01-a.md": "---\ntitle: A\n---\nA.\n",
+    "drf/course.md": "---\ntitle: Secret draft course\nsummary: S\ndraft: true\n---\nText.\n",
+    "drf/01-a.md": "---\ntitle: A\n---\nA.\n",
+}
+
+
+@pytest.fixture
+def draft_app(make_app, write_content):
+    from learnhub.courses.catalog import get_catalog
+    from learnhub.courses.index import sync_all
+
+    app = make_app(CONTENT_DIR=str(write_content(DRAFT_CONTENT)))
+    with app.app_context():
+        sync_all(_db.session, get_catalog().tree())
+        _db.session.commit()
+        yield app
+
+
+def _user(role):
+    from learnhub.auth import services as auth_services
+    user = auth_services.create_user(f"u-{role}", PASSWORD, role)
+    _db.session.commit()
+    return user
+
+
+def test_a_draft_course_is_refused_by_the_api_naming_the_field(draft_app):
+    client = draft_app.test_client()
+    headers = api_login(client, _user("admin"))  # admins see drafts, and still cannot assign one
+    response = client.post("/api/v1/classes", headers=headers, json={
+        "name": "N", "code": "X1", "starts_on": "2026-09-01", "ends_on": "2027-01-15",
+        "courses": ["pub", "drf"]})
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_field" and set(error["fields"]) == {"courses"}
+    assert "drf" in error["fields"]["courses"]
+    assert _db.session.scalar(select(func.count()).select_from(SchoolClass)) == 0
+    with pytest.raises(services.FieldError):
+        services.create_class(_user("staff"), "N", "X2", date(2026, 9, 1), date(2027, 1, 15),
+                              course_slugs=["drf"])
+
+
+def test_the_class_form_offers_no_draft_and_refuses_one(draft_app):
+    client = draft_app.test_client()
+    api_login(client, _user("admin"))
+    page = client.get("/classes/new").get_data(as_text=True)
+    assert "Published course" in page and "Secret draft course" not in page
+    response = client.post("/classes/new", data={
+        "csrf_token": csrf_from(client, "/classes/new"), "name": "N", "code": "X1",
+        "starts_on": "2026-09-01", "ends_on": "2027-01-15", "status": "planned",
+        "courses": ["drf"], "submit": "Save"})
+    assert response.status_code == 200
+    assert _db.session.scalar(select(func.count()).select_from(SchoolClass)) == 0
+
+
+def test_a_course_assigned_before_it_became_a_draft_is_not_shown_to_the_class(draft_app):
+    from learnhub.classes.models import ClassCourse, Membership
+    from learnhub.courses.index import content_index
+
+    session = _db.session
+    head, member = _user("staff"), _user("member")
+    school_class = services.create_class(head, "N", "X1", date(2026, 9, 1), date(2027, 1, 15),
+                                         course_slugs=["pub"])
+    session.add(ClassCourse(class_id=school_class.id, course_id=content_index().course("drf").id, position=1))
+    session.add(Membership(class_id=school_class.id, user_id=member.id, role="member"))
+    session.commit()
+    client = draft_app.test_client()
+    headers = api_login(client, member)
+    assert "Secret draft course" not in client.get(f"/classes/{school_class.id}").get_data(as_text=True)
+    body = client.get(f"/api/v1/classes/{school_class.id}", headers=headers).get_json()
+    assert [c["slug"] for c in body["courses"]] == ["pub"]
+
+
+def test_bad_class_input_names_the_field(client, make_user):
+    headers = api_login(client, make_user(role="staff"))
+    response = client.post("/api/v1/classes", headers=headers, json={
+        "name": "N", "code": "bad code", "starts_on": "2026-09-01", "ends_on": "nope"})
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) in (["code"], ["ends_on"])

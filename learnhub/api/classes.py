@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from flask import jsonify
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from flask_login import current_user
 from ..classes import services
 from ..classes.presenters import class_detail, class_summary
 from ..core.api import ApiError, json_body, page_of, page_params, require_string
+from ..core.errors import DomainError
 from ..core.permissions import allowed
 from ..extensions import db
 from . import bp
@@ -25,13 +27,36 @@ def class_or_404(class_id: int, action: str = "class.view"):
     return school_class
 
 
+def reports_fields(view):
+    """A FieldError answers 422 `invalid_field` with "fields": {name: message} (API.md)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except services.FieldError as error:
+            db.session.rollback()
+            return jsonify({"error": {"code": error.code, "message": error.message,
+                                      "fields": error.fields}}), error.status
+    return wrapped
+
+
+def string_field(data: dict, field: str, max_length: int = 200) -> str:
+    """A required non-empty string, or a FieldError naming `field`."""
+    try:
+        return require_string(data, field, max_length)
+    except DomainError as error:
+        raise services.FieldError(field, error.message) from None
+
+
 def parse_date(data: dict, field: str) -> date:
     value = data.get(field)
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
     except ValueError:
-        pass
-    raise ApiError(422, "invalid_field", _("'%(field)s' must be a date like 2026-09-01.", field=field))
+        parsed = None
+    if parsed is None:
+        raise services.FieldError(field, _("'%(field)s' must be a date like 2026-09-01.", field=field))
+    return parsed
 
 
 @bp.get("/classes")
@@ -43,19 +68,20 @@ def list_classes():
 
 
 @bp.post("/classes")
+@reports_fields
 def create_class():
     if not allowed(current_user, "class.create"):
         raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
     data = json_body()
-    name = require_string(data, "name", 200)
-    code = require_string(data, "code", 32)
+    name = string_field(data, "name", 200)
+    code = string_field(data, "code", 32)
     starts_on, ends_on = parse_date(data, "starts_on"), parse_date(data, "ends_on")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise ApiError(422, "invalid_field", _("'description' must be a string."))
+        raise services.FieldError("description", _("'description' must be a string."))
     courses = data.get("courses", [])
     if not isinstance(courses, list) or not all(isinstance(c, str) for c in courses):
-        raise ApiError(422, "invalid_field", _("'courses' must be a list of course slugs."))
+        raise services.FieldError("courses", _("'courses' must be a list of course slugs."))
     school_class = services.create_class(current_user, name, code, starts_on, ends_on,
                                          description, courses)
     db.session.commit()

@@ -29,6 +29,20 @@ class ClassError(DomainError):
     status, code = 422, "invalid_class"
 
 
+class FieldError(ClassError):
+    """422 `invalid_field` naming the field at fault: the API lists it under "fields"."""
+
+    code = "invalid_field"
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {self.field: self.message}
+
+
 class DuplicateCode(ClassError):
     status, code = 409, "duplicate_code"
 
@@ -105,11 +119,14 @@ def get_class(class_id: int) -> SchoolClass | None:
 
 
 def class_courses(school_class: SchoolClass) -> list[CourseEntry]:
-    """The assigned courses that still exist, in their assigned order (no query for titles)."""
+    """The assigned courses that still exist and are published, in their assigned order (no
+    query for titles). A course that went back to draft is not the class's until published:
+    its title is not shown to the class, nor counted in its progress or exams."""
     ids = db.session.scalars(select(ClassCourse.course_id).where(ClassCourse.class_id == school_class.id)
                              .order_by(ClassCourse.position, ClassCourse.id)).all()
     index = content_index()
-    return [course for course in (index.course_by_id(i) for i in ids) if course is not None]
+    return [course for course in (index.course_by_id(i) for i in ids)
+            if course is not None and not course.draft]
 
 
 @dataclass
@@ -134,17 +151,18 @@ def _clean_fields(name, code, starts_on, ends_on, description, status) -> dict:
     name = (name or "").strip()
     code = (code or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise ClassError(_l("A class needs a name of at most %(n)d characters.", n=NAME_MAX))
+        raise FieldError("name", _l("A class needs a name of at most %(n)d characters.", n=NAME_MAX))
     if not CODE_PATTERN.match(code):
-        raise ClassError(_l("The code is 2-32 letters, digits, '-' or '_', starting with a letter or digit."))
+        raise FieldError("code", _l("The code is 2-32 letters, digits, '-' or '_', starting with a letter or digit."))
     if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-        raise ClassError(_l("The term needs a start and an end date."))
+        raise FieldError("starts_on" if not isinstance(starts_on, date) else "ends_on",
+                         _l("The term needs a start and an end date."))
     if ends_on < starts_on:
-        raise ClassError(_l("The term cannot end before it starts."))
+        raise FieldError("ends_on", _l("The term cannot end before it starts."))
     if status not in CLASS_STATUSES:
-        raise ClassError(_l("Unknown status."))
+        raise FieldError("status", _l("Unknown status."))
     if len(description or "") > 20_000:
-        raise ClassError(_l("The description is longer than 20,000 characters."))
+        raise FieldError("description", _l("The description is longer than 20,000 characters."))
     return {"name": name, "code": code, "starts_on": starts_on, "ends_on": ends_on,
             "description": description or "", "status": status}
 
@@ -155,7 +173,10 @@ def resolve_courses(slugs: list[str] | None) -> list[CourseEntry]:
     for slug in slugs or []:
         course = index.course(slug) if isinstance(slug, str) else None
         if course is None:
-            raise ClassError(_l("There is no course %(slug)s.", slug=str(slug)[:64]))
+            raise FieldError("courses", _l("There is no course %(slug)s.", slug=str(slug)[:64]))
+        if course.draft:  # the same answer whoever asks: a class never gets a draft course
+            raise FieldError("courses", _l("The course %(slug)s is a draft: publish it before "
+                                           "assigning it to a class.", slug=slug[:64]))
         if course not in courses:
             courses.append(course)
     return courses

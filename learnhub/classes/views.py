@@ -29,7 +29,8 @@ def class_or_404(class_id: int, action: str = "class.view") -> SchoolClass:
 
 
 def _course_choices():
-    return [SelectChoice(c.slug, c.title) for c in visible_courses(current_user)]
+    """Published courses only: a draft is never assigned (services.resolve_courses refuses it)."""
+    return [SelectChoice(c.slug, c.title) for c in visible_courses(current_user) if not c.draft]
 
 
 @bp.app_context_processor
