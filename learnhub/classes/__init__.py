@@ -8,6 +8,8 @@ def init_app(app) -> None:
     policies.register(app)
     from . import attendance_views  # sessions, QR check-in, attendance, minutes; class page panel
     attendance_views.init_app(app)
+    from . import checkin_login  # the login page says what a scan checks in to
+    checkin_login.init_app(app)
     from . import announcements_views  # announcements, receipts; class and home page panels
     announcements_views.init_app(app)
     from . import exams_views  # scheduled exams; the quiz engine's schedule provider; panels
