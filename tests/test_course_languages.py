@@ -108,3 +108,16 @@ def test_the_api_course_list_carries_the_language(lang_app, db):
 def test_the_openapi_document_names_the_language(client):
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["CourseItem"]
     assert schema["properties"]["lang"]["enum"] == ["en", "zh"]
+
+
+def test_course_and_unit_pages_mark_the_courses_own_words_with_its_language(lang_app, db):
+    """A Chinese course on an English page (and the reverse) is read aloud in its language;
+    the page's labels stay in the page's."""
+    client = reader(lang_app, db, "en", "page-reader")
+    course_page = client.get("/courses/chinese").get_data(as_text=True)
+    assert '<h1><span lang="zh-CN">Chinese course</span>' in course_page
+    assert '<div class="prose" lang="zh-CN">' in course_page and 'lang="zh-CN">Only unit</a>' in course_page
+    unit_page = client.get("/courses/chinese/a").get_data(as_text=True)
+    assert '<h1><span lang="zh-CN">Only unit</span>' in unit_page and '<div class="prose" lang="zh-CN">' in unit_page
+    anyone = client.get("/courses/anyone/a").get_data(as_text=True)
+    assert '<div class="prose">' in anyone and 'lang="zh-CN"' not in anyone

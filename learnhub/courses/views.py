@@ -7,6 +7,7 @@ from babel import Locale
 from flask import Blueprint, abort, render_template, send_file
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.security import safe_join
 
 from ..extensions import db
@@ -23,6 +24,14 @@ def reader_language() -> str:
     """The member's language: their setting, else the browser's (Flask-Babel's choice)."""
     locale = get_locale()
     return locale.language if locale else "en"
+
+
+def course_lang(course) -> Markup:
+    """` lang="en"` for an element holding the course's own words (its title, summary, text)
+    when it declares a language, so a screen reader reads them in it; else nothing. A Jinja
+    global: the page's labels stay in the page's language."""
+    code = HTML_LANG.get(services.course_language(course))
+    return Markup(' lang="%s"') % code if code else Markup("")
 
 
 def language_name(code: str) -> str:
@@ -58,7 +67,7 @@ def home():
     started = [c for c in courses if progress[c.id].completed]
     catalog = services.catalog_by_language(courses, reader_language())
     return render_template("courses/home.html", catalog=catalog, progress=progress, started=started,
-                           html_lang_of=HTML_LANG, language_name=language_name)
+                           language_name=language_name)
 
 
 @bp.route("/courses/<course_slug>")
