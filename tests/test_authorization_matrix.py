@@ -114,6 +114,8 @@ MATRIX = {
     ("api.get_roster", "GET"):                      (401,   403,   404,   200,   200,   200),
     ("api.update_member", "PATCH"):                 (401,   403,   404,   403,   200,   200),
     ("api.import_roster", "POST"):                  (401,   403,   404,   403,   422,   422),
+    ("api.roster_template_csv", "GET"):             (401,   403,   404,   403,   200,   200),
+    ("api.roster_template_xlsx", "GET"):            (401,   403,   404,   403,   200,   200),
     # Announcements: {announcement} was posted by staff (the head teacher). Delete: the author
     # or head teacher; staff deletes it first, so admin (allowed too) then finds it gone (404).
     ("announcements.create", "GET"):                (LOGIN, 403,   404,   200,   200,   200),
@@ -242,6 +244,8 @@ PATHS = {
     "api.get_roster": "/api/v1/classes/{class}/roster",
     "api.update_member": "/api/v1/classes/{class}/members/member",
     "api.import_roster": "/api/v1/classes/{class}/roster/import",
+    "api.roster_template_csv": "/api/v1/classes/{class}/roster/template.csv",
+    "api.roster_template_xlsx": "/api/v1/classes/{class}/roster/template.xlsx",
     "announcements.create": "/classes/{class}/announcements/new",
     "announcements.show": "/announcements/{announcement}",
     "announcements.edit": "/announcements/{announcement}/edit",

@@ -57,7 +57,8 @@ _import = operation(
     "import_roster",
     "Import a CSV or XLSX roster (head teacher): all rows or none; ?dry_run=1 previews. "
     "New accounts' one-time passwords are in the response's rows (not on a dry run); they must "
-    "change them at first login.",
+    "change them at first login. Without a username column (or with an empty cell) the username "
+    "is the student number (学号) lower-cased; messages name columns as the file's header does.",
     {**ok("Each row's result", ref("RosterImport")),
      "422": {"description": "A row or the file has errors (invalid_roster, with the rows); nothing is written",
              "content": {"application/json": {"schema": {"anyOf": [ref("RosterImportError"), ref("Error")]}}}},
@@ -67,7 +68,21 @@ _import["requestBody"] = {"required": True, "content": {"multipart/form-data": {
     file={"type": "string", "format": "binary",
           "description": "UTF-8 (BOM or not) or GB18030 CSV, or XLSX; at most 5,000 rows and 2 MB"})}}}
 
+def _template(kind: str, media_type: str) -> dict:
+    return {"get": operation(
+        f"roster_template_{kind}",
+        f"The roster import template as {kind.upper()} (head teacher): headers in the caller's language "
+        "(姓名, 学号, 手机, ... in Chinese), one example row; the username column may stay empty",
+        {"200": {"description": f"The template ({kind.upper()} download)",
+                 "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+         **errors(401, 403, 404)},
+        params=CLASS_ID)}
+
+
 PATHS = {
+    "/api/v1/classes/{id}/roster/template.csv": _template("csv", "text/csv"),
+    "/api/v1/classes/{id}/roster/template.xlsx": _template(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "/api/v1/classes/{id}/roster": {"get": operation(
         "get_roster", "The class's roster with records and attendance rates (staff of the class)",
         {**ok("A page of the roster", obj(items={"type": "array", "items": ref("RosterEntry")},

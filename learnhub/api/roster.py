@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import User
 from ..classes import roster as rules
 from ..classes.models import STAGES
-from ..classes.roster_files import MAX_BYTES, read_roster_file
+from ..classes.roster_files import MAX_BYTES, read_roster_file, template_table
 from ..classes.roster_import import apply_import, plan_import
 from ..core.api import ApiError, json_body, page_of, page_params
+from ..core.exports import table_response
 from ..core.types import utcnow
 from ..extensions import db
 from . import bp
@@ -86,3 +88,22 @@ def import_roster(class_id: int):
                         "imported": plan.imported, "dry_run": dry_run})
     response.headers["Cache-Control"] = "no-store"  # one-time passwords
     return response
+
+
+def _template(class_id: int, kind: str):
+    """The roster import template, headers in the caller's language, one example row."""
+    school_class = class_or_404(class_id, "class.manage")
+    locale = get_locale()
+    header, rows = template_table(locale.language if locale else "en")
+    return table_response(kind, f"{school_class.code}-{_('roster-template')}", header, rows,
+                          sheet_title=_("Roster"))
+
+
+@bp.get("/classes/<int:class_id>/roster/template.csv")
+def roster_template_csv(class_id: int):
+    return _template(class_id, "csv")
+
+
+@bp.get("/classes/<int:class_id>/roster/template.xlsx")
+def roster_template_xlsx(class_id: int):
+    return _template(class_id, "xlsx")

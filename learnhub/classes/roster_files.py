@@ -16,21 +16,34 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from .roster_xlsx import XlsxError, read_first_sheet
+
 COLUMNS = ("username", "display_name", "student_no", "department", "stage", "stage_date",
            "email", "phone", "role")
-REQUIRED_COLUMNS = ("username", "display_name")
+# The name is required; the username may be left out when the file has student numbers
+# (usernames are then made from them, see roster_import.username_from_number).
+REQUIRED_COLUMNS = ("display_name",)
 # Headers as people write them, compared without spaces, '_' or '-' and case-folded (NFKC,
 # so a full-width ／ is a /). English column names and the Chinese ones of Excel templates.
 HEADER_ALIASES = {
     "username": "username", "用户名": "username", "账号": "username",
-    "displayname": "display_name", "姓名": "display_name",
-    "studentno": "student_no", "学号": "student_no", "工号": "student_no", "学号/工号": "student_no",
+    "displayname": "display_name", "name": "display_name", "姓名": "display_name",
+    "studentno": "student_no", "studentnumber": "student_no", "学号": "student_no", "工号": "student_no", "学号/工号": "student_no",
     "department": "department", "院系/支部": "department", "院系": "department", "支部": "department",
     "stage": "stage", "阶段": "stage",
     "stagedate": "stage_date", "阶段日期": "stage_date",
     "email": "email", "邮箱": "email", "电子邮箱": "email",
     "phone": "phone", "电话": "phone", "手机": "phone",
     "role": "role", "角色": "role",
+}
+# Each column's header in the import template (and in messages about a column a file leaves
+# out), by language: every one of them is also an alias above, so a template reads back.
+TEMPLATE_HEADERS = {
+    "zh": {"display_name": "姓名", "student_no": "学号", "phone": "手机", "department": "院系/支部",
+           "stage": "阶段", "stage_date": "阶段日期", "email": "邮箱", "username": "用户名", "role": "角色"},
+    "en": {"display_name": "Name", "student_no": "Student number", "phone": "Phone",
+           "department": "Department", "stage": "Stage", "stage_date": "Stage date", "email": "Email",
+           "username": "Username", "role": "Role"},
 }
 MAX_ROWS = 5000
 # Physical rows read, blank ones included (the header, empty rows, a title line): a sheet can
@@ -56,6 +69,41 @@ class FileRow:
 class ParsedFile:
     rows: list[FileRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # file-level: nothing can be imported
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its header as the file writes it
+
+    def label(self, column: str) -> str:
+        """How messages name a column: as the file's header does (学号, not student_no); a
+        column the file leaves out, in the language of the file's other headers."""
+        return self.headers.get(column) or column_name(column, chinese=_is_chinese(self.headers.values()))
+
+    def has(self, column: str) -> bool:
+        return column in self.headers
+
+
+# The import template's one example row: a member whose username is made from the number.
+TEMPLATE_EXAMPLE = {
+    "zh": {"display_name": "张三", "department": "计算机学院第一党支部", "stage": "入党积极分子", "role": "学员"},
+    "en": {"display_name": "Zhang San", "department": "School of Computing, first branch", "stage": "activist",
+           "role": "member"},
+}
+
+
+def template_table(language: str) -> tuple[list[str], list[list]]:
+    """The import template in `language` ("zh" or anything else for English): headers and
+    one example row. Student and phone numbers are text (Excel keeps their leading zeros)."""
+    language = "zh" if language == "zh" else "en"
+    example = {"student_no": "2025001", "phone": "13800000000", "stage_date": date(2025, 9, 1),
+               "email": "zhangsan@example.edu.cn", "username": None, **TEMPLATE_EXAMPLE[language]}
+    headers = TEMPLATE_HEADERS[language]
+    return list(headers.values()), [[example[column] for column in headers]]
+
+
+def column_name(column: str, chinese: bool) -> str:
+    return TEMPLATE_HEADERS["zh"][column] if chinese else column
+
+
+def _is_chinese(headers) -> bool:
+    return any(not header.isascii() for header in headers)
 
 
 def header_key(text: str) -> str:
@@ -174,28 +222,16 @@ def _xlsx_rows(data: bytes):
                                      n=MAX_XLSX_UNPACKED // (1024 * 1024)))
     except zipfile.BadZipFile:
         raise _Unreadable(_l("The file is not a readable XLSX workbook.")) from None
-    from openpyxl import load_workbook
-
+    # The sheet's <dimension> is not trusted: at most one row and one column past the limits
+    # are read (_from_table refuses those), and every part within a parse budget.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a damaged workbook)
+        yield from read_first_sheet(io.BytesIO(data), MAX_SHEET_ROWS + 1, MAX_COLUMNS + 1)
+    except XlsxError as error:
+        if error.too_big:
+            raise _Unreadable(_l("The workbook holds far more than a roster (%(part)s is too large to "
+                                 "read): copy the list into a new workbook, or save it as CSV.",
+                                 part=error.part)) from None
         raise _Unreadable(_l("The file is not a readable XLSX workbook.")) from None
-    try:
-        if not workbook.worksheets:
-            return
-        sheet = workbook.worksheets[0]
-        # Read-only mode trusts the sheet's <dimension> and pads every row, and every missing
-        # row, to its width: "A1:XFD1048576" in a 5 kB file is 17 billion cells. Ignore it and
-        # read at most one row and one column past the limits (_from_table refuses those).
-        sheet.reset_dimensions()
-        for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=MAX_SHEET_ROWS + 1, values_only=True):
-            yield [cell_text(v) for v in values]
-    except _Unreadable:
-        raise
-    except Exception:  # noqa: BLE001  (a damaged sheet inside a valid zip)
-        raise _Unreadable(_l("The file is not a readable XLSX workbook.")) from None
-    finally:
-        workbook.close()
 
 
 def _from_table(rows) -> ParsedFile:
@@ -220,6 +256,7 @@ def _from_table(rows) -> ParsedFile:
                 columns = _columns(cells, parsed.errors)
                 if parsed.errors:
                     return parsed
+                parsed.headers = {name: cells[index][:40] for index, name in columns.items()}
                 continue
             if len(parsed.rows) >= MAX_ROWS:
                 parsed.errors.append(str(_l("The file has more than %(n)d rows: split it.", n=MAX_ROWS)))
@@ -239,7 +276,9 @@ def _from_table(rows) -> ParsedFile:
 
 
 def _columns(cells: list[str], errors: list) -> dict[int, str]:
-    """{cell index: column}; unknown, repeated or missing headers are file errors."""
+    """{cell index: column}; unknown, repeated or missing headers are file errors, naming
+    columns in the language of the file's headers."""
+    chinese = _is_chinese(cells)
     columns: dict[int, str] = {}
     for index, header in enumerate(cells):
         if not header:
@@ -247,12 +286,17 @@ def _columns(cells: list[str], errors: list) -> dict[int, str]:
         name = HEADER_ALIASES.get(header_key(header))
         if name is None:
             errors.append(str(_l("Unknown column '%(header)s'. The columns are: %(columns)s.",
-                                 header=header[:40], columns=", ".join(COLUMNS))))
+                                 header=header[:40],
+                                 columns=", ".join(column_name(c, chinese) for c in COLUMNS))))
         elif name in columns.values():
             errors.append(str(_l("The column '%(header)s' appears twice.", header=header[:40])))
         else:
             columns[index] = name
     for name in REQUIRED_COLUMNS:
         if name not in columns.values():
-            errors.append(str(_l("The column '%(column)s' is missing.", column=name)))
+            errors.append(str(_l("The column '%(column)s' is missing.", column=column_name(name, chinese))))
+    if not {"username", "student_no"} & set(columns.values()):
+        errors.append(str(_l("The file needs a column '%(number)s' (usernames are made from the student "
+                             "numbers) or '%(username)s'.", number=column_name("student_no", chinese),
+                             username=column_name("username", chinese))))
     return columns

@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -36,6 +37,8 @@ from .models import STAGES, Membership, SchoolClass, StageChange
 from .roster import EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN, stage_date_problem
 from .roster_files import COLUMNS, FileRow, ParsedFile
 
+Label = Callable[[str], str]  # a column's name as the file writes it (ParsedFile.label)
+
 RESULTS = ("new_account", "enrolled", "already_enrolled", "error")
 # Stage cells: the English codes, the Chinese names, and the English labels.
 STAGE_VALUES = {
@@ -49,7 +52,9 @@ STAGE_VALUES = {
 # Role cells: empty is a member. A grader must already have a staff-capable account.
 ROLE_VALUES = {"member": "member", "学员": "member", "成员": "member",
                "grader": "grader", "阅卷人": "grader", "阅卷老师": "grader", "阅卷": "grader"}
-DATE_PATTERN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+# 2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, and Excel's CSV of a date cell ("2025/9/1 0:00").
+DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                          r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?$")
 DISPLAY_NAME_MAX = 120
 # Readable on paper: no 0/O, 1/l/I. 16 of 31 symbols is about 79 bits of entropy.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -101,6 +106,11 @@ class ImportPlan:
     def new_accounts(self) -> list[RowPlan]:
         return [r for r in self.rows if r.result == "new_account"]
 
+    @property
+    def errors_first(self) -> list[RowPlan]:
+        """The rows to look at first (errors), then the others, each in the file's order."""
+        return sorted(self.rows, key=lambda r: r.result != "error")
+
 
 # ---- one row's values ----------------------------------------------------------------------------
 
@@ -118,27 +128,47 @@ def _parse_day(text: str) -> date | None:
         return None
 
 
-def clean_row(values: dict[str, str]) -> tuple[dict, str | None]:
-    """(cleaned values, None) or (partial values, the reason the row is refused)."""
+def username_from_number(number: str) -> str | None:
+    """The username made for a file without one: the student number itself, lower-cased,
+    when it is a valid username (2-64 letters, digits, '.', '_', '-'), else None."""
+    candidate = number.strip().lower()
+    return candidate if USERNAME_PATTERN.match(candidate) else None
+
+
+def clean_row(values: dict[str, str], label: Label = str, has_username: bool = True) -> tuple[dict, str | None]:
+    """(cleaned values, None) or (partial values, the reason the row is refused).
+
+    `cleaned["derived"]` says the username was made from the student number."""
     for name, value in values.items():
         if not is_valid_text(value):
-            return values, str(_l("The column %(column)s holds characters that cannot be stored.", column=name))
+            return values, str(_l("The column %(column)s holds characters that cannot be stored.",
+                                  column=label(name)))
     username = values.get("username", "").strip().lower()
     display_name = values.get("display_name", "").strip()
-    cleaned = {"username": username, "display_name": display_name}
+    number = values.get("student_no", "").strip()
+    cleaned = {"username": username, "display_name": display_name, "derived": False}
+    if not username and number:
+        username = username_from_number(number)
+        if username is None:
+            return cleaned, str(_l("The %(column)s '%(value)s' cannot be a username (2-64 letters, digits, "
+                                   "'.', '_' or '-'): give this row a %(username)s.", column=label("student_no"),
+                                   value=number[:64], username=label("username")))
+        cleaned.update(username=username, derived=True)
     if not username:
-        return cleaned, str(_l("Missing field: username."))
+        return cleaned, str(_l("Missing field: %(column)s.", column=label(
+            "username" if has_username else "student_no")))
     if not display_name:
-        return cleaned, str(_l("Missing field: display_name."))
+        return cleaned, str(_l("Missing field: %(column)s.", column=label("display_name")))
     if not USERNAME_PATTERN.match(username):
         return cleaned, str(_l("The username '%(name)s' is not valid: 2-64 letters, digits, '.', '_' or '-'.",
                                name=username[:64]))
     if len(display_name) > DISPLAY_NAME_MAX:
-        return cleaned, str(_l("The name is longer than %(n)d characters.", n=DISPLAY_NAME_MAX))
+        return cleaned, str(_l("The %(column)s is longer than %(n)d characters.", column=label("display_name"),
+                               n=DISPLAY_NAME_MAX))
     for name in ("student_no", "department", "phone", "email"):
         value = values.get(name, "").strip()
         if len(value) > FIELD_LIMITS[name]:
-            return cleaned, str(_l("The %(column)s is longer than %(n)d characters.", column=name,
+            return cleaned, str(_l("The %(column)s is longer than %(n)d characters.", column=label(name),
                                    n=FIELD_LIMITS[name]))
         cleaned[name] = value or None
     if cleaned["email"] and not EMAIL_PATTERN.match(cleaned["email"]):
@@ -152,11 +182,12 @@ def clean_row(values: dict[str, str]) -> tuple[dict, str | None]:
     day_text = values.get("stage_date", "").strip()
     cleaned["stage_date"] = _parse_day(day_text) if day_text else None
     if day_text and cleaned["stage_date"] is None:
-        return cleaned, str(_l("Bad stage date '%(value)s': write it like 2025-09-01.", value=day_text[:40]))
+        return cleaned, str(_l("Bad %(column)s '%(value)s': write it like 2025-09-01.",
+                               column=label("stage_date"), value=day_text[:40]))
     if (problem := stage_date_problem(cleaned["stage_date"])) is not None:
         return cleaned, str(problem)
     if cleaned["stage_date"] and not cleaned["stage"]:
-        return cleaned, str(_l("A stage date needs a stage."))
+        return cleaned, str(_l("A %(date)s needs a %(stage)s.", date=label("stage_date"), stage=label("stage")))
     role_text = values.get("role", "").strip()
     cleaned["role"] = ROLE_VALUES.get(_key(role_text)) if role_text else "member"
     if cleaned["role"] is None:
@@ -177,10 +208,11 @@ def plan_import(school_class: SchoolClass, parsed: ParsedFile) -> ImportPlan:
     plans: list[RowPlan] = []
     first_row_of: dict[tuple[str, str], int] = {}
     for file_row in parsed.rows:
-        cleaned, error = clean_row(file_row.values)
+        cleaned, error = clean_row(file_row.values, parsed.label, parsed.has("username"))
         plan = RowPlan(file_row.row, cleaned.get("username", ""), "error" if error else "", error or "", cleaned)
         plans.append(plan)
-        for column in ("username", "student_no"):
+        # A username made from the number repeats exactly when the number does: name the number.
+        for column in ("student_no", "username") if cleaned.get("derived") else ("username", "student_no"):
             value = cleaned.get(column)
             if not value:
                 continue
@@ -188,12 +220,12 @@ def plan_import(school_class: SchoolClass, parsed: ParsedFile) -> ImportPlan:
             if first != file_row.row and not plan.result:
                 plan.result = "error"
                 plan.message = str(_l("Duplicate in the file: the same %(column)s as row %(row)d.",
-                                      column=column, row=first))
-    _check_against_database(school_class, [p for p in plans if not p.result])
+                                      column=parsed.label(column), row=first))
+    _check_against_database(school_class, [p for p in plans if not p.result], parsed.label)
     return ImportPlan(rows=plans)
 
 
-def _check_against_database(school_class: SchoolClass, plans: list[RowPlan]) -> None:
+def _check_against_database(school_class: SchoolClass, plans: list[RowPlan], label: Label = str) -> None:
     usernames = [p.username for p in plans]
     users: dict[str, User] = {}
     for chunk in _chunks(usernames):
@@ -222,13 +254,21 @@ def _check_against_database(school_class: SchoolClass, plans: list[RowPlan]) -> 
         if user is not None:
             plan.user_id = user.id
             recorded = numbers_on_record.get(user.id, set())
-            if number and recorded and number not in recorded:
+            if plan.values.get("derived") and number not in recorded:
+                # Made from the number: the same person only if the account has that number
+                # on record; anyone else who happens to have that username is not them.
+                plan.result, plan.message = "error", str(_l(
+                    "The username %(name)s (made from the %(column)s) belongs to another account: give "
+                    "this row a %(username)s.", name=plan.username, column=label("student_no"),
+                    username=label("username")))
+            elif number and recorded and number not in recorded:
                 plan.result, plan.message = "error", str(_l(
                     "The username %(name)s is taken by a different person: that account has another "
                     "student number on record.", name=plan.username))
             elif holder is not None and holder != user.id:
                 plan.result, plan.message = "error", str(_l(
-                    "The student number %(number)s belongs to another member of this class.", number=number))
+                    "The %(column)s %(number)s belongs to another member of this class.",
+                    column=label("student_no"), number=number))
             elif user.id in enrolled:
                 plan.result, plan.message = "already_enrolled", str(_l(
                     "Already in the class (nothing is changed)."))
@@ -239,7 +279,8 @@ def _check_against_database(school_class: SchoolClass, plans: list[RowPlan]) -> 
                 plan.result, plan.message = "enrolled", str(_l("Existing account, enrolled."))
         elif holder is not None:
             plan.result, plan.message = "error", str(_l(
-                "The student number %(number)s belongs to another member of this class.", number=number))
+                "The %(column)s %(number)s belongs to another member of this class.",
+                column=label("student_no"), number=number))
         elif plan.values["role"] == "grader":
             plan.result, plan.message = "error", str(_l(
                 "A grader needs an existing staff account: create it first."))
@@ -326,7 +367,7 @@ def sign_rows(school_class: SchoolClass, actor, parsed: ParsedFile) -> str:
     """The previewed rows, signed for this class and this staff member (zlib-compressed by
     itsdangerous): the confirm imports exactly what was previewed, re-checked then."""
     rows = [[r.row, *(r.values[name] for name in COLUMNS)] for r in parsed.rows]
-    return _serializer().dumps({"c": school_class.id, "u": actor.id, "rows": rows})
+    return _serializer().dumps({"c": school_class.id, "u": actor.id, "rows": rows, "h": parsed.headers})
 
 
 def rows_from_token(school_class: SchoolClass, actor, token: str) -> ParsedFile:
@@ -337,4 +378,5 @@ def rows_from_token(school_class: SchoolClass, actor, token: str) -> ParsedFile:
         raise expired from None
     if data.get("c") != school_class.id or data.get("u") != actor.id:
         raise expired
-    return ParsedFile(rows=[FileRow(row[0], dict(zip(COLUMNS, row[1:]))) for row in data["rows"]])
+    return ParsedFile(rows=[FileRow(row[0], dict(zip(COLUMNS, row[1:]))) for row in data["rows"]],
+                      headers=data.get("h") or {})

@@ -18,7 +18,7 @@ from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
 from . import roster as rules
-from .forms import ROLE_LABELS
+from .forms import ROLE_LABELS, ResetPasswordForm
 from .models import CLASS_ROLES, LOCATIONS, STAGES
 from .roster_files import MAX_BYTES, read_roster_file
 from .roster_forms import ConfirmForm, MemberForm, UploadForm
@@ -144,10 +144,13 @@ def member(class_id: int, username: str):
                 flash(warning, "warning")
             flash(_("The record was saved."), "info")
             return redirect(url_for("roster.member", class_id=class_id, username=entry.username))
+    can_edit = allowed(current_user, "class.manage", school_class) and not school_class.read_only
     return render_template("classes/roster_member.html", school_class=school_class, entry=entry,
-                           form=form, history=rules.stage_history(membership),
-                           can_edit=allowed(current_user, "class.manage", school_class)
-                           and not school_class.read_only)
+                           form=form, history=rules.stage_history(membership), can_edit=can_edit,
+                           # members.reset_member_password: members' accounts only, never staff
+                           can_reset_password=can_edit and membership.role == "member"
+                           and db.session.get(User, membership.user_id).role == "member",
+                           reset_form=ResetPasswordForm())
 
 
 # ---- import ---------------------------------------------------------------------------------------
@@ -162,6 +165,8 @@ def import_roster(class_id: int):
     if form.validate_on_submit():
         parsed = read_roster_file(form.file.data.read(MAX_BYTES + 1), form.file.data.filename or "")
         plan = plan_import(school_class, parsed)
+        if plan.file_errors:  # the file as a whole: an error of the file field
+            form.file.errors = [*form.file.errors, *plan.file_errors]
         if plan.ok:
             token = sign_rows(school_class, current_user, parsed)
             if len(token) <= MAX_CONFIRM_TOKEN:
@@ -200,8 +205,9 @@ def import_confirm(class_id: int):
 
 
 def sheet_rows(plan) -> tuple[list[str], list[list]]:
-    header = [_("Username"), _("Name"), _("Student or staff number"), _("One-time password")]
-    return header, [[r.username, r.values["display_name"], r.values.get("student_no"), r.password]
+    header = [_("Username"), _("Name"), _("Student or staff number"), _("One-time password"), _("Log in at")]
+    login_url = url_for("auth.login", _external=True)
+    return header, [[r.username, r.values["display_name"], r.values.get("student_no"), r.password, login_url]
                     for r in plan.new_accounts]
 
 
