@@ -149,6 +149,14 @@ def exam_offline(page):
     page.wait_for_selector("#save-status[data-state=retrying]")
 
 
+def submit_wrong_code(page):
+    """The typed-code form with five digits: the page comes back with the code's error."""
+    page.fill("input[name=code]", "12345")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
 class Page(NamedTuple):
     name: str
     who: str | None  # logged in as: None (anonymous), "member", "staff", "admin" or "newcomer"
@@ -215,6 +223,9 @@ PAGES = [
     Page("session edit (head teacher)", "staff", "/sessions/{session}/edit"),
     Page("session minutes (head teacher)", "staff", "/sessions/{session}/minutes"),
     Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
+    Page("sign-in sheet (head teacher)", "staff", "/sessions/{session}/sign-in-sheet"),
+    Page("check-in with a typed code (member)", "member", "/checkin/code"),
+    Page("check-in with a typed code, wrong code (member)", "member", "/checkin/code", submit_wrong_code),
     Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
     Page("check-in, invalid code (member)", "member", "/checkin?c=0", status=422),
     Page("roster (head teacher)", "staff", "/classes/{class}/roster"),

@@ -115,3 +115,101 @@ def test_logged_out_member_scans_logs_in_and_is_present(serve, browser):
     finally:
         staff_context.close()
         phone_context.close()
+
+
+def inside(box, viewport) -> bool:
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= viewport["width"] + 0.5
+            and box["y"] + box["height"] <= viewport["height"] + 0.5)
+
+
+def test_the_qr_screen_fits_a_projector_without_scrolling(serve, browser):
+    """At 1280x720 and 1366x768 (and a portrait phone) the whole code, the short code, the
+    count and the title are inside the viewport, and the page does not scroll."""
+    server = serve()
+    session_id = setup_class(server)
+    for viewport in ({"width": 1280, "height": 720}, {"width": 1366, "height": 768}, PHONE):
+        context, page = new_page(browser, viewport)
+        try:
+            log_in(page, server.url, "head")
+            page.goto(f"{server.url}/sessions/{session_id}/qr")
+            assert page.locator(".site-header").count() == 0  # its own layout, no site menu
+            for selector in ("#qr-code svg.qr-code", "#short-code", "#present-count", "#members-count",
+                             "#qr-title"):
+                assert inside(page.locator(selector).bounding_box(), viewport), (viewport, selector)
+            qr = page.locator("#qr-code svg.qr-code").bounding_box()
+            if viewport is not PHONE:
+                assert qr["width"] >= 0.6 * viewport["height"]  # as large as the room needs
+            assert abs(qr["width"] - qr["height"]) < 1
+            digits = page.locator("#short-code").get_attribute("data-code")
+            assert re.fullmatch(r"[0-9]{6}", digits)
+            assert page.evaluate("document.documentElement.scrollHeight") <= viewport["height"]
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            count = page.locator(".qr-count")
+            assert count.get_attribute("aria-live") == "polite" and count.get_attribute("aria-atomic") == "true"
+            assert page.evaluate("window.__cspViolations") == [] and page.errors == []
+        finally:
+            context.close()
+
+
+def test_the_live_count_is_written_only_when_it_changes(serve, browser):
+    server = serve()
+    session_id = setup_class(server)
+    context, page = new_page(browser, {"width": 1280, "height": 720})
+    try:
+        log_in(page, server.url, "head")
+        page.goto(f"{server.url}/sessions/{session_id}/qr")
+        page.evaluate("""() => {
+            window.__countWrites = 0;
+            new MutationObserver((records) => { window.__countWrites += records.length; })
+              .observe(document.querySelector('.qr-count'), {childList: true, characterData: true, subtree: true});
+        }""")
+        with page.expect_response(lambda r: "/qr/state" in r.url):
+            pass
+        with page.expect_response(lambda r: "/qr/state" in r.url):
+            pass
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__countWrites") == 0  # two polls, nothing changed, nothing written
+        with server.app.app_context():
+            from learnhub.classes.checkin import mark
+            from learnhub.classes.models import ClassSession
+            session = db.session.get(ClassSession, session_id)
+            from learnhub.classes.services import get_class
+            mark(_user("head"), get_class(session.class_id), session, "li", "present")
+            db.session.commit()
+        expect(page.locator("#present-count")).to_have_text("1", timeout=10_000)
+        assert page.evaluate("window.__countWrites") >= 1
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def _user(username: str):
+    from sqlalchemy import select
+
+    from learnhub.auth.models import User
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def test_a_member_types_the_short_code_on_a_phone(serve, browser):
+    server = serve()
+    session_id = setup_class(server)
+    staff_context, staff = new_page(browser, {"width": 1366, "height": 768})
+    phone_context, phone = new_page(browser, PHONE)
+    try:
+        log_in(staff, server.url, "head")
+        staff.goto(f"{server.url}/sessions/{session_id}/qr")
+        log_in(phone, server.url, "zhao", f"/sessions/{session_id}")
+        phone.get_by_role("link", name="Check in with the code on the screen").click()
+        digits = staff.locator("#short-code").get_attribute("data-code")
+        phone.get_by_label("The 6-digit code on the screen").fill(f"{digits[:3]} {digits[3:]}")
+        phone.get_by_role("button", name="Check in").click()
+        outcome = phone.locator("#checkin-outcome")
+        outcome.wait_for()
+        assert outcome.get_attribute("data-status") == "present", outcome.inner_text()
+        expect(staff.locator("#present-count")).to_have_text("1", timeout=10_000)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert phone.evaluate("window.__cspViolations") == [] and phone.errors == []
+    finally:
+        staff_context.close()
+        phone_context.close()
