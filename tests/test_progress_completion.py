@@ -1,6 +1,8 @@
 """Completion rules, course percent over required units, prerequisites, recompute, heartbeat caps."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import pytest
 from sqlalchemy import func, select
 
@@ -109,10 +111,26 @@ def test_dwell_reached_completes_and_says_so(member, db, clock):
     assert events(db, member.user) == [("completed", "view")]  # once
 
 
-def test_scrolled_to_end_completes(member, db, clock):
+def test_end_reached_at_once_completes_nothing(member, db, clock):
+    """Issue 11, item 5: "end reached" with no time on the page completed a unit at once."""
     member.get("/courses/c/read")
+    for _ in range(3):
+        assert beat(member, seconds=0, reached_end=True).get_json()["completed"] is False
+    assert row(db, member.user, "read").completed_at is None
+
+
+def test_end_reached_completes_after_a_third_of_the_dwell(member, db, clock):
+    member.get("/courses/c/read")          # dwell 40 s: the end counts from 14 s on
     clock.advance(seconds=5)
-    assert beat(member, seconds=5, reached_end=True).get_json()["completed"] is True
+    assert beat(member, seconds=5, reached_end=True).get_json()["completed"] is False
+    clock.advance(seconds=8)
+    body = beat(member, seconds=8, reached_end=True).get_json()
+    assert body["completed"] is False and body["unit_study_seconds"] == 13
+    clock.advance(seconds=1)
+    assert beat(member, seconds=1).get_json()["completed"] is False   # 14 s, but not at the end
+    clock.advance(seconds=1)
+    assert beat(member, seconds=1, reached_end=True).get_json()["completed"] is True
+    assert row(db, member.user, "read").completion_rule == "view"
 
 
 def test_reached_end_without_a_visit_does_not_complete(member, db, clock):
@@ -214,10 +232,10 @@ def test_locked_unit_says_what_is_needed_page_and_api(member, db):
     assert beat(member, unit="locked").status_code == 403
 
 
-def test_unit_unlocks_once_requirements_are_met(member, db):
+def test_unit_unlocks_once_requirements_are_met(member, db, clock):
     member.get("/courses/c/read")
-    member.get("/courses/c/read")
-    beat(member, seconds=5, reached_end=True)
+    clock.advance(seconds=20)
+    beat(member, seconds=20, reached_end=True)   # half the dwell time and the end: read
     take_quiz(member, True)
     assert "Secret words" in member.get("/courses/c/locked").get_data(as_text=True)
     assert member.api("GET", "/api/v1/courses/c/units/locked").get_json()["locked"] is False
@@ -324,6 +342,25 @@ def test_day_cap(member, db, clock):
     assert beat(member, "manual", seconds=60).get_json()["credited_seconds"] == 0
 
 
+def test_day_cap_starts_again_at_local_midnight(member, papp, db, clock):
+    """The day is the member's day in TIMEZONE: 16:00:30 UTC is already 00:00:30 of the next
+    day in Shanghai (UTC+8), while the UTC date is still the same (the noon test cannot tell)."""
+    assert papp.config["TIMEZONE"] == "Asia/Shanghai"
+    clock.now = datetime(2026, 11, 24, 15, 58, 30, tzinfo=timezone.utc)   # 23:58:30 in Shanghai
+    member.get("/courses/c/manual")
+    db.session.add(StudyTime(user_id=member.user.id, unit_id=unit_id("manual"), course_id=content_index().course("c").id,
+                             day=date(2026, 11, 24), seconds=DAY_CAP_SECONDS - 20))
+    db.session.commit()
+    clock.advance(seconds=60)   # 23:59:30 there: the capped day still
+    assert beat(member, "manual", seconds=60).get_json()["credited_seconds"] == 20
+    clock.advance(seconds=60)   # 00:00:30 on the 25th there (16:00:30 UTC on the 24th)
+    assert beat(member, "manual", seconds=60).get_json()["credited_seconds"] == 60
+    db.session.expire_all()
+    days = dict(db.session.execute(select(StudyTime.day, StudyTime.seconds).where(
+        StudyTime.user_id == member.user.id)).all())
+    assert days == {date(2026, 11, 24): DAY_CAP_SECONDS, date(2026, 11, 25): 60}
+
+
 @pytest.mark.parametrize("body", [{}, {"visible_seconds": -1}, {"visible_seconds": "30"},
                                   {"visible_seconds": True}, {"visible_seconds": 10**9},
                                   {"visible_seconds": 5, "reached_end": "yes"}])
@@ -371,4 +408,7 @@ def test_heartbeat_and_unit_page_queries_do_not_grow_with_units(member, count_qu
     with count_queries() as many_page:
         member.get("/courses/c/locked")
     assert len(many_beat) == len(few_beat) <= 5, many_beat
+    # the beat's own: one read, the clock's claim, the credit (compiled once, no ORM objects)
+    own = [s.split("(")[0].strip() for s in few_beat if "study_" in s]
+    assert own == ["SELECT", "INSERT INTO study_clocks", "INSERT INTO study_time"], few_beat
     assert len(many_page) == len(few_page), (few_page, many_page)

@@ -37,6 +37,16 @@ class StudyTime(db.Model):
     last_beat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class StudyClock(db.Model):
+    """A member's last heartbeat on any unit: one row per member that every beat claims with
+    a conditional write, so beats sent at once (tabs, workers, hosts) share one clock."""
+
+    __tablename__ = "study_clocks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ProgressEvent(db.Model):
     """A completion given or taken back (undo, recompute): the history is never rewritten."""
 

@@ -1,7 +1,9 @@
 // The unit page's study-time heartbeat (POST .../heartbeat {"visible_seconds", "reached_end"}).
 // Time counts only while the page is visible (Page Visibility API) and the member interacted
 // within the last few minutes: a hidden or idle page adds nothing. A beat goes every ~30 s,
-// once when the page is hidden, and once when the member scrolls to the unit's end. When the
+// once when the page is hidden, and once when the member scrolls to the unit's end; from then
+// on every beat says the end was reached (the server counts it only once a third of the dwell
+// time is credited), until the unit is complete. When the
 // server says the unit is complete, the tick and the progress bar update without a reload.
 (function () {
   "use strict";
@@ -19,7 +21,7 @@
   let lastTick = Date.now();
   let scrolled = false;
   let reachedEnd = false;
-  let endReported = false;
+  let endSent = false;               // the beat that reports the end at once (then every beat)
   let sending = false;
 
   function visible() { return document.visibilityState === "visible"; }
@@ -58,11 +60,11 @@
   function beat(final) {
     tick();
     const seconds = Math.floor(activeMs / 1000);
-    const end = reachedEnd && !endReported && !completed;
-    if (sending || (seconds < 1 && !end)) return;
+    const end = reachedEnd && !completed;
+    if (sending || (seconds < 1 && !(end && !endSent))) return;
     activeMs -= seconds * 1000;
     const payload = JSON.stringify({ visible_seconds: seconds, reached_end: end });
-    if (end) endReported = true;
+    if (end) endSent = true;
     sending = !final;
     fetch(url, {
       method: "POST", credentials: "same-origin", keepalive: !!final,
