@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.auth import services as auth_services
-from learnhub.classes import exams as exam_rules
 from learnhub.classes.models import ClassExam, ExamOverride, Membership
 from learnhub.classes.services import create_class
 from learnhub.core.audit import AuditEntry
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
+from learnhub.quizzes.schedule import Schedule, pick_schedule
 
 from .conftest import PASSWORD, csrf_from, login
 
@@ -396,15 +396,13 @@ def test_two_classes_scheduling_one_quiz_the_open_window_applies(people, clock):
 
 def test_pick_schedule_prefers_the_open_one_closing_last():
     def item(exam_id, opens, closes):
-        return exam_rules.MemberExam(exam=ClassExam(id=exam_id), class_id=1, class_name="", course=None,
-                                     quiz_slug="q", title="", opens_at=opens, closes_at=closes,
-                                     time_limit_seconds=None, extra_attempts=0, override_id=None)
+        return Schedule(opens_at=opens, closes_at=closes, source_id=exam_id)
     a = item(1, T0 - timedelta(hours=1), T0 + timedelta(hours=1))
     b = item(2, T0 - timedelta(hours=2), T0 + timedelta(hours=3))
     c = item(3, T0 + timedelta(hours=1), T0 + timedelta(hours=9))
-    assert exam_rules.pick_schedule([a, b, c], T0) is b
-    assert exam_rules.pick_schedule([a, c], T0 + timedelta(hours=1, minutes=30)) is c
-    assert exam_rules.pick_schedule([], T0) is None
+    assert pick_schedule([a, b, c], T0) is b
+    assert pick_schedule([a, c], T0 + timedelta(hours=1, minutes=30)) is c
+    assert pick_schedule([], T0) is None
 
 
 # ---- pages -----------------------------------------------------------------------------------------
@@ -465,7 +463,8 @@ def test_overrides_and_reset_forms(people):
 def test_home_and_class_panels(people, clock):
     people.schedule(opens=T0 + timedelta(hours=1), closes=T0 + timedelta(hours=2))
     home = people.client("ann").get("/").get_data(as_text=True)
-    assert "My exams" in home and 'href="/courses/qc/quizzes/final"' in home and "Upcoming" in home
+    exam_id = db.session.scalar(select(ClassExam.id))
+    assert "My exams" in home and f'href="/courses/qc/quizzes/final?exam={exam_id}"' in home and "Upcoming" in home
     overview = people.client("ann").get(f"/classes/{people.school_class.id}").get_data(as_text=True)
     assert "Final exam" in overview and "Manage Final exam" not in overview
     staff = people.client("head").get(f"/classes/{people.school_class.id}").get_data(as_text=True)

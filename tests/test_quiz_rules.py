@@ -341,3 +341,27 @@ def test_my_attempts_closes_expired_attempts(quiz_client, clock, db):
     assert "In progress" not in page
     db.session.expire_all()
     assert db.session.get(Attempt, attempt["id"]).state != "in_progress"
+
+
+# ---- issue 11, item 21: rules no test pinned down ------------------------------------------------
+
+def test_starting_again_while_a_one_attempt_exam_is_open_resumes_it(quiz_client, clock, quiz_content, db):
+    quiz_content("every-type", quiz_file(kind="exam", attempts=1))
+    first = quiz_client.api("POST", QUIZ + "/attempts")
+    assert first.status_code == 201
+    again = quiz_client.api("POST", QUIZ + "/attempts")
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert again.get_json()["state"] == "in_progress"
+    token = csrf_from(quiz_client, "/courses/qc/quizzes/every-type")
+    page = quiz_client.post("/courses/qc/quizzes/every-type/start", data={"csrf_token": token})
+    assert page.status_code == 302 and page.headers["Location"].endswith(f"/attempts/{first.get_json()['id']}")
+    assert len(db.session.scalars(select(Attempt)).all()) == 1
+
+
+@pytest.mark.parametrize("pass_percent, passed", [(50, True), (51, False)])
+def test_a_score_exactly_at_the_pass_mark_passes(quiz_client, clock, quiz_content, pass_percent, passed):
+    quiz_content("every-type", quiz_file(pass_percent=pass_percent))
+    attempt = start(quiz_client)
+    assert save(quiz_client, attempt, by_type(attempt)["true_false"], True).status_code == 200  # 1 of 2 points
+    result = quiz_client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
+    assert result["percent"] == 50.0 and result["passed"] is passed

@@ -67,6 +67,8 @@ COURSE, UNIT = [_path_param("course")], [_path_param("course"), _path_param("uni
 QUIZ = [_path_param("course"), _path_param("quiz")]
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # beyond: 404 (no such row)
 ATTEMPT = [{"name": "id", "in": "path", "required": True, "schema": ID}]
+EXAM_QUERY = {"name": "exam", "in": "query", "required": False, "schema": ID,
+              "description": "a class exam of the caller's (see /api/v1/me/exams)"}
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 ANY = {}
@@ -84,6 +86,11 @@ QUESTION_TYPES = ["single", "multiple", "true_false", "short", "numerical", "mat
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING)),
+    "StartError": _obj(error=_obj(
+        code=STRING, message=STRING,
+        exams={"type": "array", "description": "choose_exam: the caller's open exams to name one of",
+               "items": _obj(id=INTEGER, title=STRING, **{"class": _obj(id=INTEGER, name=STRING)})},
+        optional=("exams",))),
     "Progress": _obj(completed=INTEGER, total=INTEGER, percent=INTEGER),
     "Me": _obj(id=INTEGER, username=STRING, display_name=STRING,
                role={"type": "string", "enum": ["member", "instructor", "staff", "admin"]},
@@ -210,13 +217,26 @@ PATHS = {
         body=_obj(visible_seconds={"type": "number", "minimum": 0, "maximum": 86400},
                   reached_end=BOOLEAN, optional=("reached_end",)))},
     "/api/v1/courses/{course}/quizzes/{quiz}": {"get": _operation(
-        "get_quiz", "A quiz's rules and the caller's attempts at it",
-        {**_ok("Quiz", _ref("Quiz")), **_errors(401, 404)}, params=QUIZ)},
-    "/api/v1/courses/{course}/quizzes/{quiz}/attempts": {"post": _operation(
-        "start_attempt", "Start an attempt (200 with the open one if there is one)",
+        "get_quiz", "A quiz's rules and the caller's attempts at it (with ?exam=, that class "
+        "exam's rules: one of the caller's)",
+        {**_ok("Quiz", _ref("Quiz")), **_errors(401, 404)},
+        params=QUIZ + [EXAM_QUERY])},
+    "/api/v1/courses/{course}/quizzes/{quiz}/attempts": {"post": {**_operation(
+        "start_attempt",
+        "Start an attempt (200 with the open one if there is one) under the class exam named by "
+        "`exam`, or the only one open; it follows that exam's window, limit and overrides only. "
+        "409 choose_exam (with `exams`) when two or more of the caller's exams of the quiz are "
+        "open and none is named; 409 attempt_open when the open attempt is under another exam; "
+        "422 invalid_field when `exam` is not one of the caller's exams of this quiz",
         {**_ok("Attempt started", _ref("Attempt"), "201", links=ATTEMPT_LINKS),
          **_ok("The open attempt", _ref("Attempt"), links=ATTEMPT_LINKS),
-         **_errors(400, 401, 403, 404, 409)}, params=QUIZ)},
+         **_errors(400, 401, 403, 404, 413, 422),
+         "409": {"description": "no_attempts_left, attempt_open or choose_exam",
+                 "content": {"application/json": {"schema": _ref("StartError")}}}},
+        params=QUIZ), "requestBody": {"required": False, "content": {"application/json": {"schema": _obj(
+            exam={"type": "integer", "minimum": 1, "nullable": True,
+                  "description": "the class exam the attempt is made under (GET /api/v1/me/exams ids)"},
+            optional=("exam",))}}}}},
     "/api/v1/attempts/{id}": {"get": _operation(
         "get_attempt", "An attempt; keys and feedback only when the review policy allows",
         {**_ok("Attempt", _ref("Attempt")), **_errors(401, 404)}, params=ATTEMPT)},

@@ -31,9 +31,40 @@ def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptCon
     return found
 
 
+def _exam_id(value, field: str = "exam") -> int | None:
+    """The class exam a start names: a positive whole number, or absent/null."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise ApiError(422, "invalid_field", _l("'%(field)s' must be the id of one of your scheduled exams.", field=field))
+    return value
+
+
+def _query_exam_id() -> int | None:
+    raw = request.args.get("exam")
+    if raw is None or raw == "":
+        return None
+    return _exam_id(int(raw) if raw.isdigit() and len(raw) < 11 else -1)
+
+
+def _quiz_error_response(error: attempt_rules.QuizError):
+    """The error body, with what a client needs to act on it: the exams to choose from
+    (409 choose_exam) or the field at fault (422 invalid_field)."""
+    body = {"code": error.code, "message": error.message}
+    if isinstance(error, attempt_rules.ChooseExam):
+        body["exams"] = [{"id": choice.source_id, "class": choice.owner, "title": choice.title}
+                         for choice in error.choices]
+    if isinstance(error, attempt_rules.UnknownExam):
+        body["fields"] = {error.field: error.message}
+    return jsonify({"error": body}), error.status
+
+
 @bp.get("/courses/<course_slug>/quizzes/<quiz_slug>")
 def get_quiz(course_slug: str, quiz_slug: str):
+    """`?exam=id` shows that exam's rules (one of the caller's); without it, the schedule the
+    quiz page shows by default."""
     found = _quiz_or_404(course_slug, quiz_slug)
+    exam = _query_exam_id()
     row = attempt_rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
     now = utcnow()
@@ -41,22 +72,24 @@ def get_quiz(course_slug: str, quiz_slug: str):
         attempt_rules.open_attempt(current_user.id, row, now)  # finalises an expired one
         attempts = attempt_rules.user_attempts(current_user.id, row)
     db.session.commit()
-    rules = attempt_rules.rules_for(current_user, found.quiz, row, now)  # a class's schedule
+    rules = attempt_rules.rules_for(current_user, found.quiz, row, now, exam)  # a class's schedule
     return jsonify(quiz_detail(found.course, found.quiz, attempts, rules))
 
 
 @bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
 def start_attempt(course_slug: str, quiz_slug: str):
+    """Optional body `{"exam": id}`: the class exam the attempt is made under."""
     found = _quiz_or_404(course_slug, quiz_slug)
+    exam = _exam_id(json_body().get("exam")) if request.get_data(cache=True) else None
     now = utcnow()
     services.ensure_quiz_unlocked(current_user, found.course, found.quiz)  # 403 `locked`
     try:
         attempt, created = attempt_rules.start_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,
-            request.headers.get("User-Agent"))
-    except attempt_rules.QuizError:
+            request.headers.get("User-Agent"), exam=exam)
+    except attempt_rules.QuizError as error:
         db.session.commit()  # an expired attempt found on the way stays finalised
-        raise
+        return _quiz_error_response(error)
     db.session.commit()
     body = attempt_view(services.find_attempt(current_user, attempt.id), now)
     return jsonify(body), 201 if created else 200

@@ -1,26 +1,31 @@
 """Scheduled exams of a class: the head teacher's schedule, per-member overrides and resets.
 
-The quiz engine enforces them through `exam_schedule` (registered as its schedule provider
+The quiz engine enforces them through `exam_schedules` (registered as its schedule provider
 in classes.init_app): quizzes never import classes. Functions take explicit arguments and
 flush; the caller commits. Every override and reset goes to the audit log.
 
-When a member is in two classes that schedule the same quiz, one schedule applies
-(`pick_schedule`): the one open now (the later-closing one if several are), else the next
-to open, else the one that closed last.
+When a member is in two classes that schedule the same quiz, each class's exam is its own
+schedule: an attempt is made under ONE of them (the start names it, or it is the only one
+open) and records it as its `schedule_key` (`exam_key`: the exam's id and creation time, so a
+cancelled exam's id reused by SQLite never adopts its attempts). Its deadline, attempts
+counted, review timing and resets follow that exam only: another class's head teacher can
+neither change it nor reset it, and each class's staff see the attempts made under their exams.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
+from ..auth.services import normalise_username
 from ..core.audit import audit
 from ..core.database import savepoint
 from ..core.errors import DomainError
+from ..core.permissions import allowed
 from ..core.times import check_time
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
@@ -35,6 +40,8 @@ MAX_TIME_LIMIT = 24 * 3600     # a day: anything longer is a typing mistake
 MAX_EXTRA_ATTEMPTS = 20
 REASON_MAX = 1000
 MY_STATUSES = ("upcoming", "open", "submitted", "missed")
+KEY_PREFIX = "class_exam:"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class ExamError(DomainError):
@@ -169,7 +176,7 @@ def class_member(school_class: SchoolClass, username: str) -> User:
     """A member (role member) of the class, or 404: overrides are for members only."""
     user = db.session.scalar(select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.class_id == school_class.id, Membership.role == "member",
-        User.username == (username or "")[:64]))
+        User.username == normalise_username(username)[:64]))
     if user is None:
         raise ExamError(404, "not_a_member", _l("%(name)s is not a member of this class.", name=str(username)[:64]))
     return user
@@ -242,28 +249,52 @@ def exam_overrides(exam: ClassExam) -> list[tuple[ExamOverride, str]]:
         .where(ExamOverride.exam_id == exam.id).order_by(User.username)).all())
 
 
-def made_under(settings, exam: ClassExam) -> bool:
-    """Whether an attempt (its recorded settings) was made under this class exam."""
-    recorded = settings.get("schedule") if isinstance(settings, dict) else None
-    return (isinstance(recorded, dict) and recorded.get("source") == "class_exam"
-            and recorded.get("id") == exam.id)
+def exam_key(exam: ClassExam) -> str:
+    """The schedule_key of attempts made under the exam: its id and creation time (to the
+    microsecond), so a later exam that reuses a cancelled one's id never adopts its attempts."""
+    return f"{KEY_PREFIX}{exam.id}:{(exam.created_at - EPOCH) // timedelta(microseconds=1)}"
+
+
+def exam_for_key(key: str | None) -> ClassExam | None:
+    """The exam an attempt's schedule_key names, if it still exists (None: not a class exam's
+    key, or the exam was cancelled)."""
+    if not key or not key.startswith(KEY_PREFIX):
+        return None
+    exam_id, _sep, _stamp = key[len(KEY_PREFIX):].partition(":")
+    exam = db.session.get(ClassExam, int(exam_id)) if exam_id.isdigit() else None
+    return exam if exam is not None and exam_key(exam) == key else None
+
+
+def exam_staff_may_view(user, attempt) -> bool:
+    """An `attempt.view` policy: the staff of the class whose exam the attempt was made under
+    (and only that class's) see it, whatever their global role."""
+    exam = exam_for_key(getattr(attempt, "schedule_key", None))
+    return exam is not None and allowed(user, "class.staff", db.session.get(SchoolClass, exam.class_id))
+
+
+def exam_attempts(exam: ClassExam) -> list[tuple[Attempt, str]]:
+    """(attempt, username) of every attempt made under the exam, newest first: what the
+    class's staff see (attempts under another class's exam of the same quiz are not theirs)."""
+    return list(db.session.execute(
+        select(Attempt, User.username).join(User, User.id == Attempt.user_id)
+        .where(Attempt.quiz_id == exam.quiz_id, Attempt.schedule_key == exam_key(exam))
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())).all())
 
 
 def reset_attempts(actor: User, school_class: SchoolClass, exam: ClassExam, member: User,
                    reason: str, now: datetime) -> list[int]:
-    """Reset the member's finished attempts made under this exam (the attempt recorded the
-    exam as its schedule: settings["schedule"] source "class_exam", id this exam's id): they
-    stay readable but no longer count toward attempts used or the grade. Attempts at the same
-    quiz made under another class's exam, or without a schedule (practice before the exam
-    was scheduled), are not this class's to reset and stay as they are. An open attempt under
-    this exam is refused (409 attempt_open) rather than closed for the member: let it finish
-    or time out first. Returns the ids reset (none when there was nothing to reset: nothing
-    is recorded then)."""
+    """Reset the member's finished attempts made under this exam (their schedule_key is the
+    exam's): they stay readable but no longer count toward attempts used or the grade.
+    Attempts at the same quiz made under another class's exam, or without a schedule
+    (practice before the exam was scheduled), are not this class's to reset and stay as they
+    are. An open attempt under this exam is refused (409 attempt_open) rather than closed for
+    the member: let it finish or time out first. Returns the ids reset (none when there was
+    nothing to reset: nothing is recorded then)."""
     ensure_writable(school_class)
     reason = _check_reason(reason)
-    found = db.session.execute(select(Attempt.id, Attempt.state, Attempt.settings).where(
-        Attempt.quiz_id == exam.quiz_id, Attempt.user_id == member.id, Attempt.reset_at.is_(None))).all()
-    rows = [(attempt_id, state) for attempt_id, state, settings in found if made_under(settings, exam)]
+    rows = db.session.execute(select(Attempt.id, Attempt.state).where(
+        Attempt.quiz_id == exam.quiz_id, Attempt.user_id == member.id, Attempt.reset_at.is_(None),
+        Attempt.schedule_key == exam_key(exam))).all()
     if any(state == "in_progress" for _id, state in rows):
         raise AttemptOpen(_l("%(name)s has an attempt in progress: reset it after it is submitted.",
                              name=member.username))
@@ -335,56 +366,57 @@ def _member_exam(exam, override, class_name, quiz, latest) -> MemberExam:
                       override_id=override.id if override else None, review_closes_at=review)
 
 
-def pick_schedule(candidates: list[MemberExam], now: datetime) -> MemberExam | None:
-    """The member's schedule when several classes schedule the same quiz: open now (the one
-    closing last), else the next to open, else the one that closed last."""
-    if not candidates:
-        return None
-    open_now = [c for c in candidates if c.opens_at <= now < c.closes_at]
-    if open_now:
-        return max(open_now, key=lambda c: (c.closes_at, -c.exam.id))
-    upcoming = [c for c in candidates if now < c.opens_at]
-    if upcoming:
-        return min(upcoming, key=lambda c: (c.opens_at, c.exam.id))
-    return max(candidates, key=lambda c: (c.closes_at, -c.exam.id))
+def as_schedule(item: MemberExam) -> Schedule:
+    """A member's exam as the quiz engine's schedule (its key recorded on the attempts)."""
+    return Schedule(opens_at=item.opens_at, closes_at=item.closes_at,
+                    time_limit_seconds=item.time_limit_seconds, extra_attempts=item.extra_attempts,
+                    source="class_exam", source_id=item.exam.id, override_id=item.override_id,
+                    label=item.class_name, review_closes_at=item.review_closes_at,
+                    key=exam_key(item.exam), title=item.title,
+                    owner={"id": item.class_id, "name": item.class_name})
 
 
-def exam_schedule(user, row: Quiz, now: datetime) -> Schedule | None:
-    """The quiz engine's schedule provider: one query for the member's class exams of this quiz."""
+def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
+    """The quiz engine's schedule provider: the member's class exams of this quiz (one query),
+    each its own schedule; the engine picks or asks which one an attempt is made under."""
     if not getattr(user, "is_authenticated", False) or row is None:
-        return None
+        return []
     found = db.session.execute(_member_exams_statement().where(
         ClassExam.quiz_id == row.id, Membership.user_id == user.id)).all()
-    chosen = pick_schedule([_member_exam(*r) for r in found], now)
-    if chosen is None:
-        return None
-    return Schedule(opens_at=chosen.opens_at, closes_at=chosen.closes_at,
-                    time_limit_seconds=chosen.time_limit_seconds, extra_attempts=chosen.extra_attempts,
-                    source="class_exam", source_id=chosen.exam.id, override_id=chosen.override_id,
-                    label=chosen.class_name, review_closes_at=chosen.review_closes_at)
+    return [as_schedule(_member_exam(*r)) for r in found]
 
 
-def latest_close(quiz_id: int) -> datetime | None:
-    """The quiz engine's latest-close provider: the latest close, as it is now, of every
-    class's exam of the quiz and of their members' overrides; None when no class schedules
-    it (a cancelled exam no longer holds answers back; the close recorded at start still does)."""
-    exams = select(ClassExam.id).where(ClassExam.quiz_id == quiz_id)
-    latest_exam = db.session.scalar(select(func.max(ClassExam.closes_at)).where(ClassExam.quiz_id == quiz_id))
+def latest_close(quiz_id: int, key: str | None = None) -> datetime | None:
+    """The quiz engine's latest-close provider: the latest close, as it is now, of the exam
+    `key` names and of its members' overrides (None when it is not a class exam's key or the
+    exam was cancelled: the close recorded at start applies then). Without a key (an attempt
+    under the file's rules): the latest close of every class's exam of the quiz, so nobody
+    outside a class sees the key while a class can still sit it."""
+    if key is not None:
+        exam = exam_for_key(key)
+        if exam is None or exam.quiz_id != quiz_id:
+            return None
+        exams = select(ClassExam.id).where(ClassExam.id == exam.id)
+    else:
+        exams = select(ClassExam.id).where(ClassExam.quiz_id == quiz_id)
+    latest_exam = db.session.scalar(select(func.max(ClassExam.closes_at)).where(ClassExam.id.in_(exams)))
     latest_override = db.session.scalar(select(func.max(ExamOverride.closes_at))
                                         .where(ExamOverride.exam_id.in_(exams)))
     return max(filter(None, (latest_exam, latest_override)), default=None)
 
 
-def _attempt_facts(user_id: int, quiz_ids: set[int]) -> dict[int, tuple[bool, bool]]:
-    """{quiz id: (has a finished counted attempt, has an open attempt)} in one query."""
-    if not quiz_ids:
+def _attempt_facts(user_id: int, items: list[MemberExam]) -> dict[str, tuple[bool, bool]]:
+    """{exam key: (has a finished counted attempt, has an open attempt)} in one query: only
+    the attempts made under each exam count for it."""
+    keys = {exam_key(item.exam) for item in items}
+    if not keys:
         return {}
-    facts: dict[int, tuple[bool, bool]] = {}
-    rows = db.session.execute(select(Attempt.quiz_id, Attempt.state).where(
-        Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids), Attempt.reset_at.is_(None))).all()
-    for quiz_id, state in rows:
-        finished, open_now = facts.get(quiz_id, (False, False))
-        facts[quiz_id] = (finished or state != "in_progress", open_now or state == "in_progress")
+    facts: dict[str, tuple[bool, bool]] = {}
+    rows = db.session.execute(select(Attempt.schedule_key, Attempt.state).where(
+        Attempt.user_id == user_id, Attempt.schedule_key.in_(keys), Attempt.reset_at.is_(None))).all()
+    for key, state in rows:
+        finished, open_now = facts.get(key, (False, False))
+        facts[key] = (finished or state != "in_progress", open_now or state == "in_progress")
     return facts
 
 
@@ -395,9 +427,9 @@ def member_exams(user, now: datetime, school_class: SchoolClass | None = None) -
     if school_class is not None:
         statement = statement.where(ClassExam.class_id == school_class.id)
     items = [_member_exam(*row) for row in db.session.execute(statement).all()]
-    facts = _attempt_facts(user.id, {item.exam.quiz_id for item in items})
+    facts = _attempt_facts(user.id, items)
     for item in items:
-        finished, open_attempt = facts.get(item.exam.quiz_id, (False, False))
+        finished, open_attempt = facts.get(exam_key(item.exam), (False, False))
         item.my_status = item.status_at(now, finished, open_attempt)
     return sorted(items, key=lambda item: (item.opens_at, item.exam.id))
 

@@ -6,10 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..auth.services import normalise_username
 from .exams import MAX_EXTRA_ATTEMPTS, MAX_TIME_LIMIT, REASON_MAX
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MINUTES = {"min": 1, "max": MAX_TIME_LIMIT // 60}
+
+
+def username_key(value):
+    """Usernames are matched case-insensitively, as on every other path ("ANN" is ann)."""
+    return normalise_username(value) if isinstance(value, str) else value
 
 
 class ExamWindowForm(FlaskForm):
@@ -28,7 +34,8 @@ class ScheduleExamForm(ExamWindowForm):
 
 
 class OverrideForm(FlaskForm):
-    username = SelectField(_l("Member"), choices=[], validate_choice=True, validators=[DataRequired()])
+    username = SelectField(_l("Member"), choices=[], validate_choice=True, validators=[DataRequired()],
+                           filters=[username_key])
     opens_at = DateTimeLocalField(_l("Opens (leave empty: as scheduled)"), format=TIME_FORMAT,
                                   validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes (leave empty: as scheduled)"), format=TIME_FORMAT,
@@ -43,7 +50,8 @@ class OverrideForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    username = SelectField(_l("Member"), choices=[], validate_choice=True, validators=[DataRequired()])
+    username = SelectField(_l("Member"), choices=[], validate_choice=True, validators=[DataRequired()],
+                           filters=[username_key])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)],
                          description=_l("Kept in the audit log."))
     reset = SubmitField(_l("Reset the member's attempts"))

@@ -13,11 +13,12 @@ from flask_login import current_user, login_required
 from ..auth.forms import ActionForm
 from ..core.forms import saved
 from ..core.panels import register_panel
-from ..core.permissions import allowed
+from ..core.permissions import allowed, register_policy
 from ..core.times import local_to_utc
 from ..core.types import utcnow
 from ..extensions import db
 from ..quizzes.schedule import register_latest_close_provider, register_schedule_provider
+from ..quizzes.services import AttemptRow
 from . import exams as rules
 from .exams_forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
 from .views import class_or_404
@@ -113,7 +114,9 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
     override.username.choices = reset.username.choices = choices
     return render_template("classes/exams_manage.html", school_class=school_class, exam=exam, item=item,
                            window=window, override=override, reset=reset, cancel=ActionForm(prefix="cancel"),
-                           overrides=rules.exam_overrides(exam), to_local=to_local), status
+                           overrides=rules.exam_overrides(exam), to_local=to_local,
+                           attempts=[AttemptRow(attempt, item.course, None, username)
+                                     for attempt, username in rules.exam_attempts(exam)]), status
 
 
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>", methods=["GET", "POST"])
@@ -216,5 +219,6 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_panel(app, "home_page", home_page_panel)
     register_panel(app, "class_page", class_page_panel)
-    register_schedule_provider(app, rules.exam_schedule)
+    register_schedule_provider(app, rules.exam_schedules)
     register_latest_close_provider(app, rules.latest_close)  # answers after close wait for it
+    register_policy(app, "attempt.view", rules.exam_staff_may_view)

@@ -28,7 +28,7 @@ from .grading import grade_answer, needs_manual_grading, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 from .questions import Question
-from .schedule import QuizRules, quiz_rules, schedule_for
+from .schedule import QuizRules, Schedule, named_schedule, pick_schedule, quiz_rules, schedule_for, schedules_for
 from .types import InvalidResponse, question_type
 
 
@@ -57,6 +57,29 @@ class AttemptClosed(QuizError):
 
 class BadResponse(QuizError):
     status, code = 422, "invalid_response"
+
+
+class UnknownExam(QuizError):
+    """The start named an exam that is not one of the member's schedules of this quiz."""
+
+    status, code = 422, "invalid_field"
+    field = "exam"
+
+
+class ChooseExam(QuizError):
+    """Two or more of the member's exams of the quiz are open and the start named none."""
+
+    status, code = 409, "choose_exam"
+
+    def __init__(self, message, choices: list[Schedule]):
+        super().__init__(message)
+        self.choices = choices
+
+
+class OtherAttemptOpen(QuizError):
+    """The member's open attempt at the quiz was made under another exam than the one named."""
+
+    status, code = 409, "attempt_open"
 
 
 # ---- the quiz's database row --------------------------------------------------------------
@@ -119,14 +142,35 @@ def user_attempts(user_id: int, quiz: Quiz) -> list[Attempt]:
         Attempt.quiz_id == quiz.id, Attempt.user_id == user_id).order_by(Attempt.number)))
 
 
-def counted_attempts(attempts: list[Attempt]) -> list[Attempt]:
-    """The attempts that count toward attempts used and the grade: staff reset the others."""
-    return [a for a in attempts if a.reset_at is None]
+def counted_attempts(attempts: list[Attempt], rules: QuizRules | None = None) -> list[Attempt]:
+    """The attempts that count toward attempts used and the grade: staff reset the others.
+    With `rules`, only those made under the same schedule (another class's exam, or the
+    file's own rules, has its own allowance)."""
+    return [a for a in attempts if a.reset_at is None
+            and (rules is None or a.schedule_key == rules.key)]
 
 
-def rules_for(user, quiz: QuizFile, row: Quiz | None, now: datetime) -> QuizRules:
-    """The window, limit and attempts this member gets now (a class's schedule applied)."""
-    return quiz_rules(quiz, schedule_for(user, row, now))
+def rules_for(user, quiz: QuizFile, row: Quiz | None, now: datetime, exam: int | None = None) -> QuizRules:
+    """The window, limit and attempts this member gets now: the schedule `exam` names if it is
+    theirs, else the one shown by default (a class's schedule applied)."""
+    return quiz_rules(quiz, schedule_for(user, row, now, exam))
+
+
+def schedule_to_start(user, row: Quiz, now: datetime, exam: int | None) -> Schedule | None:
+    """The schedule a new attempt is made under: the one named (422 if it is not the member's),
+    else the only one open, else (none open) the one shown, whose window then refuses it.
+    Two open and none named: 409 `choose_exam` with the choices."""
+    candidates = schedules_for(user, row, now)
+    if exam is not None:
+        chosen = named_schedule(candidates, exam)
+        if chosen is None:
+            raise UnknownExam(_l("'exam' is not one of your scheduled exams of this quiz."))
+        return chosen
+    open_now = [c for c in candidates if c.is_open(now)]
+    if len(open_now) > 1:
+        raise ChooseExam(_l("This quiz is open in more than one of your classes: choose the exam you are sitting."),
+                         sorted(open_now, key=lambda c: c.source_id or 0))
+    return open_now[0] if open_now else pick_schedule(candidates, now)
 
 
 def open_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt | None:
@@ -183,17 +227,28 @@ def check_window(quiz: QuizFile, now: datetime, rules: QuizRules | None = None) 
 
 
 def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
-                  ip: str | None = None, user_agent: str | None = None) -> tuple[Attempt, bool]:
-    """(attempt, created). An open attempt is returned as it is: never a second one."""
+                  ip: str | None = None, user_agent: str | None = None,
+                  exam: int | None = None) -> tuple[Attempt, bool]:
+    """(attempt, created). An open attempt is returned as it is: never a second one (naming
+    another exam than the open attempt's is 409 `attempt_open`). `exam` names the schedule
+    (see schedule_to_start); the attempt follows it, and only it, for its whole life."""
     row = quiz_row(course, quiz)
     existing = open_attempt(user.id, row, now)
-    if existing is not None:
+    if existing is not None and exam is None:
         return existing, False
-    rules = rules_for(user, quiz, row, now)
+    schedule = schedule_to_start(user, row, now, exam)
+    if existing is not None:
+        if existing.schedule_key != (schedule.key if schedule else None):
+            raise OtherAttemptOpen(_l("You have an attempt in progress under another exam of this quiz: finish it first."))
+        return existing, False
+    rules = quiz_rules(quiz, schedule)
     check_window(quiz, now, rules)
-    # Reset attempts keep their numbers (numbers stay unique) but are not counted as used.
+    # Only this schedule's attempts count (each class's exam has its own allowance); reset
+    # attempts keep their numbers (numbers stay unique per member and quiz) but do not count.
+    counted = Attempt.reset_at.is_(None) & (
+        Attempt.schedule_key.is_(None) if rules.key is None else Attempt.schedule_key == rules.key)
     used, last_number = db.session.execute(
-        select(func.count(Attempt.id).filter(Attempt.reset_at.is_(None)), func.max(Attempt.number))
+        select(func.count(Attempt.id).filter(counted), func.max(Attempt.number))
         .where(Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise NoAttemptsLeft(_l("You have used all your attempts at this quiz."))
@@ -201,6 +256,7 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     rng = random.Random(seed)
     attempt = Attempt(
         quiz_id=row.id, user_id=user.id, number=(last_number or 0) + 1, state="in_progress", seed=seed,
+        schedule_key=rules.key,
         quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz, rules), started_at=now,
         deadline=compute_deadline(now, rules.time_limit, user.time_factor, rules.closes_at),
         grace_seconds=quiz.settings.grace, start_ip=ip, start_user_agent=(user_agent or "")[:400],

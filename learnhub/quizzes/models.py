@@ -63,6 +63,10 @@ class Attempt(db.Model):
     times_graded: Mapped[int] = mapped_column(default=0, comment="auto-grading runs; must stay 1")
     reset_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, comment="reset by staff: no longer counts toward attempts used or the grade")
+    schedule_key: Mapped[str | None] = mapped_column(
+        String(64), index=True,
+        comment="the schedule it was made under (opaque: the provider that set it reads it); "
+                "None = the quiz file's own rules")
     start_ip: Mapped[str | None] = mapped_column(String(64))
     start_user_agent: Mapped[str | None] = mapped_column(String(400))
     submit_ip: Mapped[str | None] = mapped_column(String(64))

@@ -54,7 +54,8 @@ def quiz_detail(course: CourseEntry, quiz: QuizFile, attempts: list[Attempt],
     return {
         **quiz_summary(course, quiz),
         "time_limit_seconds": rules.time_limit, "attempts_allowed": rules.attempts_allowed,
-        "attempts_used": sum(1 for a in attempts if a.reset_at is None),
+        # Only the attempts made under these rules' schedule count toward its allowance.
+        "attempts_used": sum(1 for a in attempts if a.reset_at is None and a.schedule_key == rules.key),
         "opens_at": iso(rules.opens_at),
         "closes_at": iso(rules.closes_at), "pass_percent": settings.pass_percent,
         "questions_count": questions_count(quiz), "review": settings.review,
@@ -120,14 +121,15 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
 
 def current_closes_at(found) -> datetime | None:
     """The quiz's close as it is now, for `review_shows_answers`: the file's close and, for an
-    attempt whose answers wait for the close, the latest close now of every class's exam of
-    the quiz (an exam extended, a member's later window, another class still sitting it).
+    attempt whose answers wait for the close, the latest close now of the schedule it was made
+    under (its exam extended, a member's later window; another class's exam never moves it),
+    or, for an attempt under the file's rules, of every class's exam of the quiz.
     Only asked for a finished attempt with `answers_after_close`: no query otherwise."""
     closes_at = found.quiz.settings.closes_at if found.quiz is not None else None
     attempt = found.attempt
     if attempt.state == "in_progress" or attempt.settings.get("review") != "answers_after_close":
         return closes_at
-    scheduled = latest_close_for(attempt.quiz_id)
+    scheduled = latest_close_for(attempt.quiz_id, attempt.schedule_key)
     return max(filter(None, (closes_at, scheduled)), default=None)
 
 

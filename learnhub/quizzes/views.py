@@ -14,6 +14,7 @@ from . import services
 from .forms import AccommodationForm, form_responses
 from .grading import quiz_grade
 from .presenters import attempt_view, finished_percents, questions_count
+from .schedule import named_schedule, pick_schedule, quiz_rules, schedules_for
 
 bp = Blueprint("quizzes", __name__)
 
@@ -43,9 +44,20 @@ def _attempt_or_404(attempt_id: int) -> services.AttemptContext:
     return found
 
 
+def _exam_arg(raw) -> int | None:
+    """The class exam named in a link or the start form; None when absent. A wrong or
+    malformed id is refused by the start as not one of the member's exams."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 11 else -1  # names no exam of anyone's
+
+
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>")
 @login_required
 def intro(course_slug: str, quiz_slug: str):
+    """`?exam=id` (the class exam pages link so) shows that exam's rules and starts under it;
+    with two of the member's exams open and none named, the page lists them to choose from."""
     found = _quiz_or_404(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
@@ -55,16 +67,21 @@ def intro(course_slug: str, quiz_slug: str):
         attempts = rules.user_attempts(current_user.id, row)
         db.session.commit()
     settings = found.quiz.settings
+    schedules = schedules_for(current_user, row, now)
+    chosen = named_schedule(schedules, _exam_arg(request.args.get("exam")))
+    choices = [s for s in schedules if s.is_open(now)] if chosen is None else []
+    if len(choices) < 2:
+        choices = []
     # What this member gets: a class's scheduled window, limit and attempts, if any.
-    mine = rules.rules_for(current_user, found.quiz, row, now)
+    mine = quiz_rules(found.quiz, chosen or pick_schedule(schedules, now))
     open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
-    used = len(rules.counted_attempts(attempts))
+    used = len(rules.counted_attempts(attempts, mine))
     left = None if mine.attempts_allowed is None else max(0, mine.attempts_allowed - used)
     my_limit = int(mine.time_limit * current_user.time_factor) if mine.time_limit else None
     return render_template(
         "quizzes/intro.html", course=found.course, quiz=found.quiz, settings=settings, mine=mine,
         attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
-        open_attempt=open_attempt, attempts_left=left, my_limit=my_limit,
+        open_attempt=open_attempt, attempts_left=left, my_limit=my_limit, choices=choices,
         questions_count=questions_count(found.quiz), form=ActionForm(),
         lock=services.quiz_lock(current_user, found.course, found.quiz),
         grade=quiz_grade(finished_percents(attempts), settings.grading), now=now)
@@ -76,18 +93,21 @@ def start(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
+    exam = _exam_arg(request.form.get("exam"))
+    back = url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug, exam=exam)
     try:
         services.ensure_quiz_unlocked(current_user, found.course, found.quiz)
     except services.QuizLocked as error:
         flash(error.message, "error")
-        return redirect(url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug))
+        return redirect(back)
     try:
         attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, utcnow(),
-                                                request.remote_addr, request.headers.get("User-Agent"))
+                                                request.remote_addr, request.headers.get("User-Agent"),
+                                                exam=exam)
     except rules.QuizError as error:
         db.session.commit()
         flash(error.message, "error")
-        return redirect(url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug))
+        return redirect(back)
     db.session.commit()
     return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
 
