@@ -152,8 +152,12 @@ def test_the_sign_in_sheet_lists_the_roster_for_print(app, db, school):
     membership.student_no, membership.department = "2026001", "Branch 1"
     db.session.commit()
     head = api_client(app, school.head)
-    page = head.get(f"/sessions/{school.session.id}")
-    assert f"/sessions/{school.session.id}/sign-in-sheet" in page.get_data(as_text=True)
+    page = head.get(f"/sessions/{school.session.id}").get_data(as_text=True)
+    assert f"/sessions/{school.session.id}/sign-in-sheet" in page
+    # Times are labelled with the zone's name, on the session pages as on the sheet.
+    listing = head.get(f"/classes/{school.school_class.id}/sessions").get_data(as_text=True)
+    for html in (page, listing):
+        assert "Beijing time" in html and "Asia/Shanghai" not in html
     sheet = head.get(f"/sessions/{school.session.id}/sign-in-sheet")
     html = sheet.get_data(as_text=True)
     assert sheet.status_code == 200

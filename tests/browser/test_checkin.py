@@ -213,3 +213,24 @@ def test_a_member_types_the_short_code_on_a_phone(serve, browser):
     finally:
         staff_context.close()
         phone_context.close()
+
+
+def test_the_sign_in_sheet_prints_on_a4_without_the_screen_controls(serve, browser):
+    server = serve()
+    session_id = setup_class(server)
+    context, page = new_page(browser, {"width": 1366, "height": 768})
+    try:
+        log_in(page, server.url, "head")
+        page.goto(f"{server.url}/sessions/{session_id}/sign-in-sheet")
+        assert page.get_by_role("button", name="Print").is_visible()  # print.js shows it
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="Print").is_visible()
+        assert not page.get_by_role("link", name="Back to the session").is_visible()
+        assert page.locator(".sheet-table tbody tr").count() == 2
+        assert page.locator(".sheet-table thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
+        pdf = page.pdf(prefer_css_page_size=True)
+        # The first page's MediaBox is A4 (595 x 842 points), from the sheet's @page rule.
+        assert re.search(rb"/MediaBox \[0 0 59[45](\.\d+)? 84[12](\.\d+)?\]", pdf), pdf[:2000]
+        assert page.errors == []
+    finally:
+        context.close()
