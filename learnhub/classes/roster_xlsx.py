@@ -31,6 +31,9 @@ SMALL_PART_BUDGET = 100_000   # relationships and workbook.xml
 MAX_CELL_TEXT = 32_767        # Excel's own limit of characters in a cell
 MAX_PART_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 64 * 1024
+# Input with no element, end or text in it: one start tag with a million attributes (or a
+# huge comment) is parsed whole before any handler runs, so it is cut off by its length.
+MAX_SILENT_BYTES = 256 * 1024
 MAX_SHEET_ROW = 1_048_576
 # Built-in formats Excel in Chinese shows as dates (ECMA-376 18.8.30, zh-cn): openpyxl's
 # table lacks them, so 2025年9月1日 would come back as the number 45901.
@@ -66,21 +69,31 @@ def _parse(archive: zipfile.ZipFile, part: str, budget: int, start: Callable,
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
-    seen = 0
+    seen = read = heard_at = 0
 
     def on_start(name, attributes):
-        nonlocal seen
+        nonlocal seen, heard_at
         seen += 1
+        heard_at = read
         if seen > budget:
             raise XlsxError(part, too_big=True)
         start(_local(name), attributes)
 
+    def on_end(name):
+        nonlocal heard_at
+        heard_at = read
+        if end is not None:
+            end(_local(name))
+
+    def on_text(data):
+        nonlocal heard_at
+        heard_at = read
+        if text is not None:
+            text(data)
+
     parser.StartElementHandler = on_start
-    if end is not None:
-        parser.EndElementHandler = lambda name: end(_local(name))
-    if text is not None:
-        parser.CharacterDataHandler = text
-    read = 0
+    parser.EndElementHandler = on_end
+    parser.CharacterDataHandler = on_text
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(READ_CHUNK):
@@ -88,6 +101,8 @@ def _parse(archive: zipfile.ZipFile, part: str, budget: int, start: Callable,
                 if read > MAX_PART_BYTES:
                     raise XlsxError(part, too_big=True)
                 parser.Parse(chunk, False)
+                if read - heard_at > MAX_SILENT_BYTES:
+                    raise XlsxError(part, too_big=True)
             parser.Parse(b"", True)
     except _Enough:
         pass
