@@ -204,3 +204,44 @@ def test_bad_class_input_names_the_field(client, make_user):
         "name": "N", "code": "bad code", "starts_on": "2026-09-01", "ends_on": "nope"})
     assert response.status_code == 422
     assert list(response.get_json()["error"]["fields"]) in (["code"], ["ends_on"])
+
+
+# ---- a staff account enrolled as a plain member (issue 11, item 21 c) --------------------------
+
+def test_a_staff_account_enrolled_as_a_member_gets_403_on_the_class_staff_endpoints(client, make_class, make_user):
+    """Class permissions come from the role in the class, never from the global role."""
+    colleague, classmate = make_user("colleague", role="staff"), make_user("classmate")
+    school_class = make_class(members=[colleague, classmate])
+    headers = api_login(client, colleague)
+    c = school_class.id
+    assert client.get(f"/api/v1/classes/{c}").get_json()["role"] == "member"
+    assert client.get(f"/classes/{c}").status_code == 200
+    pages = [f"/classes/{c}/edit", f"/classes/{c}/roster", f"/classes/{c}/roster.csv",
+             f"/classes/{c}/members/classmate", f"/classes/{c}/roster/import", f"/classes/{c}/roster/add",
+             f"/classes/{c}/copy", f"/classes/{c}/sessions/new", f"/classes/{c}/progress"]
+    for page in pages:
+        assert client.get(page).status_code == 403, page
+    token = csrf_from(client, "/account")
+    for page in (f"/classes/{c}/edit", f"/classes/{c}/members/classmate", f"/classes/{c}/roster/add",
+                 f"/classes/{c}/members/classmate/password", f"/classes/{c}/copy"):
+        assert client.post(page, data={"csrf_token": token}).status_code == 403, page
+    api = [("GET", f"/api/v1/classes/{c}/roster", None),
+           ("GET", f"/api/v1/classes/{c}/progress", None),
+           ("PATCH", f"/api/v1/classes/{c}/members/classmate", {"department": "x"}),
+           ("POST", f"/api/v1/classes/{c}/members", {"display_name": "N", "username": "newbie"}),
+           ("POST", f"/api/v1/classes/{c}/members/classmate/password", None),
+           ("POST", f"/api/v1/classes/{c}/copy", {"name": "N", "code": "N1", "starts_on": "2027-03-01",
+                                                   "ends_on": "2027-07-15"}),
+           ("POST", f"/api/v1/classes/{c}/sessions", {"title": "T", "kind": "lecture",
+                                                       "starts_at": "2026-11-24T19:00:00+08:00",
+                                                       "ends_at": "2026-11-24T21:00:00+08:00"})]
+    for method, path, body in api:
+        response = client.open(path, method=method, json=body, headers=headers)
+        assert response.status_code == 403, (method, path, response.get_json())
+
+
+def test_the_class_form_labels_the_class_name_as_such(client, make_user):
+    """Its own msgid (班级名称 in Chinese), not a person's "Name" (姓名)."""
+    api_login(client, make_user(role="staff"))
+    page = client.get("/classes/new").get_data(as_text=True)
+    assert '<label for="name">Class name</label>' in page

@@ -370,3 +370,17 @@ def test_a_stored_far_stage_date_does_not_break_the_roster(client, make_class, m
     assert api.status_code == 200, api.get_data(as_text=True)[:300]
     assert client.get(f"/classes/{school_class.id}/roster").status_code == 200
     assert client.get(f"/classes/{school_class.id}/members/carl").status_code == 200
+
+
+def test_the_stage_history_names_who_changed_it(client, make_class, make_user, db):
+    """By display name (issue 11, item 18), not a username, an id or nothing."""
+    member = make_user("historian")
+    school_class = make_class(members=[member])
+    school_class.head.display_name = "张老师"
+    db.session.commit()
+    headers = api_login(client, school_class.head)
+    assert client.patch(f"/api/v1/classes/{school_class.id}/members/historian",
+                        json={"stage": "activist"}, headers=headers).status_code == 200
+    page = client.get(f"/classes/{school_class.id}/members/historian").get_data(as_text=True)
+    history = page[page.index('id="stage-history"'):]
+    assert "<td>张老师</td>" in history and school_class.head.username not in history

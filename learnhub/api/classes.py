@@ -8,7 +8,8 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..classes import services
+from ..auth.services import get_user_by_username
+from ..classes import copying, members, services
 from ..classes.presenters import class_detail, class_summary
 from ..core.api import ApiError, json_body, page_of, page_params, require_string
 from ..core.errors import DomainError
@@ -91,3 +92,57 @@ def create_class():
 @bp.get("/classes/<int:class_id>")
 def get_class(class_id: int):
     return jsonify(class_detail(current_user, class_or_404(class_id)))
+
+
+# ---- one member at a time (head teacher) ---------------------------------------------------
+
+@bp.post("/classes/<int:class_id>/members")
+@reports_fields
+def add_member(class_id: int):
+    """One person without a file: 201 {"username", "password"}; "password" is null for an
+    existing account (it keeps its own)."""
+    school_class = class_or_404(class_id, "class.manage")
+    data = json_body()
+    unknown = sorted(set(data) - set(members.MEMBER_FIELDS))
+    if unknown:
+        raise members.FieldErrors({name[:40]: _("Unknown field.") for name in unknown})
+    added = members.add_member(current_user, school_class, data)
+    db.session.commit()
+    response = jsonify({"username": added.user.username, "password": added.password})
+    response.headers["Cache-Control"] = "no-store"  # a one-time password
+    return response, 201
+
+
+@bp.post("/classes/<int:class_id>/members/<username>/password")
+def reset_member_password(class_id: int, username: str):
+    """A new one-time password for a member (members only; 403 for staff accounts)."""
+    school_class = class_or_404(class_id, "class.manage")
+    user = get_user_by_username(username)
+    if user is None or services.class_role(user.id, school_class.id) is None:
+        raise ApiError(404, "not_found", _("%(name)s is not in this class.", name=username[:64]))
+    password = members.reset_member_password(current_user, school_class, user)
+    db.session.commit()
+    response = jsonify({"username": user.username, "password": password})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- the next term ---------------------------------------------------------------------------
+
+@bp.post("/classes/<int:class_id>/copy")
+@reports_fields
+def copy_class(class_id: int):
+    """The next term's class (staff of this class who may create classes): 201 class."""
+    source = class_or_404(class_id, "class.staff")
+    if not allowed(current_user, "class.create"):
+        raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
+    data = json_body()
+    name = string_field(data, "name", 200)
+    code = string_field(data, "code", 32)
+    starts_on, ends_on = parse_date(data, "starts_on"), parse_date(data, "ends_on")
+    copied = copying.copy_class(current_user, source, name, code, starts_on, ends_on)
+    db.session.commit()
+    body = class_detail(current_user, copied.school_class)
+    body.update(exams_copied=copied.exams, sessions_copied=copied.sessions,
+                exams_left_out=copied.skipped_exams)
+    return jsonify(body), 201

@@ -228,13 +228,13 @@ def entry_json(entry: RosterEntry) -> dict:
 @dataclass
 class HistoryItem:
     change: StageChange
-    changed_by: str | None
+    changed_by: str | None  # the display name of who made the change (None: the system, or deleted)
 
 
 def stage_history(membership: Membership) -> list[HistoryItem]:
-    """Newest first, with the username of who made each change."""
+    """Newest first, with the name (display name) of who made each change."""
     rows = db.session.execute(
-        select(StageChange, User.username).outerjoin(User, User.id == StageChange.changed_by_id)
+        select(StageChange, User.display_name).outerjoin(User, User.id == StageChange.changed_by_id)
         .where(StageChange.membership_id == membership.id)
         .order_by(StageChange.changed_at.desc(), StageChange.id.desc())).all()
     return [HistoryItem(change, username) for change, username in rows]

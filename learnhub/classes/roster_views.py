@@ -18,7 +18,7 @@ from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
 from . import roster as rules
-from .forms import ROLE_LABELS, ResetPasswordForm
+from .forms import ROLE_LABELS
 from .models import CLASS_ROLES, LOCATIONS, STAGES
 from .roster_files import MAX_BYTES, read_roster_file
 from .roster_forms import ConfirmForm, MemberForm, UploadForm
@@ -149,8 +149,7 @@ def member(class_id: int, username: str):
                            form=form, history=rules.stage_history(membership), can_edit=can_edit,
                            # members.reset_member_password: members' accounts only, never staff
                            can_reset_password=can_edit and membership.role == "member"
-                           and db.session.get(User, membership.user_id).role == "member",
-                           reset_form=ResetPasswordForm())
+                           and db.session.get(User, membership.user_id).role == "member")
 
 
 # ---- import ---------------------------------------------------------------------------------------

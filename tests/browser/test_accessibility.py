@@ -115,6 +115,17 @@ def roster_password_sheet(page):
     assert page.locator(".password-sheet code").count() == 1
 
 
+def add_member_slip(page):
+    """Add one new person on the page: the one-time password slip comes back."""
+    import secrets as _secrets
+
+    page.fill("#display_name", "新同学")
+    page.fill("#username", "a11y-add-" + _secrets.token_hex(4))  # a new account on each run
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".slip code").count() == 1
+
+
 def exam_next_question(page):
     """The one-question-per-page exam moved on to its second question (focus on its legend)."""
     page.get_by_role("button", name=re.compile("Next|下一题")).click()
@@ -235,6 +246,10 @@ PAGES = [
     Page("roster import preview with error rows", "staff", "/classes/{class}/roster/import",
          roster_preview_with_errors),
     Page("roster password sheet", "staff", "/classes/{class}/roster/import", roster_password_sheet),
+    Page("add a member (head teacher)", "staff", "/classes/{class}/roster/add"),
+    Page("add a member with errors", "staff", "/classes/{class}/roster/add", submit_empty),
+    Page("add a member: the one-time password slip", "staff", "/classes/{class}/roster/add", add_member_slip),
+    Page("copy a class for the next term (head teacher)", "staff", "/classes/{class}/copy"),
     Page("class progress dashboard (head teacher)", "staff", "/classes/{class}/progress"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
