@@ -315,3 +315,134 @@ def test_concurrent_reads_make_one_receipt(app, db, school):
     ids = run_in_threads(app, read)
     assert len(ids) == 8 and len(set(ids)) == 1
     assert count(db, AnnouncementRead) == 1
+
+
+# ---- issue 11: bounded Markdown, "edited", lists after text, the preview -----------------------
+
+PATHOLOGICAL_BODIES = ["1. " * 1000, "[" * 19000, ">" * 5000, "- a\n" + "\n".join("    " * d + "- a" for d in range(1, 80))]
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL_BODIES, ids=["list markers", "brackets", "quotes", "indented lists"])
+def test_a_body_over_the_renderer_bounds_is_refused_by_the_api_and_stored_nowhere(app, db, school, body):
+    from .test_markdown_bounds import BOUND, within
+
+    head = signed_in(app, school.head)
+    response = within(BOUND, post, head, school.a.id, body=body)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_field" and list(error["fields"]) == ["body"]
+    assert error["message"].startswith("'body' ")
+    assert count(db, Announcement) == 0
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL_BODIES[:2], ids=["list markers", "brackets"])
+def test_a_body_over_the_renderer_bounds_is_a_form_error_on_the_pages(app, db, school, body):
+    from .test_markdown_bounds import BOUND, within
+
+    announcement = rules.post_announcement(school.head, school.a, "Kept", "Kept text")
+    db.session.commit()
+    head = signed_in(app, school.head)
+    for page in (f"/classes/{school.a.id}/announcements/new", f"/announcements/{announcement.id}/edit"):
+        response = within(BOUND, head.post, page, data={"csrf_token": csrf_from(head, page), "title": "New",
+                                                        "body": body})
+        assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
+        assert "&#39;body&#39;" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert count(db, Announcement) == 1
+    assert (announcement.title, announcement.body) == ("Kept", "Kept text")
+
+
+def test_a_stored_body_over_the_bounds_shows_escaped_with_a_200(app, db, school):
+    """A row written before the check (or straight into the database) breaks no page."""
+    from .test_markdown_bounds import BOUND, within
+
+    now = rules.utcnow()
+    db.session.add_all([Announcement(class_id=school.a.id, title="Bad list", body="1. " * 1000 + "<b>x</b>",
+                                     author_id=school.head.id, published_at=now),
+                        Announcement(class_id=school.a.id, title="Bad brackets", body="[" * 19000,
+                                     author_id=school.head.id, published_at=now)])
+    db.session.commit()
+    reader = signed_in(app, school.members[0])
+    listed = within(BOUND, reader.get, f"/api/v1/classes/{school.a.id}/announcements")
+    assert listed.status_code == 200
+    html = {item["title"]: item["body_html"] for item in listed.get_json()["items"]}
+    assert html["Bad list"] == "<p>" + "1. " * 999 + "1. &lt;b&gt;x&lt;/b&gt;</p>"
+    assert html["Bad brackets"] == "<p>" + "[" * 19000 + "</p>"
+    assert within(BOUND, reader.get, f"/classes/{school.a.id}").status_code == 200
+    for item in listed.get_json()["items"]:
+        page = within(BOUND, reader.get, item["url"])
+        assert page.status_code == 200 and item["body_html"] in page.get_data(as_text=True)
+
+
+def test_a_list_typed_right_under_a_line_renders_as_a_list(app, db, school):
+    head = signed_in(app, school.head)
+    created = post(head, school.a.id, body="要求：\n1. 准时\n2. 带笔记本\n\n备注：\n- 带笔")
+    html = created.get_json()["body_html"]
+    assert "<p>要求：</p>\n<ol>\n<li>准时</li>\n<li>带笔记本" in html and "<li>带笔</li>" in html
+
+
+def test_an_announcement_never_edited_does_not_say_edited(app, db, school):
+    """Real clock (no `clock` fixture): posting used to stamp updated_at a few µs after published_at."""
+    head = signed_in(app, school.head)
+    created = post(head, school.a.id).get_json()
+    stored = db.session.get(Announcement, created["id"])
+    assert stored.updated_at == stored.published_at
+    page = signed_in(app, school.members[0]).get(created["url"]).get_data(as_text=True)
+    assert "edited" not in page
+
+
+def test_edited_shows_after_a_real_edit_only(app, db, clock, school):
+    announcement = rules.post_announcement(school.head, school.a, "Title", "Body")
+    legacy = Announcement(class_id=school.a.id, title="Old row", body="", author_id=school.head.id,
+                          published_at=clock.now, updated_at=clock.now + timedelta(microseconds=40))
+    db.session.add(legacy)
+    db.session.commit()
+    reader = signed_in(app, school.members[0])
+    assert "edited" not in reader.get(f"/announcements/{legacy.id}").get_data(as_text=True)
+    clock.advance(minutes=5)
+    rules.update_announcement(school.a, announcement, "Title", "Body, corrected", False)
+    db.session.commit()
+    assert rules.edited_at(announcement) == clock.now
+    assert "edited" in reader.get(f"/announcements/{announcement.id}").get_data(as_text=True)
+
+
+def test_preview_shows_the_rendered_text_and_stores_nothing(app, db, school):
+    head = signed_in(app, school.head)
+    page = f"/classes/{school.a.id}/announcements/new"
+    form = {"csrf_token": csrf_from(head, page), "title": "Meeting", "pinned": "y",
+            "body": "要求：\n1. 准时\n2. **带笔记本**\n<script>alert(1)</script>", "preview": "Preview"}
+    response = head.post(page, data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="announcement-preview"' in html
+    assert "<li><strong>带笔记本</strong>" in html and "<script>alert(1)" not in html
+    assert 'formaction="/classes/%d/announcements/new#announcement-preview"' % school.a.id in html
+    assert "准时" in html.split('id="body"')[1]            # the text stays in the form to go on editing
+    assert count(db, Announcement) == 0
+
+    no_title = head.post(page, data={**form, "title": ""}).get_data(as_text=True)   # the title can wait
+    assert 'id="announcement-preview"' in no_title and "field-error" in no_title
+    refused = head.post(page, data={**form, "body": "1. " * 1000}).get_data(as_text=True)
+    assert 'id="announcement-preview"' not in refused and "&#39;body&#39;" in refused
+    assert head.post(page, data={**form, "csrf_token": "forged"}).status_code == 400
+    assert count(db, Announcement) == 0
+
+    published = head.post(page, data={key: value for key, value in form.items() if key != "preview"})
+    assert published.status_code == 302 and count(db, Announcement) == 1
+
+
+def test_preview_on_the_edit_page_changes_nothing_and_is_staff_only(app, db, school):
+    announcement = rules.post_announcement(school.head, school.a, "Title", "Body")
+    db.session.commit()
+    page = f"/announcements/{announcement.id}/edit"
+    head = signed_in(app, school.head)
+    response = head.post(page, data={"csrf_token": csrf_from(head, page), "title": "Changed",
+                                     "body": "- new", "preview": "Preview"})
+    assert response.status_code == 200 and "<li>new</li>" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (announcement.title, announcement.body) == ("Title", "Body")
+
+    member = signed_in(app, school.members[0])
+    token = csrf_from(member, "/account")
+    for url in (page, f"/classes/{school.a.id}/announcements/new"):
+        assert member.post(url, data={"csrf_token": token, "title": "x", "body": "x",
+                                      "preview": "Preview"}).status_code == 403

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..classes import announcements as rules
 from ..classes.services import ensure_writable
 from ..core.api import ApiError, json_body, page_of, page_params
+from ..core.markdown import MarkdownRefused
 from ..extensions import db
 from . import bp
 from .classes import class_or_404
@@ -52,8 +53,13 @@ def create_announcement(class_id: int):
     pinned = data.get("pinned", False)
     if not isinstance(pinned, bool):
         raise ApiError(422, "invalid_field", _("'pinned' must be true or false."))
-    announcement = rules.post_announcement(current_user, school_class, data.get("title"),
-                                           data.get("body"), pinned)
+    try:
+        announcement = rules.post_announcement(current_user, school_class, data.get("title"),
+                                               data.get("body"), pinned)
+    except MarkdownRefused as error:  # a body over the renderer's bounds: name it (API.md)
+        db.session.rollback()
+        return jsonify({"error": {"code": error.code, "message": error.message,
+                                  "fields": error.fields}}), error.status
     db.session.commit()
     return jsonify(announcement_item(rules.announcement_entry(current_user, announcement))), 201
 

@@ -40,7 +40,10 @@ PATHS = {
             {**ok("Announcement", ref("Announcement"), "201"), **errors(400, 401, 403, 404, 409, 413, 422)},
             params=OBJECT_ID,
             body=obj(title={"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-                     body={"type": "string", "maxLength": 20_000, "description": "Markdown"},
+                     body={"type": "string", "maxLength": 20_000,
+                           "description": "Markdown; a text over the renderer's bounds (lists or quotes "
+                                          "nested more than 12 deep, runs of unclosed brackets, more "
+                                          "than it can format in time) is 422 `invalid_field`"},
                      pinned=BOOLEAN, optional=("pinned",))),
     },
     "/api/v1/announcements/{id}/read": {"post": operation(

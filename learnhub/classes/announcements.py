@@ -11,8 +11,7 @@ Functions take explicit arguments and flush; the caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
@@ -21,7 +20,7 @@ from ..auth.models import User
 from ..core.audit import audit
 from ..core.database import add_or_get
 from ..core.errors import DomainError
-from ..core.markdown import render_markdown
+from ..core.markdown import render_staff_markdown, require_renderable
 from ..core.text import require_valid_text
 from ..core.types import utcnow
 from ..extensions import db
@@ -30,6 +29,9 @@ from .services import class_role, ensure_writable
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
+# Rows posted before published_at and updated_at were written as one value differ by the
+# microseconds between two clock reads: that is not an edit.
+EDIT_GRACE = timedelta(seconds=1)
 
 
 class AnnouncementError(DomainError):
@@ -38,30 +40,37 @@ class AnnouncementError(DomainError):
 
 # ---- writing ---------------------------------------------------------------------------------
 
-def clean_fields(title, body) -> tuple[str, str]:
-    """The title (stripped, 1-200 characters) and body (at most 20,000), or a 422."""
-    if not isinstance(title, str) or not title.strip():
-        raise AnnouncementError(_l("An announcement needs a title."))
-    title = title.strip()
-    if len(title) > TITLE_MAX:
-        raise AnnouncementError(_l("The title is longer than %(n)d characters.", n=TITLE_MAX))
+def clean_body(body) -> str:
+    """The body: a string of at most 20,000 characters the renderer accepts, or a 422."""
     if body is None:
         body = ""
     if not isinstance(body, str):
         raise AnnouncementError(_l("The text must be a string."))
     if len(body) > BODY_MAX:
         raise AnnouncementError(_l("The text is longer than %(n)d characters.", n=BODY_MAX))
-    require_valid_text(title, "title")
     require_valid_text(body, "body")
-    return title, body
+    require_renderable(body, "body")
+    return body
+
+
+def clean_fields(title, body) -> tuple[str, str]:
+    """The title (stripped, 1-200 characters) and body (as `clean_body`), or a 422."""
+    if not isinstance(title, str) or not title.strip():
+        raise AnnouncementError(_l("An announcement needs a title."))
+    title = title.strip()
+    if len(title) > TITLE_MAX:
+        raise AnnouncementError(_l("The title is longer than %(n)d characters.", n=TITLE_MAX))
+    require_valid_text(title, "title")
+    return title, clean_body(body)
 
 
 def post_announcement(actor: User, school_class: SchoolClass, title, body, pinned: bool = False) -> Announcement:
     """A new announcement of the class, published now. The caller checked `class.staff`."""
     ensure_writable(school_class)
     title, body = clean_fields(title, body)
+    now = utcnow()   # one value: an announcement never edited has updated_at == published_at
     announcement = Announcement(class_id=school_class.id, title=title, body=body, pinned=bool(pinned),
-                                author_id=actor.id, published_at=utcnow())
+                                author_id=actor.id, published_at=now, created_at=now, updated_at=now)
     db.session.add(announcement)
     db.session.flush()
     return announcement
@@ -119,10 +128,18 @@ def mark_read(user: User, announcement: Announcement) -> AnnouncementRead:
     return receipt
 
 
-@lru_cache(maxsize=256)  # at most a few MB: bodies are capped at 20,000 characters
 def body_html(body: str) -> str:
-    """The sanitised HTML of a body (rendering is pure: cached by the text itself)."""
-    return render_markdown(body).html
+    """The sanitised HTML of a body (core caches it by the text); a stored body the renderer
+    cannot take shows as escaped text."""
+    return render_staff_markdown(body)
+
+
+def edited_at(announcement: Announcement) -> datetime | None:
+    """When it was last changed after publishing, or None if it never was."""
+    updated, published = announcement.updated_at, announcement.published_at
+    if updated is None or published is None or updated - published <= EDIT_GRACE:
+        return None
+    return updated
 
 
 @dataclass
@@ -136,6 +153,10 @@ class AnnouncementEntry:
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def edited_at(self) -> datetime | None:
+        return edited_at(self.announcement)
 
 
 def _entries_statement(user_id: int):

@@ -14,6 +14,7 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import ActionForm
+from ..core.errors import DomainError
 from ..core.forms import saved
 from ..core.exports import table_response
 from ..core.panels import register_panel
@@ -33,6 +34,29 @@ class AnnouncementForm(FlaskForm):
                          description=_l("Markdown: **bold**, lists, links."))
     pinned = BooleanField(_l("Pin to the top"))
     submit = SubmitField(_l("Publish"))
+    preview = SubmitField(_l("Preview"))
+
+
+def preview_of(form: AnnouncementForm) -> str | None:
+    """For the Preview button: the body's HTML as readers will see it (the same renderer), with
+    nothing saved. The whole form is checked so its errors show beside the preview, but only
+    a bad CSRF token or a body the rules refuse withholds the preview."""
+    form.validate()
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is not None and csrf.errors:
+        return None
+    try:
+        return rules.body_html(rules.clean_body(form.body.data))
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return None
+
+
+def form_page(form: AnnouncementForm, school_class, announcement=None):
+    """The new/edit page; after Preview, with the preview above the form."""
+    preview_html = preview_of(form) if form.is_submitted() and form.preview.data else None
+    return render_template("classes/announcements_form.html", form=form, school_class=school_class,
+                           announcement=announcement, preview_html=preview_html)
 
 
 def announcement_or_404(announcement_id: int, action: str = "class.view"):
@@ -57,14 +81,13 @@ def create(class_id: int):
     school_class = class_or_404(class_id, "class.staff")
     ensure_writable(school_class)
     form = AnnouncementForm()
-    if form.validate_on_submit():
+    if not form.preview.data and form.validate_on_submit():
         posted = saved(form, lambda: rules.post_announcement(current_user, school_class, form.title.data,
                                                              form.body.data, form.pinned.data))
         if posted:
             flash(_("The announcement was published."), "info")
             return redirect(url_for("announcements.show", announcement_id=posted.value.id))
-    return render_template("classes/announcements_form.html", form=form, school_class=school_class,
-                           announcement=None)
+    return form_page(form, school_class)
 
 
 @bp.route("/announcements/<int:announcement_id>")
@@ -86,13 +109,12 @@ def edit(announcement_id: int):
     announcement, school_class = editable_or_403(announcement_id)
     form = AnnouncementForm(obj=announcement)
     form.submit.label.text = _("Save")
-    if form.validate_on_submit():
+    if not form.preview.data and form.validate_on_submit():
         if saved(form, lambda: rules.update_announcement(
                 school_class, announcement, form.title.data, form.body.data, form.pinned.data)):
             flash(_("The announcement was saved."), "info")
             return redirect(url_for("announcements.show", announcement_id=announcement.id))
-    return render_template("classes/announcements_form.html", form=form, school_class=school_class,
-                           announcement=announcement)
+    return form_page(form, school_class, announcement)
 
 
 @bp.route("/announcements/<int:announcement_id>/delete", methods=["POST"])

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.audit import audit
 from ..core.errors import DomainError
+from ..core.markdown import require_renderable
 from ..core.times import check_time
 from ..extensions import db
 from .checkin_codes import OPENS_BEFORE, window_open
@@ -123,6 +124,7 @@ def save_minutes(actor, school_class: SchoolClass, session: ClassSession, text: 
     ensure_writable(school_class)
     if not isinstance(text, str) or len(text) > MINUTES_MAX:
         raise SessionError(_l("The minutes are at most %(n)d characters.", n=MINUTES_MAX))
+    require_renderable(text, "minutes")   # over the renderer's bounds: refused, never stored
     if now < session.starts_at:
         raise SessionNotStarted(_l("Minutes can be recorded once the session has started."))
     session.minutes = text.strip() or None

@@ -17,6 +17,7 @@ from ..auth.models import User
 from ..core.audit import audit
 from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
+from ..core.markdown import markdown_problem
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
 from .models import CLASS_STATUSES, STAFF_ROLES, ClassCourse, Membership, SchoolClass
@@ -163,6 +164,8 @@ def _clean_fields(name, code, starts_on, ends_on, description, status) -> dict:
         raise FieldError("status", _l("Unknown status."))
     if len(description or "") > 20_000:
         raise FieldError("description", _l("The description is longer than 20,000 characters."))
+    if refused := markdown_problem(description, "description"):   # over the renderer's bounds
+        raise FieldError("description", refused)
     return {"name": name, "code": code, "starts_on": starts_on, "ends_on": ends_on,
             "description": description or "", "status": status}
 

@@ -12,19 +12,36 @@ run script, load remote frames or restyle the page. Two renderers:
   footnotes, the table of contents): `!!! flash flash-error` is a plain admonition.
 - `render_member_markdown` for what members write (posts, comments, essay answers shown
   to staff): no ids, no classes, no images, links marked `rel="nofollow ugc noopener"`.
+- `render_staff_markdown` for what staff write in the app (announcements, class
+  descriptions, minutes): the authors' renderer under the members' bounds.
+
+Both bound their work (core.markdown_guard): a text over a bound, or one that overruns its
+deadline or the stack, is shown as escaped text, never an error; `require_renderable` is
+the write-time check the services call so such a text is refused before it is stored.
+Both let a list start right after a line of text, as people write it ("要求：\n1. 准时").
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
 from typing import Callable
 
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
+from flask_babel import lazy_gettext as _l
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.token import STANDARD_TYPES
+
+from .errors import DomainError
+from .markdown_guard import AUTHOR, MEMBER, Limits, RenderTimeout, exceeded, problem, watch
+
+log = logging.getLogger(__name__)
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -76,6 +93,7 @@ class Rendered:
     html: str
     toc_html: str
     has_toc: bool
+    escaped: bool = False   # a bound was hit: `html` is the text itself, escaped
 
 
 def _allowed_classes(tag: str, value: str) -> str:
@@ -191,6 +209,38 @@ class _MemberExtension(Extension):
         md.treeprocessors.register(_ImagesAsLinks(md), "learnhub_member_images", 1)
 
 
+# Any list item as Python-Markdown reads one (spaces after the marker), and the ones that may
+# start a list in the middle of a paragraph: as in CommonMark, a bullet or an ordered list
+# from 1, so a wrapped line that happens to begin "2024. " stays text.
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d{1,9}\.)[ ]+\S")
+_INTERRUPTING_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|1\.)[ ]+\S")
+
+
+class _ListsAfterText(Preprocessor):
+    """A list typed right under a line of text ("要求：\\n1. 准时\\n2. 带笔记本") is a list:
+    Python-Markdown wants a blank line before it, people do not write one. Runs after the
+    fenced blocks are stashed, so code is never touched; indented lines are left alone."""
+
+    def run(self, lines):
+        out, in_block, in_paragraph = [], False, False
+        for line in lines:
+            if not line.strip():
+                in_block = in_paragraph = False
+            elif not in_block:
+                in_block = True
+                in_paragraph = not (_LIST_ITEM.match(line) or line.startswith(("    ", "\t")))
+            elif in_paragraph and _INTERRUPTING_ITEM.match(line):
+                out.append("")
+                in_paragraph = False
+            out.append(line)
+        return out
+
+
+class _ListsAfterTextExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_ListsAfterText(md), "learnhub_lists_after_text", 18)
+
+
 def _without_raw_html(md: markdown.Markdown) -> markdown.Markdown:
     # Raw HTML in Markdown is shown as text, not passed through.
     md.preprocessors.deregister("html_block")
@@ -201,7 +251,7 @@ def _without_raw_html(md: markdown.Markdown) -> markdown.Markdown:
 def _markdown(resolver: LinkResolver | None) -> markdown.Markdown:
     extensions = [
         "tables", "fenced_code", "codehilite", "footnotes", "admonition", "toc",
-        "sane_lists", "def_list", "abbr",
+        "sane_lists", "def_list", "abbr", _ListsAfterTextExtension(),
     ]
     if resolver is not None:
         extensions.append(_LinkExtension(resolver))
@@ -217,12 +267,71 @@ def _markdown(resolver: LinkResolver | None) -> markdown.Markdown:
     return _without_raw_html(md)
 
 
-def render_markdown(text: str, resolver: LinkResolver | None = None) -> Rendered:
-    """Render an author's Markdown to sanitised HTML plus a sanitised table of contents."""
+def _member_markdown() -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "def_list", "abbr", _MemberExtension(),
+                    _ListsAfterTextExtension()],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+    return _without_raw_html(md)
+
+
+def escaped_text(text: str) -> str:
+    """What a text the renderer refused shows as: itself, escaped, its paragraphs in <p>
+    and its line breaks kept."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    return "".join("<p>" + "<br>\n".join(escape(line) for line in paragraph.split("\n")) + "</p>"
+                   for paragraph in paragraphs if paragraph.strip())
+
+
+def _converted(md: markdown.Markdown, text: str, limits: Limits) -> str | None:
+    """`md.convert(text)` within `limits`, or None when a bound stopped it (logged)."""
+    bound = exceeded(text, limits)
+    if bound is None:
+        try:
+            html = watch(md, limits.seconds).convert(text)
+            if html.count("<") <= limits.max_tags:   # raw HTML is off: every "<" is a tag
+                return html
+            bound = "tags"
+        except RenderTimeout:
+            bound = "time"
+        except RecursionError:
+            bound = "stack"
+        except Exception:  # a parser bug on odd input: show the text, do not fail the page
+            log.exception("Markdown rendering failed; the text is shown escaped")
+            return None
+    log.warning("Markdown text of %d characters shown escaped: over the %s bound", len(text), bound)
+    return None
+
+
+def render_markdown(text: str, resolver: LinkResolver | None = None, limits: Limits = AUTHOR) -> Rendered:
+    """Render an author's Markdown to sanitised HTML plus a sanitised table of contents.
+
+    Without a resolver the result depends on the text alone and is cached."""
+    if resolver is None:
+        return _render_cached(text, limits)
+    return _render(text, resolver, limits)
+
+
+@lru_cache(maxsize=128)   # a few MB at most: staff texts are capped at 50,000 characters
+def _render_cached(text: str, limits: Limits) -> Rendered:
+    return _render(text, None, limits)
+
+
+def _render(text: str, resolver: LinkResolver | None, limits: Limits) -> Rendered:
     md = _markdown(resolver)
-    html = md.convert(text)
+    html = _converted(md, text, limits)
+    if html is None:
+        return Rendered(html=escaped_text(text), toc_html="", has_toc=False, escaped=True)
     toc_tokens = getattr(md, "toc_tokens", [])
     return Rendered(html=sanitize(html), toc_html=sanitize(md.toc), has_toc=bool(toc_tokens))
+
+
+def render_staff_markdown(text: str) -> str:
+    """What staff write in the app (announcements, descriptions, minutes) to safe HTML:
+    the authors' renderer under the members' bounds."""
+    return render_markdown(text, limits=MEMBER).html
 
 
 def render_member_markdown(text: str) -> str:
@@ -231,12 +340,45 @@ def render_member_markdown(text: str) -> str:
     No heading ids, footnotes, admonitions or highlighting (so no ids or classes), no
     images, raw HTML shown as text, and every link `rel="nofollow ugc noopener"`.
     """
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "sane_lists", "def_list", "abbr", _MemberExtension()],
-        extension_configs={"tables": {"use_align_attribute": True}},
-        output_format="html",
-    )
-    return sanitize_member(_without_raw_html(md).convert(text))
+    html = _converted(_member_markdown(), text, MEMBER)
+    return escaped_text(text) if html is None else sanitize_member(html)
 
 
 render_user_markdown = render_member_markdown   # the earlier name
+
+
+class MarkdownRefused(DomainError):
+    """422 `invalid_field`: the text is over a bound of the renderer. The message names the
+    field; `fields` is the API's {name: message} map."""
+
+    status, code = 422, "invalid_field"
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {self.field: self.message}
+
+
+def markdown_problem(text: str | None, field: str, limits: Limits = MEMBER):
+    """The write-time check: None when `text` renders within `limits`, else a (lazy) message
+    naming `field`. A text that passes the pre-scan is rendered once (cached for the page that
+    shows it next), so one that still overruns the deadline, the stack or the tag count is
+    refused too."""
+    if not text:
+        return None
+    message = problem(text, limits, field)
+    if message is None and render_markdown(text, limits=limits).escaped:
+        message = _l("'%(field)s' is too long or too complex to format (too many list items, links "
+                     "or emphasised words, or long runs of lines without a blank line). Shorten it "
+                     "or split it into paragraphs.", field=field)
+    return message
+
+
+def require_renderable(text: str | None, field: str, limits: Limits = MEMBER) -> None:
+    """Raise MarkdownRefused (422 `invalid_field`) unless `text` renders within `limits`."""
+    message = markdown_problem(text, field, limits)
+    if message is not None:
+        raise MarkdownRefused(field, message)
