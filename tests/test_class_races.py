@@ -199,3 +199,43 @@ def test_two_imports_with_one_number_at_once(app, make_app, make_class, slow_mem
                                import_rows(school_class.id, head, f"second{round_number}", number)])
         assert sorted(map(str, outcomes)) == ["done", "refused"], outcomes
         assert len(numbered(school_class.id, number)) == 1
+
+
+# ---- item 10 (and 7): adding one member, twice at once -------------------------------------------
+
+def add_person(class_id, actor_id, **values):
+    def job():
+        from learnhub.classes import members
+        members.add_member(_user(actor_id), _class(class_id), {"display_name": "N", **values})
+    return job
+
+
+def test_the_same_person_added_twice_at_once_is_one_membership(app, make_app, make_class, make_user,
+                                                               slow_membership_reads):
+    apps = [make_app(), make_app()]
+    for round_number in range(ROUNDS):
+        school_class = make_class()
+        person = make_user(f"person{round_number}")
+        add = add_person(school_class.id, school_class.head.id, username=person.username)
+        outcomes = race(apps, [add, add])
+        assert sorted(map(str, outcomes)) == ["done", "refused"], outcomes
+        assert len(db.session.scalars(select(Membership.id).where(
+            Membership.class_id == school_class.id, Membership.user_id == person.id)).all()) == 1
+
+
+def test_two_people_added_with_one_number_at_once(app, make_app, make_class, slow_membership_reads):
+    apps = [make_app(), make_app()]
+    for round_number in range(ROUNDS):
+        school_class = make_class()
+        number = f"20262{round_number}"
+        head = school_class.head.id
+        outcomes = race(apps, [add_person(school_class.id, head, username=f"one{round_number}", student_no=number),
+                               add_person(school_class.id, head, username=f"two{round_number}", student_no=number)])
+        assert sorted(map(str, outcomes)) == ["done", "refused"], outcomes
+        assert len(numbered(school_class.id, number)) == 1
+        db.session.expire_all()
+        assert sum(accounts_named(f"one{round_number}", f"two{round_number}")) == 1  # the loser's account too
+
+
+def accounts_named(*names) -> list[int]:
+    return [db.session.scalar(select(func.count()).select_from(User).where(User.username == name)) for name in names]
