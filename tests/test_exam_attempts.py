@@ -292,3 +292,38 @@ def test_override_form_takes_usernames_in_any_case(two):
         "override-reason": "Ill"})
     assert saved.status_code == 302
     assert db.session.scalar(select(ExamOverride.user_id)) == two.users["ann"].id
+
+
+# ---- concurrent starts naming different exams -----------------------------------------------------------
+
+def test_concurrent_starts_under_two_exams_never_hand_back_the_other_exams_attempt(two, quiz_app):
+    from learnhub.auth.models import User
+    from learnhub.courses.index import content_index
+    from learnhub.quizzes import attempts as rules
+    from learnhub.quizzes.loader import get_quiz_catalog
+
+    from .test_quiz_concurrency import THREADS, run_in_threads
+
+    a, b = two.schedule(), two.schedule_b()
+    user_id = two.users["ann"].id
+    turn = iter(range(THREADS * 2))
+
+    def start():
+        exam_id = a["id"] if next(turn) % 2 else b["id"]
+        user = db.session.get(User, user_id)
+        try:
+            attempt, _created = rules.start_attempt(user, content_index().course("qc"),
+                                                    get_quiz_catalog().get("qc", "final"), T0, exam=exam_id)
+        except rules.OtherAttemptOpen:
+            db.session.rollback()
+            return exam_id, None
+        made_under = attempt.settings["schedule"]["id"]
+        attempt_id = attempt.id
+        db.session.commit()
+        return exam_id, (attempt_id, made_under)
+
+    results = run_in_threads(quiz_app, start)
+    started = [(named, got) for named, got in results if got is not None]
+    assert started and all(named == made_under for named, (_id, made_under) in started)
+    assert len({attempt_id for _named, (attempt_id, _exam) in started}) == 1
+    assert attempts_count() == 1

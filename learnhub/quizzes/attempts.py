@@ -82,6 +82,10 @@ class OtherAttemptOpen(QuizError):
     status, code = 409, "attempt_open"
 
 
+def other_attempt_open() -> OtherAttemptOpen:
+    return OtherAttemptOpen(_l("You have an attempt in progress under another exam of this quiz: finish it first."))
+
+
 # ---- the quiz's database row --------------------------------------------------------------
 
 def quiz_row(course: CourseEntry, quiz: QuizFile) -> Quiz:
@@ -239,7 +243,7 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     schedule = schedule_to_start(user, row, now, exam)
     if existing is not None:
         if existing.schedule_key != (schedule.key if schedule else None):
-            raise OtherAttemptOpen(_l("You have an attempt in progress under another exam of this quiz: finish it first."))
+            raise other_attempt_open()
         return existing, False
     rules = quiz_rules(quiz, schedule)
     check_window(quiz, now, rules)
@@ -250,8 +254,12 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     used, last_number = db.session.execute(
         select(func.count(Attempt.id).filter(counted), func.max(Attempt.number))
         .where(Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
+    open_one = select(Attempt).where(Attempt.quiz_id == row.id, Attempt.user_id == user.id,
+                                     Attempt.state == "in_progress")
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
-        raise NoAttemptsLeft(_l("You have used all your attempts at this quiz."))
+        # The attempt that used the last one may be a concurrent start's, still open: resume it.
+        return _resume_or_refuse(db.session.scalar(open_one), rules,
+                                 NoAttemptsLeft(_l("You have used all your attempts at this quiz.")))
     seed = secrets.randbits(31)
     rng = random.Random(seed)
     attempt = Attempt(
@@ -265,10 +273,20 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
         layout = question_type(question).layout(question, rng, quiz.settings.shuffle_options)
         attempt.questions.append(AttemptQuestion(position=position, points=question.points,
                                                  snapshot=question.to_dict(), layout=layout))
-    open_one = select(Attempt).where(Attempt.quiz_id == row.id, Attempt.user_id == user.id,
-                                     Attempt.state == "in_progress")
     # A concurrent start may win (one open attempt per member and quiz): then use theirs.
-    return add_or_get(db.session, attempt, lambda: db.session.scalar(open_one))
+    attempt, created = add_or_get(db.session, attempt, lambda: db.session.scalar(open_one))
+    return (attempt, True) if created else _resume_or_refuse(attempt, rules)
+
+
+def _resume_or_refuse(existing: Attempt | None, rules: QuizRules,
+                      refusal: QuizError | None = None) -> tuple[Attempt, bool]:
+    """A concurrent start's open attempt, resumed if it is under the same schedule (never hand
+    back an attempt under another exam); without one, `refusal`."""
+    if existing is None:
+        raise refusal
+    if existing.schedule_key != rules.key:
+        raise other_attempt_open()
+    return existing, False
 
 
 # ---- saving ---------------------------------------------------------------------------------
