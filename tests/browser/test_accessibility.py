@@ -49,6 +49,8 @@ EXTRA_CONTENT = {
     "a11y/02-locked.md": "---\ntitle: Locked\nrequires: [only, 'quiz:gate']\n---\n## Text\n",
     "a11y/quizzes/gate.gift": "---\ntitle: Gate\n---\n::q::True? {T}\n",  # never taken: keeps 02 locked
     "a11y/quizzes/every-type.gift": ALL_TYPES_QUIZ,
+    # Scheduled by two of the member's classes at once: the quiz page asks which exam.
+    "a11y/quizzes/two-classes.gift": "---\ntitle: Two classes\nkind: exam\n---\n::q::True? {T}\n",
 }
 
 
@@ -58,6 +60,15 @@ def submit_empty(page):
     page.locator("main form [type=submit]").first.click()
     page.wait_for_load_state()
     assert page.locator(".field-error").count() > 0
+
+
+def announcement_preview(page):
+    """The announcement form after Preview: the text rendered above the form, nothing saved."""
+    page.fill("#title", "通知")
+    page.fill("#body", "要求：\n1. 准时\n2. **带笔记本**")
+    page.get_by_role("button", name=re.compile("Preview|预览")).click()
+    page.wait_for_load_state()
+    assert page.locator("#announcement-preview li").count() == 2
 
 
 def submit_override_empty(page):
@@ -191,6 +202,7 @@ PAGES = [
     Page("unit (locked: what is still needed)", "member", "/courses/a11y/locked"),
     Page("quiz intro", "member", f"/courses/{COURSE}/quizzes/{QUIZ}"),
     Page("quiz intro, attempt open", "member", f"/courses/{EXAM_COURSE}/quizzes/{EXAM}"),
+    Page("quiz intro, choose the exam (two classes)", "member", "/courses/a11y/quizzes/two-classes"),
     Page("attempt in progress", "member", "/attempts/{attempt}"),
     Page("exam attempt, one question per page", "member", "/attempts/{exam}"),
     Page("exam attempt, second question", "member", "/attempts/{exam}", exam_next_question),
@@ -219,6 +231,7 @@ PAGES = [
     Page("announcement (member)", "member", "/announcements/{announcement}"),
     Page("new announcement (head teacher)", "staff", "/classes/{class}/announcements/new"),
     Page("new announcement with errors", "staff", "/classes/{class}/announcements/new", submit_empty),
+    Page("new announcement preview", "staff", "/classes/{class}/announcements/new", announcement_preview),
     Page("announcement edit (head teacher)", "staff", "/announcements/{announcement}/edit"),
     Page("read receipts (head teacher)", "staff", "/announcements/{announcement}/receipts"),
     Page("class exams (member)", "member", "/classes/{class}/exams"),
@@ -349,6 +362,13 @@ def _prepare_data(app) -> dict:
         set_override(head, school_class, exam, member, extra_attempts=1, reason="Ill on the exam day")
         db.session.commit()
         class_exam_id = exam.id
+        second = create_class(head, "2027 春季发展对象培训班", "A11Y-2027", date(2026, 9, 1), date(2027, 1, 15),
+                              "", ["a11y"])
+        db.session.add(Membership(class_id=second.id, user_id=member.id, role="member"))
+        for each in (school_class, second):
+            schedule_exam(head, each, "a11y", "two-classes", datetime(2020, 1, 1, tzinfo=timezone.utc),
+                          datetime(2100, 1, 1, tzinfo=timezone.utc))
+        db.session.commit()
         _member_dashboard_data(member)  # home: a course in progress, study time this week
         # A session running now with its minutes (the attendance pages and the QR screen).
         session_id = _attendance_session(head, school_class)
