@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
+from learnhub.api.openapi import document
 from learnhub.auth.models import User
 from learnhub.classes.models import AttendanceRecord, ClassSession, ClassUnitRule, Membership
 from learnhub.courses.index import content_index
@@ -56,10 +57,10 @@ def world(make_user, make_class, clock):
     head, grader = make_user("head", role="staff"), make_user("grader", role="instructor")
     ann, bob, cai = make_user("ann"), make_user("bob"), make_user("cai")
     school_class = make_class(head=head, members=[ann, bob, cai], graders=[grader])
-    for user, department, stage in ((ann, "一支部", "activist"), (bob, "二支部", "candidate"),
-                                    (cai, "一支部", None)):
+    for user, department, stage, number in ((ann, "一支部", "activist", "2025001"),
+                                            (bob, "二支部", "candidate", "0025002"), (cai, "一支部", None, None)):
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        membership.department, membership.stage = department, stage
+        membership.department, membership.stage, membership.student_no = department, stage, number
     db.session.commit()
     ids = [u.id for u in units()]
     complete(ann, ids)  # all six: complete
@@ -174,6 +175,28 @@ def test_page_for_the_head_teacher(app, client, world):
     assert ">bob</a>" in filtered and ">ann</a>" not in filtered
 
 
+def test_page_grid_scrolls_in_its_box_with_the_name_column_fixed(app, client, world):
+    """The grid's box scrolls (dashboard.css: .grid-wrap, sticky .name-col); the row header is
+    the member's name; 学号 is a column and sorts."""
+    assert login(client, "head").status_code == 302
+    html = client.get(f"/classes/{world['class'].id}/progress?sort=-student_no").get_data(as_text=True)
+    assert 'class="table-wrap grid-wrap"' in html and html.count('<th scope="row" class="name-col">') == 3
+    assert html.index("2025001") < html.index("0025002")   # descending
+    assert 'aria-sort="descending"' in html and "css/dashboard.css" in html
+
+
+def test_in_progress_is_not_the_attempt_state_in_chinese(app, client, world):
+    """学习中 (studying), never 作答中 (an attempt being answered): the status has its own
+    context. (Until the catalog has it the page says "In progress"; never 作答中.)"""
+    head = db.session.get(User, world["head"].id)
+    head.locale = "zh_CN"
+    db.session.commit()
+    assert login(client, "head").status_code == 302
+    html = client.get(f"/classes/{world['class'].id}/progress?status=in_progress").get_data(as_text=True)
+    assert ">bob</a>" in html and "作答中" not in html
+    assert "学习中" in html or "In progress" in html
+
+
 def test_class_page_panel_links_staff_only(app, client, world):
     path = f"/classes/{world['class'].id}"
     assert login(client, "head").status_code == 302
@@ -216,14 +239,15 @@ def test_csv_export_has_every_member_and_neutralised_formulas(app, client, world
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]
-    assert header[:4] == ["Username", "Name", "Department or branch", "Stage"]
-    assert len(header) == 11 + 1 + 6  # the columns, one quiz, six units
+    assert header[:5] == ["Username", "Student number", "Name", "Department or branch", "Stage"]
+    assert len(header) == 12 + 1 + 6  # the columns, one quiz, six units
     assert [r[0] for r in body] == ["ann", "bob", "cai"]
+    assert [r[1] for r in body] == ["2025001", "0025002", ""]
     bob_row = body[1]
-    assert bob_row[1] == "'=HYPERLINK(\"http://evil\")" and bob_row[2] == "'+cmd"
-    assert bob_row[6] == "33" and bob_row[7] == "In progress" and bob_row[8] == "yes"
-    assert bob_row[11] == "40.0"
-    assert bob_row[12:] == ["Complete", "Complete", "Started", "", "", ""]
+    assert bob_row[2] == "'=HYPERLINK(\"http://evil\")" and bob_row[3] == "'+cmd"
+    assert bob_row[7] == "33" and bob_row[8] == "In progress" and bob_row[9] == "yes"
+    assert bob_row[12] == "40.0"
+    assert bob_row[13:] == ["Complete", "Complete", "Started", "", "", ""]
 
 
 def test_xlsx_export_is_every_page(app, client, world, make_user):
@@ -239,7 +263,11 @@ def test_xlsx_export_is_every_page(app, client, world, make_user):
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.values)
     assert len(values) == 1 + 63
-    assert values[1][0] == "ann" and values[1][6] == 100
+    assert values[1][0] == "ann" and values[1][7] == 100
+    # 学号 as text (a leading zero kept), a frozen header row, columns as wide as their contents
+    assert values[0][1] == "Student number" and values[2][1] == "0025002"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet.column_dimensions["B"].width == len("Student number") + 2
 
 
 # ---- the API -----------------------------------------------------------------------------------
@@ -250,8 +278,12 @@ def test_api_items_filters_and_pages(app, client, world):
     body = client.get(base).get_json()
     assert body["next"] is None
     ann = body["items"][0]
-    assert set(ann) == {"username", "display_name", "department", "stage", "completed", "total", "percent",
-                        "study_seconds", "best_scores", "attendance_rate", "status", "behind"}
+    assert set(ann) == {"username", "display_name", "student_no", "department", "stage", "completed", "total",
+                        "percent", "study_seconds", "best_scores", "attendance_rate", "status", "behind"}
+    assert [i["student_no"] for i in body["items"]] == ["2025001", "0025002", None]
+    assert set(ann) == set(document()["components"]["schemas"]["ClassProgressEntry"]["properties"])
+    by_number = client.get(base + "?sort=student_no").get_json()["items"]
+    assert [i["username"] for i in by_number] == ["bob", "ann", "cai"]   # text order, none last
     assert ann["best_scores"] == {world["quiz"]: 80.0} and ann["status"] == "complete"
     assert [i["username"] for i in client.get(base + "?behind=1").get_json()["items"]] == ["bob", "cai"]
     assert [i["username"] for i in client.get(base + "?department=二支部").get_json()["items"]] == ["bob"]

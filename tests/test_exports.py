@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
-from learnhub.core.exports import csv_response, safe_cell, table_response, xlsx_response
+from learnhub.core.exports import MAX_WIDTH, MIN_WIDTH, csv_response, safe_cell, table_response, xlsx_response
 
 
 def test_formula_cells_are_neutralised():
@@ -32,3 +32,21 @@ def test_xlsx_round_trips(app):
     assert rows[0] == ("a", "b", "c")
     assert rows[1][0].startswith("'=") and rows[1][1] == 7 and rows[1][2] == when.replace(tzinfo=None)
     assert table_response("csv", "x", ["a"], [[1]]).mimetype == "text/csv"
+
+
+def test_every_xlsx_has_a_bold_frozen_header_and_columns_as_wide_as_their_contents(app):
+    rows = [["202500001", "张伟", 7, None], ["x" * 200, "欧阳娜娜娜娜", 12, None]]
+    response = table_response("xlsx", "名单", ["学号", "Name", "n", "empty"], rows)
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1]) and not sheet["A2"].font.b
+    widths = [sheet.column_dimensions[column].width for column in "ABCD"]
+    # capped; six CJK characters count twelve (+2); at least the minimum; the header's width
+    assert widths == [MAX_WIDTH, 12 + 2, MIN_WIDTH, len("empty") + 2]
+    assert list(sheet.values)[2][1] == "欧阳娜娜娜娜"
+
+
+def test_xlsx_widths_can_be_given(app):
+    response = xlsx_response("w.xlsx", ["a", "b"], [[1, 2]], widths=[30, 8])
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert [sheet.column_dimensions[c].width for c in "AB"] == [30, 8]

@@ -14,7 +14,9 @@ STAGES = ["applicant", "activist", "candidate", "probationary", "full_member"]
 
 SCHEMAS = {
     "ClassProgressEntry": obj(
-        username=STRING, display_name=STRING, department=NULLABLE_STRING,
+        username=STRING, display_name=STRING,
+        student_no={**NULLABLE_STRING, "description": "the member's student number in this class (学号)"},
+        department=NULLABLE_STRING,
         stage={"type": "string", "enum": STAGES, "nullable": True},
         completed={**INTEGER, "description": "required units completed"},
         total={**INTEGER, "description": "required units of the class's courses"},
@@ -34,7 +36,8 @@ FILTERS = [
     {"name": "stage", "in": "query", "schema": {"type": "string", "enum": STAGES}},
     {"name": "behind", "in": "query", "schema": {"type": "string", "enum": ["1", "0", "true", "false"]}},
     {"name": "sort", "in": "query", "schema": STRING,
-     "description": "username, display_name, department, stage, completed, percent, study_seconds, "
+     "description": "username, display_name, student_no, department, stage, completed, percent, "
+                    "study_seconds, "
                     "attendance_rate, status, behind, or quiz:<slug>; '-' before it sorts descending"},
 ]
 

@@ -39,7 +39,7 @@ CELL_STATES = ("complete", "started", "not_started")
 BEHIND_MARGIN = 10
 PAGE_SIZE = 50
 # Columns the table sorts by, besides one per quiz ("quiz:<key>") and per unit ("unit:<id>").
-SORT_KEYS = ("username", "display_name", "department", "stage", "completed", "percent",
+SORT_KEYS = ("username", "display_name", "student_no", "department", "stage", "completed", "percent",
              "study_seconds", "attendance_rate", "status", "behind")
 GRADED_STATES = ("submitted", "graded")  # a score exists; needs_grading is still partial
 
@@ -124,6 +124,7 @@ class MemberRow:
     attendance_rate: float | None
     completed_on: date | None  # the day the last required unit was completed, once complete
     behind: bool = False
+    student_no: str | None = None  # 学号, as the roster has it
 
     @property
     def percent(self) -> int:
@@ -307,9 +308,10 @@ def _matches(row: MemberRow, filters: Filters) -> bool:
             and (filters.behind is None or row.behind == filters.behind))
 
 
-def class_members(school_class: SchoolClass) -> list[tuple[int, str, str, str | None, str | None]]:
+def class_members(school_class: SchoolClass) -> list[tuple[int, str, str, str | None, str | None, str | None]]:
     return db.session.execute(
-        select(Membership.user_id, User.username, User.display_name, Membership.department, Membership.stage)
+        select(Membership.user_id, User.username, User.display_name, Membership.department, Membership.stage,
+               Membership.student_no)
         .join(User, User.id == Membership.user_id)
         .where(_member_filter(school_class.id))).all()
 
@@ -331,11 +333,11 @@ def build(school_class: SchoolClass, now: datetime, args=None, strict: bool = Fa
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     expected = 100 * expected_share(school_class, today)
     everyone = []
-    for user_id, username, display_name, department, stage in members:
+    for user_id, username, display_name, department, stage, student_no in members:
         completed, touched, last = counts.get(user_id, (0, 0, None))
         row = MemberRow(user_id, username, display_name, department, stage, completed,
                         touched - completed, len(units), seconds.get(user_id, 0), scores.get(user_id, {}),
-                        rates.get(user_id), None)
+                        rates.get(user_id), None, student_no=student_no)
         if row.status == "complete" and last is not None:
             row.completed_on = last.astimezone(zone).date()
         row.behind = is_behind(row.percent, row.status, expected)
@@ -356,8 +358,9 @@ def build(school_class: SchoolClass, now: datetime, args=None, strict: bool = Fa
 
 def row_json(row: MemberRow) -> dict:
     """A member's row as GET /api/v1/classes/{id}/progress shows it."""
-    return {"username": row.username, "display_name": row.display_name, "department": row.department,
-            "stage": row.stage, "completed": row.completed, "total": row.total, "percent": row.percent,
+    return {"username": row.username, "display_name": row.display_name, "student_no": row.student_no,
+            "department": row.department, "stage": row.stage, "completed": row.completed,
+            "total": row.total, "percent": row.percent,
             "study_seconds": row.study_seconds, "best_scores": row.best_scores,
             "attendance_rate": row.attendance_rate, "status": row.status, "behind": row.behind}
 

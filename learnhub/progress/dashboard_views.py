@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, render_template, request
-from flask_babel import format_date, format_percent, ngettext
+from flask_babel import format_date, format_percent, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,9 +20,14 @@ from . import class_dashboard as rules
 
 bp = Blueprint("class_progress", __name__)
 FILTER_KEYS = ("department", "stage", "status", "behind", "sort")
-STATUS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
-                 "complete": _l("Complete")}
 CELL_LABELS = {"complete": _l("Complete"), "started": _l("Started"), "not_started": _l("Not started")}
+
+
+def status_labels() -> dict[str, str]:
+    """A member's status in the class's courses. "In progress" has its own context: a member
+    studying is 学习中, not 作答中 (an attempt being answered, the quiz pages' word)."""
+    return {"not_started": _("Not started"), "in_progress": pgettext("class progress", "In progress"),
+            "complete": _("Complete")}
 
 
 def _page_number() -> int:
@@ -86,25 +91,26 @@ def page(class_id: int):
         "progress/class_dashboard.html", school_class=school_class, dashboard=dashboard,
         filters=dashboard.filters, rows=shown, grid=grid, page=number, pages=pages,
         args=_filter_args(dashboard.filters), histogram=histogram, curve=curve,
-        status_labels=STATUS_LABELS, stages=rules.STAGES,
+        status_labels=status_labels(), stages=rules.STAGES,
         statuses=rules.STATUSES, behind_margin=rules.BEHIND_MARGIN)
 
 
 def export_table(dashboard: rules.Dashboard, cells: dict) -> tuple[list[str], list[list]]:
     """The dashboard's table, every filtered member (all pages), as header and rows."""
-    header = [_("Username"), _("Name"), _("Department or branch"), _("Stage"), _("Units completed"),
+    header = [_("Username"), _("Student number"), _("Name"), _("Department or branch"), _("Stage"),
+              _("Units completed"),
               _("Required units"), _("Percent"), _("Status"), _("Behind schedule"), _("Study hours"),
               _("Attendance rate")]
     header += [_("Best score: %(quiz)s", quiz=q.title) for q in dashboard.quizzes]
     header += [unit.title for unit in dashboard.units]
-    yes, no = _("yes"), _("no")
+    yes, no, statuses = _("yes"), _("no"), status_labels()
     # Not started stays empty: the legend row says so, and empty cells cost nothing to write.
     labels = {"complete": str(CELL_LABELS["complete"]), "started": str(CELL_LABELS["started"])}
     rows = []
     for row in dashboard.rows:
-        line = [row.username, row.display_name, row.department,
+        line = [row.username, row.student_no, row.display_name, row.department,
                 str(STAGE_LABELS[row.stage]) if row.stage else None, row.completed, row.total,
-                row.percent, str(STATUS_LABELS[row.status]), yes if row.behind else no, row.study_hours,
+                row.percent, statuses[row.status], yes if row.behind else no, row.study_hours,
                 None if row.attendance_rate is None else round(row.attendance_rate * 100, 1)]
         line += [row.best_scores.get(q.key) for q in dashboard.quizzes]
         line += [labels.get(cells.get((row.user_id, unit.id))) for unit in dashboard.units]
