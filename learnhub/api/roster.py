@@ -95,8 +95,8 @@ def _template(class_id: int, kind: str):
     school_class = class_or_404(class_id, "class.manage")
     locale = get_locale()
     header, rows = template_table(locale.language if locale else "en")
-    return table_response(kind, f"{school_class.code}-{_('roster-template')}", header, rows,
-                          sheet_title=_("Roster"))
+    stem = _("roster-template")  # outside the f-string, where the extractor finds it
+    return table_response(kind, f"{school_class.code}-{stem}", header, rows, sheet_title=_("Roster"))
 
 
 @bp.get("/classes/<int:class_id>/roster/template.csv")

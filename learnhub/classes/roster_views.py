@@ -105,7 +105,8 @@ def export(class_id: int, kind: str):
     entries = rules.roster(school_class, _filters(), utcnow())
     header = [str(label) for _key, label in EXPORT_COLUMNS]
     rows = [[_export_value(entry, key) for key, _label in EXPORT_COLUMNS] for entry in entries]
-    return table_response(kind, f"{school_class.code}-{_('roster')}", header, rows,
+    stem = _("roster")  # outside the f-string, where the message extractor finds it
+    return table_response(kind, f"{school_class.code}-{stem}", header, rows,
                           sheet_title=_("Roster"))
 
 
