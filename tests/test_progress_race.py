@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -120,3 +121,16 @@ def test_parallel_beats_credit_at_most_real_time(rapp, make_app, content_dir, cl
     elapsed = (clock.now - started).total_seconds()
     assert stored_seconds(user.id) - first <= elapsed
     assert stored_seconds(user.id) - first == ROUNDS * MAX_BEAT_SECONDS   # and none is lost
+
+
+def test_a_host_whose_clock_is_behind_never_moves_the_member_clock_back(rapp, clock):
+    user = create_user("reader", PASSWORD, "member")
+    db.session.commit()
+    started = clock.now
+    record_beat(user.id, unit("one"), MAX_BEAT_SECONDS, False, started)
+    db.session.commit()
+    behind = started - timedelta(seconds=30)   # the same moment, on a host 30 s slow
+    assert record_beat(user.id, unit("one"), MAX_BEAT_SECONDS, False, behind).credited == 0
+    db.session.commit()
+    later = clock.advance(seconds=20)
+    assert record_beat(user.id, unit("one"), MAX_BEAT_SECONDS, False, later).credited == 20
