@@ -134,10 +134,17 @@ def test_the_write_check_refuses_pathological_texts_naming_the_field(app, name):
 
 
 def test_fenced_code_is_not_counted_as_nesting_or_brackets():
-    code = "```\n" + "\n".join(" " * 60 + "x[" for _ in range(200)) + "\n```\n"
+    code = "```\n" + "\n".join(" " * 60 + "- x[" for _ in range(200)) + "\n```\n"
     assert measure(code).depth == 0 and measure(code).scan == 0
     unclosed = code.rstrip("`\n")   # no closing fence: Python-Markdown reads it as text, and so does the scan
-    assert measure(unclosed).depth > MEMBER.max_depth
+    assert measure(unclosed).depth > MEMBER.max_depth and measure(unclosed).scan > 0
+
+
+def test_indent_before_plain_text_is_not_nesting():
+    """A signature pushed right with spaces (pasted from a word processor) is no list."""
+    signed = "通知如下。\n\n" + " " * 80 + "党支部\n" + "\t" * 20 + "2026年12月1日"
+    assert measure(signed).depth == 0 and markdown_problem(signed, "body") is None
+    assert measure(" " * 80 + "- item").depth == 21 and measure("> " * 3 + "    - x").depth == 5
 
 
 # ---- item 18: a list right after a line of text ----------------------------------------------

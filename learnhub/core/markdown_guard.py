@@ -62,22 +62,22 @@ _BRACKETS = re.compile(r"\\.|[\[\]()]", re.DOTALL)
 
 
 def _depth(line: str) -> int:
-    """Containers stacked at the start of a line: each `>`, list marker and 4 columns of indent."""
+    """Containers stacked at the start of a line: each `>` and list marker, and each 4 columns
+    of indent before one (indent before plain text is code or a continuation: no nesting)."""
     if _RULE.match(line):
         return 0
     depth, at, end = 0, 0, len(line)
     while at < end:
         spaces = _WHITESPACE.match(line, at)
-        columns = spaces.end() - at + 3 * spaces.group().count("\t")
-        depth += columns // 4
+        indent = (spaces.end() - at + 3 * spaces.group().count("\t")) // 4
         at = spaces.end()
         if at < end and line[at] == ">":
-            depth, at = depth + 1, at + 1
+            depth, at = depth + indent + 1, at + 1
             continue
         marker = _MARKER.match(line, at)
         if marker is None:
             break
-        depth, at = depth + 1, marker.end()
+        depth, at = depth + indent + 1, marker.end()
     return depth
 
 
