@@ -384,3 +384,15 @@ def test_the_stage_history_names_who_changed_it(client, make_class, make_user, d
     page = client.get(f"/classes/{school_class.id}/members/historian").get_data(as_text=True)
     history = page[page.index('id="stage-history"'):]
     assert "<td>张老师</td>" in history and school_class.head.username not in history
+
+
+@pytest.mark.parametrize("body, field", [({"stage": "leader"}, "stage"), ({"stage_date": "2026-02-30"}, "stage_date"),
+                                         ({"role": "head_teacher"}, "role"), ({"email": "x@"}, "email"),
+                                         ({"phone": "call me"}, "phone"), ({"nickname": "x"}, "nickname")])
+def test_bad_member_changes_name_the_field(client, make_class, make_user, body, field):
+    school_class = make_class(members=[make_user("fielded")])
+    headers = api_login(client, school_class.head)
+    response = client.patch(f"/api/v1/classes/{school_class.id}/members/fielded", json=body, headers=headers)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_field" and list(error["fields"]) == [field], error

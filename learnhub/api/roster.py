@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.models import User
 from ..classes import roster as rules
 from ..classes.models import STAGES
+from ..classes.services import FieldError
 from ..classes.roster_files import MAX_BYTES, read_roster_file, template_table
 from ..classes.roster_import import apply_import, plan_import
 from ..core.api import ApiError, json_body, page_of, page_params
@@ -16,7 +17,7 @@ from ..core.exports import table_response
 from ..core.types import utcnow
 from ..extensions import db
 from . import bp
-from .classes import class_or_404, parse_date
+from .classes import class_or_404, parse_date, reports_fields
 
 PATCH_FIELDS = {"stage", "stage_date", "role", *rules.RECORD_FIELDS}
 
@@ -39,24 +40,24 @@ def get_roster(class_id: int):
 
 
 @bp.patch("/classes/<int:class_id>/members/<username>")
+@reports_fields
 def update_member(class_id: int, username: str):
     """Change a member's record (head teacher); `warnings` name broken minimum gaps."""
     school_class = class_or_404(class_id, "class.manage")
     data = json_body()
     unknown = sorted(set(data) - PATCH_FIELDS)
     if unknown:
-        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:40]))
+        raise FieldError(unknown[0][:40], _("Unknown field '%(field)s'.", field=unknown[0][:40]))
     entry = rules.entry_for(school_class, username, utcnow())
     if entry is None:
         raise ApiError(404, "not_found", _("%(name)s is not in this class.", name=username[:64]))
     changes = dict(data)
     if "stage" in changes and (not isinstance(changes["stage"], str) or changes["stage"] not in STAGES):
-        raise ApiError(422, "invalid_field", _("Unknown stage; choose one of %(values)s.",
-                                               values=", ".join(STAGES)))
+        raise FieldError("stage", _("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
     if changes.get("stage_date") is not None:
         changes["stage_date"] = parse_date(changes, "stage_date")
     if "role" in changes and changes["role"] not in ("member", "grader"):
-        raise ApiError(422, "invalid_field", _("The role in the class is member or grader."))
+        raise FieldError("role", _("The role in the class is member or grader."))
     result = rules.update_member(current_user, school_class, entry.membership,
                                  db.session.get(User, entry.membership.user_id), changes, utcnow().date())
     db.session.commit()

@@ -42,10 +42,8 @@ SORT_KEYS = ("username", "display_name", "role", "stage", "stage_date", "student
              "phone", "location", "attendance_rate", "due")
 
 
-class RosterError(services.ClassError):
-    """422 `invalid_field`: a member record value the rules refuse."""
-
-    code = "invalid_field"
+class RosterError(services.FieldError):
+    """422 `invalid_field` naming the record field the rules refuse."""
 
 
 class DuplicateStudentNo(services.ClassError):
@@ -296,17 +294,17 @@ def clean_text(name: str, value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not is_valid_text(value):
-        raise RosterError(_l("'%(field)s' must be text.", field=name))
+        raise RosterError(name, _l("'%(field)s' must be text.", field=name))
     value = value.strip()
     if len(value) > FIELD_LIMITS.get(name, 200):
-        raise RosterError(_l("'%(field)s' is longer than %(n)d characters.", field=name,
+        raise RosterError(name, _l("'%(field)s' is longer than %(n)d characters.", field=name,
                              n=FIELD_LIMITS.get(name, 200)))
     if value and name == "email" and not EMAIL_PATTERN.match(value):
-        raise RosterError(_l("'%(value)s' is not an e-mail address.", value=value[:80]))
+        raise RosterError(name, _l("'%(value)s' is not an e-mail address.", value=value[:80]))
     if value and name == "phone" and not PHONE_PATTERN.match(value):
-        raise RosterError(_l("'%(value)s' is not a phone number.", value=value[:40]))
+        raise RosterError(name, _l("'%(value)s' is not a phone number.", value=value[:40]))
     if value and name == "location" and value not in LOCATIONS:
-        raise RosterError(_l("Unknown location; choose one of %(values)s.", values=", ".join(LOCATIONS)))
+        raise RosterError(name, _l("Unknown location; choose one of %(values)s.", values=", ".join(LOCATIONS)))
     return value or None
 
 
@@ -322,17 +320,17 @@ def update_member(actor, school_class: SchoolClass, membership: Membership, user
     cleaned = {name: clean_text(name, changes[name]) for name in RECORD_FIELDS if name in changes}
     stage = changes.get("stage", membership.stage)
     if "stage" in changes and stage not in STAGES:
-        raise RosterError(_l("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
+        raise RosterError("stage", _l("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
     stage_date = changes.get("stage_date", membership.stage_date)
     if stage_date is not None and not isinstance(stage_date, date):
-        raise RosterError(_l("'stage_date' must be a date like 2026-09-01."))
+        raise RosterError("stage_date", _l("'stage_date' must be a date like 2026-09-01."))
     if "stage_date" in changes and (problem := stage_date_problem(stage_date)) is not None:
-        raise RosterError(problem)
+        raise RosterError("stage_date", problem)
     if stage is None and stage_date is not None:
-        raise RosterError(_l("A stage date needs a stage."))
+        raise RosterError("stage", _l("A stage date needs a stage."))
     role = changes.get("role")
     if role is not None and role not in ("member", "grader"):
-        raise RosterError(_l("The role in the class is member or grader."))
+        raise RosterError("role", _l("The role in the class is member or grader."))
     if role is not None and role != membership.role:
         _check_role_change(membership, user, role)
 
@@ -369,9 +367,9 @@ def update_member(actor, school_class: SchoolClass, membership: Membership, user
 def _check_role_change(membership: Membership, user: User, role: str) -> None:
     """Refused before anything is written: the same rules as services.set_staff_role."""
     if membership.role == "head_teacher":
-        raise RosterError(_l("A head teacher's role is changed on the class's settings page."))
+        raise RosterError("role", _l("A head teacher's role is changed on the class's settings page."))
     if role == "grader" and user.role == "member":
-        raise RosterError(_l("Only staff, instructor or admin accounts can be class staff."))
+        raise RosterError("role", _l("Only staff, instructor or admin accounts can be class staff."))
 
 
 def _change_role(actor, school_class: SchoolClass, membership: Membership, user: User, role: str) -> None:
