@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.auth import services as accounts
-from learnhub.auth.models import ApiToken, LoginSession, User
-from learnhub.classes import members, services
+from learnhub.auth.models import User
+from learnhub.classes import services
 from learnhub.classes.attendance import create_session
 from learnhub.classes.exams import schedule_exam
 from learnhub.classes.models import (AttendanceRecord, ClassExam, ClassSession, ClassUnitRule, Membership,
@@ -343,3 +343,28 @@ def test_the_copy_page(client, make_class, make_user, db):
     copied = db.session.scalar(select(SchoolClass).where(SchoolClass.code == "NEXT2"))
     assert response.headers["Location"].endswith(f"/classes/{copied.id}")
     assert services.class_role(head.id, copied.id) == "head_teacher"
+
+
+def test_the_add_page_enrols_an_existing_account_and_opens_its_record(client, make_class, make_user, db):
+    known = make_user("pageknown")
+    school_class = make_class()
+    api_login(client, school_class.head)
+    page = f"/classes/{school_class.id}/roster/add"
+    response = client.post(page, data={"csrf_token": csrf_from(client, page), "display_name": "ignored",
+                                       "username": "PageKnown", "role": "member", "stage": "activist"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/classes/{school_class.id}/members/pageknown")
+    assert membership(db, school_class, known).stage == "activist"
+    assert accounts.authenticate("pageknown", PASSWORD) is not None
+
+
+def test_an_archived_class_resets_no_password(client, make_class, make_user, db):
+    """A past term's head teacher no longer holds that power (decision: archived is read-only)."""
+    member = make_user("pastmember")
+    school_class = make_class(members=[member])
+    school_class.status = "archived"
+    db.session.commit()
+    headers = api_login(client, school_class.head)
+    response = client.post(f"/api/v1/classes/{school_class.id}/members/pastmember/password", headers=headers)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "class_archived"
+    assert accounts.authenticate("pastmember", PASSWORD) is not None
