@@ -239,3 +239,40 @@ def test_two_people_added_with_one_number_at_once(app, make_app, make_class, slo
 
 def accounts_named(*names) -> list[int]:
     return [db.session.scalar(select(func.count()).select_from(User).where(User.username == name)) for name in names]
+
+
+# ---- item 10: assigning the same course twice at once ----------------------------------------------
+
+def assign_courses(class_id, actor_id, slugs):
+    def job():
+        school_class = _class(class_id)
+        services.update_class(_user(actor_id), school_class, school_class.name, school_class.code,
+                              school_class.starts_on, school_class.ends_on, school_class.description,
+                              school_class.status, slugs)
+    return job
+
+
+@pytest.fixture
+def slow_course_reads():
+    from sqlalchemy.engine import Engine
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM class_courses" in statement:
+            time.sleep(0.05)
+
+    event.listen(Engine, "after_cursor_execute", after)
+    yield
+    event.remove(Engine, "after_cursor_execute", after)
+
+
+def test_the_same_course_assigned_twice_at_once(app, make_app, make_class, slow_course_reads):
+    from learnhub.classes.models import ClassCourse
+
+    apps = [make_app(), make_app()]
+    for _round in range(ROUNDS):
+        school_class = make_class(courses=[])
+        assign = assign_courses(school_class.id, school_class.head.id, ["party-building-online"])
+        outcomes = race(apps, [assign, assign])
+        assert outcomes == ["done", "done"], outcomes
+        db.session.expire_all()
+        assert len(db.session.scalars(select(ClassCourse.id).where(ClassCourse.class_id == school_class.id)).all()) == 1

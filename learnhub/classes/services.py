@@ -241,10 +241,12 @@ def set_courses(school_class: SchoolClass, courses: list[CourseEntry]) -> None:
             db.session.delete(row)
     for position, course_id in enumerate(wanted):
         row = existing.get(course_id)
-        if row is None:
-            db.session.add(ClassCourse(class_id=school_class.id, course_id=course_id, position=position))
-        else:
-            row.position = position
+        if row is None:  # a concurrent save may assign the same course first: then update its row
+            row, _created = add_or_get(
+                db.session, ClassCourse(class_id=school_class.id, course_id=course_id, position=position),
+                lambda course_id=course_id: db.session.scalar(select(ClassCourse).where(
+                    ClassCourse.class_id == school_class.id, ClassCourse.course_id == course_id)))
+        row.position = position
     db.session.flush()
 
 
