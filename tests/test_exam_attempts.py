@@ -123,7 +123,7 @@ def test_another_class_cannot_change_the_members_exam(two, clock):
         "reason": "x", "time_limit_seconds": 1, "extra_attempts": 5,
         "opens_at": z(T0 - timedelta(days=30)), "closes_at": z(T0 + timedelta(days=30))}).status_code == 200
     started = two.start_under(a["id"])
-    assert started.status_code == 201
+    assert started.status_code == 201 and started.get_json()["exam"] == a["id"]
     assert started.get_json()["deadline"] == z(T0 + timedelta(seconds=1800))  # A's limit, not 1 s
     attempt = db.session.get(Attempt, started.get_json()["id"])
     two.submit("ann", attempt.id)

@@ -143,6 +143,8 @@ SCHEMAS = {
         state={"type": "string", "enum": ["in_progress", "submitted", "needs_grading", "graded"]},
         started_at=STRING, deadline=NULLABLE_STRING, server_now=STRING, submitted_at=NULLABLE_STRING,
         url=STRING, quiz=_obj(slug=STRING, title=STRING, url=STRING),
+        exam={"type": "integer", "nullable": True,
+              "description": "the class exam it was made under (null: the quiz file's own rules)"},
         questions={"type": "array", "items": _ref("Question")},
         answers={"type": "object", "additionalProperties": ANY,
                  "description": "question id -> response (see the response shapes in API.md)"},

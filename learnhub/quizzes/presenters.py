@@ -92,6 +92,12 @@ def _review(attempt_question, answer: Answer | None) -> dict:
             "correct_response": kind.correct_response(question, attempt_question.layout)}
 
 
+def _exam_of(attempt: Attempt) -> int | None:
+    """The exam (the schedule's id a start names) the attempt was made under, as recorded."""
+    recorded = attempt.settings.get("schedule") if attempt.schedule_key else None
+    return recorded.get("id") if isinstance(recorded, dict) else None
+
+
 def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, course_slug: str,
                     quiz_slug: str, current_closes_at: datetime | None = None) -> dict:
     by_question = {a.attempt_question_id: a for a in answers}
@@ -102,6 +108,7 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
         "url": url_for("quizzes.attempt_page", attempt_id=attempt.id),
         "quiz": {"slug": quiz_slug, "title": attempt.settings.get("title"),
                  "url": quiz_url(course_slug, quiz_slug)},
+        "exam": _exam_of(attempt),
         "answers": {str(a.attempt_question_id): a.response for a in answers if a.response is not None},
         "answers_saved_at": {str(a.attempt_question_id): iso(a.saved_at) for a in answers},
     }
