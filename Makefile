@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -o learnhub/translations/messages.pot .
-	$(BIN)/pybabel -q update -N -i learnhub/translations/messages.pot -d learnhub/translations
+	$(BIN)/pybabel -q update -N --ignore-obsolete -i learnhub/translations/messages.pot -d learnhub/translations
 
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
