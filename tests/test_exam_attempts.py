@@ -327,3 +327,17 @@ def test_concurrent_starts_under_two_exams_never_hand_back_the_other_exams_attem
     assert started and all(named == made_under for named, (_id, made_under) in started)
     assert len({attempt_id for _named, (attempt_id, _exam) in started}) == 1
     assert attempts_count() == 1
+
+
+def test_another_class_exam_requiring_courses_does_not_lock_the_exam_named(two):
+    """B's "complete the courses first" applies to starts under B's exam only: Ann, who has
+    not completed the course, may start under A's exam while B's is open too."""
+    exam_a = two.schedule()
+    exam_b = two.schedule_b(requires_courses_complete=True)
+    locked = two.start_under(exam_b["id"])
+    assert locked.status_code == 403 and locked.get_json()["error"]["code"] == "locked"
+    page = two.client("ann").get(f"/courses/qc/quizzes/final?exam={exam_a['id']}").get_data(as_text=True)
+    assert "Locked" not in page
+    started = two.start_under(exam_a["id"])
+    assert started.status_code == 201, started.get_json()
+    assert started.get_json()["exam"] == exam_a["id"]

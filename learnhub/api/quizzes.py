@@ -82,7 +82,7 @@ def start_attempt(course_slug: str, quiz_slug: str):
     found = _quiz_or_404(course_slug, quiz_slug)
     exam = _exam_id(json_body().get("exam")) if request.get_data(cache=True) else None
     now = utcnow()
-    services.ensure_quiz_unlocked(current_user, found.course, found.quiz)  # 403 `locked`
+    services.ensure_quiz_unlocked(current_user, found.course, found.quiz, exam)  # 403 `locked`
     try:
         attempt, created = attempt_rules.start_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,

@@ -20,10 +20,11 @@ from .prerequisites import Lock, Missing
 from .services import course_progress_for
 
 
-def class_exam_lock(user, course: CourseEntry, quiz) -> Lock | None:
+def class_exam_lock(user, course: CourseEntry, quiz, exam: int | None = None) -> Lock | None:
+    """`exam`: the class exam the member named; another class's exam never locks it."""
     if can_see_drafts(user):
         return None  # instructors and admins are never locked out (as with prerequisites)
-    schedule = schedule_for(user, find_quiz_row(course, quiz.slug), utcnow())
+    schedule = schedule_for(user, find_quiz_row(course, quiz.slug), utcnow(), exam)
     if schedule is None or schedule.source != "class_exam" or schedule.source_id is None:
         return None
     exam = db.session.get(ClassExam, schedule.source_id)

@@ -128,8 +128,9 @@ def unit_locks(user, course: CourseEntry, units: list[UnitEntry], progress: dict
     return {u.id: (gate.lock(u.requires) if gate else Lock()) for u in units}
 
 
-def quiz_lock(user, course: CourseEntry, quiz) -> Lock | None:
-    """The quiz gate (registered with quizzes): None when the quiz may be started."""
+def quiz_lock(user, course: CourseEntry, quiz, _exam: int | None = None) -> Lock | None:
+    """The quiz gate (registered with quizzes): None when the quiz may be started (the
+    quiz's own `requires:` hold whichever class exam it is taken under)."""
     gate = course_gate(user, course, [quiz.settings.requires])
     lock = gate.lock(quiz.settings.requires) if gate else None
     return lock or None

@@ -60,21 +60,22 @@ class QuizLocked(DomainError):
 
 
 def register_quiz_gate(app, gate) -> None:
-    """gate(user, course, quiz) -> a lock (`.message`, `.html`) or None when the quiz is open."""
+    """gate(user, course, quiz, exam) -> a lock (`.message`, `.html`) or None when the quiz is
+    open; `exam` is the class exam the member named (None: the one they would get)."""
     app.extensions.setdefault(QUIZ_GATES_KEY, []).append(gate)
 
 
-def quiz_lock(user, course: CourseEntry, quiz: QuizFile):
+def quiz_lock(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None):
     for gate in current_app.extensions.get(QUIZ_GATES_KEY, []):
-        lock = gate(user, course, quiz)
+        lock = gate(user, course, quiz, exam)
         if lock:
             return lock
     return None
 
 
-def ensure_quiz_unlocked(user, course: CourseEntry, quiz: QuizFile) -> None:
+def ensure_quiz_unlocked(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None) -> None:
     """Before starting an attempt (page and API): 403 `locked` while prerequisites are missing."""
-    lock = quiz_lock(user, course, quiz)
+    lock = quiz_lock(user, course, quiz, exam)
     if lock:
         raise QuizLocked(lock.message)
 

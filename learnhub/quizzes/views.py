@@ -83,7 +83,7 @@ def intro(course_slug: str, quiz_slug: str):
         attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
         open_attempt=open_attempt, attempts_left=left, my_limit=my_limit, choices=choices,
         questions_count=questions_count(found.quiz), form=ActionForm(),
-        lock=services.quiz_lock(current_user, found.course, found.quiz),
+        lock=services.quiz_lock(current_user, found.course, found.quiz, chosen.source_id if chosen else None),
         grade=quiz_grade(finished_percents(attempts), settings.grading), now=now)
 
 
@@ -96,7 +96,7 @@ def start(course_slug: str, quiz_slug: str):
     exam = _exam_arg(request.form.get("exam"))
     back = url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug, exam=exam)
     try:
-        services.ensure_quiz_unlocked(current_user, found.course, found.quiz)
+        services.ensure_quiz_unlocked(current_user, found.course, found.quiz, exam)
     except services.QuizLocked as error:
         flash(error.message, "error")
         return redirect(back)
