@@ -228,7 +228,8 @@ def export(session_id: int, kind: str):
              str(METHOD_LABELS[r.method]) if r.method else "",
              to_local(r.checked_in_at).strftime("%Y-%m-%d %H:%M:%S") if r.checked_in_at else "", r.note]
             for r in rows]
-    stem = f"{school_class.code}-{to_local(session.starts_at):%Y%m%d-%H%M}-{_('attendance')}"
+    word = _("attendance")  # outside the f-string, where the message extractor finds it
+    stem = f"{school_class.code}-{to_local(session.starts_at):%Y%m%d-%H%M}-{word}"
     return table_response(kind, stem, header, body, sheet_title=_("Attendance"))
 
 
