@@ -368,3 +368,38 @@ def test_an_archived_class_resets_no_password(client, make_class, make_user, db)
     response = client.post(f"/api/v1/classes/{school_class.id}/members/pastmember/password", headers=headers)
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "class_archived"
     assert accounts.authenticate("pastmember", PASSWORD) is not None
+
+
+def test_a_head_teacher_cannot_take_over_another_classs_member_by_enrolling_them(client, make_class, make_user, db):
+    """Review of issue 11: any staff account may create a class and enrol an existing account by
+    username; were the reset allowed then, it would hand over any member's account (and their
+    exams in other classes). A member who is also in a class the head teacher does not run is
+    reset by an administrator only; one whose classes are all the head teacher's still is."""
+    victim = make_user("elsewhere")
+    make_class(members=[victim])                      # class A, another head teacher
+    own = make_class()                                # class B: the attacker's
+    headers = api_login(client, own.head)
+    added = client.post(f"/api/v1/classes/{own.id}/members", headers=headers,
+                        json={"display_name": "Anyone", "username": "elsewhere"})
+    assert added.status_code == 201 and added.get_json()["password"] is None
+    response = client.post(f"/api/v1/classes/{own.id}/members/elsewhere/password", headers=headers)
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "member_of_other_classes"
+    page = client.post(f"/classes/{own.id}/members/elsewhere/password",
+                       data={"csrf_token": csrf_from(client, "/account")})
+    assert page.status_code == 403
+    record_page = client.get(f"/classes/{own.id}/members/elsewhere").get_data(as_text=True)
+    assert "/password" not in record_page
+    db.session.expire_all()
+    assert accounts.authenticate("elsewhere", PASSWORD) is not None
+    assert not accounts.get_user_by_username("elsewhere").must_change_password
+
+    # The same head teacher running both of a member's classes may reset; so may an admin.
+    both = make_user("bothmine")
+    make_class(head=own.head, members=[both])
+    services_class = make_class(head=own.head, members=[both])
+    assert client.post(f"/api/v1/classes/{services_class.id}/members/bothmine/password",
+                       headers=headers).status_code == 200
+    admin = client.application.test_client()
+    admin_headers = api_login(admin, make_user(role="admin"))
+    assert admin.post(f"/api/v1/classes/{own.id}/members/elsewhere/password",
+                      headers=admin_headers).status_code == 200

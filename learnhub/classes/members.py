@@ -43,6 +43,14 @@ class NotAMemberAccount(DomainError):
     status, code = 403, "not_a_member_account"
 
 
+class MemberOfOtherClasses(DomainError):
+    """The account is also in a class the head teacher does not run: an administrator resets it.
+    (Any staff account may create a class and enrol an existing account by username, so a
+    reset there would hand over anyone's account, with their exams in other classes.)"""
+
+    status, code = 403, "member_of_other_classes"
+
+
 class FieldErrors(services.FieldError):
     """Every field at fault at once (the API lists them all under "fields")."""
 
@@ -168,19 +176,34 @@ def _enrol(school_class: SchoolClass, user: User, cleaned: dict) -> Membership:
 
 # ---- a member's password ------------------------------------------------------------------------
 
+def reset_refusal(actor: User, school_class: SchoolClass, user: User) -> DomainError | None:
+    """Why `actor` may not reset `user`'s password in this class (None: they may)."""
+    if services.class_role(user.id, school_class.id) != "member" or user.role != "member":
+        return NotAMemberAccount(_l("Only a member's password can be reset here; staff accounts are "
+                                    "reset by an administrator."))
+    if actor.role != "admin":
+        run_by_actor = select(Membership.class_id).where(Membership.user_id == actor.id,
+                                                         Membership.role == "head_teacher")
+        elsewhere = db.session.scalar(select(Membership.id).where(
+            Membership.user_id == user.id, Membership.class_id.not_in(run_by_actor)).limit(1))
+        if elsewhere is not None:
+            return MemberOfOtherClasses(_l("%(name)s is also in a class you do not run: an administrator "
+                                           "resets this password.", name=user.username))
+    return None
+
+
 def reset_member_password(actor: User, school_class: SchoolClass, user: User) -> str:
     """A new one-time password for a member of the class (changed at their next login).
 
     Members only: an account whose global role is staff, instructor or admin, or a person
     who is staff of this class, is refused (403), so a head teacher can never take over a
-    colleague's account. Every login session and API token of the account ends, and the
+    colleague's account; nor a member who is also in a class the head teacher does not run. Every login session and API token of the account ends, and the
     reset is kept in the audit log (never the password).
     """
     services.ensure_writable(school_class)
-    role = services.class_role(user.id, school_class.id)
-    if role != "member" or user.role != "member":
-        raise NotAMemberAccount(_l("Only a member's password can be reset here; staff accounts are "
-                                   "reset by an administrator."))
+    refusal = reset_refusal(actor, school_class, user)
+    if refusal is not None:
+        raise refusal
     password = accounts.generate_password()
     accounts.set_password(user, password, must_change=True)  # ends sessions, revokes tokens
     audit(actor, "class.member_password_reset", user, class_id=school_class.id, username=user.username)

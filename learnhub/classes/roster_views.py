@@ -17,6 +17,7 @@ from ..core.exports import csv_response, table_response
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
+from . import members
 from . import roster as rules
 from .forms import ROLE_LABELS
 from .models import CLASS_ROLES, LOCATIONS, STAGES
@@ -148,9 +149,8 @@ def member(class_id: int, username: str):
     can_edit = allowed(current_user, "class.manage", school_class) and not school_class.read_only
     return render_template("classes/roster_member.html", school_class=school_class, entry=entry,
                            form=form, history=rules.stage_history(membership), can_edit=can_edit,
-                           # members.reset_member_password: members' accounts only, never staff
-                           can_reset_password=can_edit and membership.role == "member"
-                           and db.session.get(User, membership.user_id).role == "member")
+                           can_reset_password=can_edit and members.reset_refusal(
+                               current_user, school_class, db.session.get(User, membership.user_id)) is None)
 
 
 # ---- import ---------------------------------------------------------------------------------------
