@@ -84,7 +84,9 @@ PATHS = {
     "/api/v1/classes/{id}/members/{username}/password": {"post": _one_time(operation(
         "reset_member_password",
         "A new one-time password for a member of the class (head teacher): members only, 403 "
-        "not_a_member_account for staff, instructor and admin accounts and for the class's staff. "
+        "not_a_member_account for staff, instructor and admin accounts and for the class's staff, "
+        "403 member_of_other_classes for a member also in a class the caller does not run (an "
+        "administrator resets that one). "
         "Ends the account's login sessions and API tokens; kept in the audit log.",
         {**ok("The new one-time password", obj(username=STRING, password=STRING)),
          **errors(400, 401, 403, 404, 409)},
