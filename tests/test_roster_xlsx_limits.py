@@ -238,3 +238,46 @@ def test_a_dtd_is_refused(app):
             archive.writestr(info.filename, body)
     parsed = read_roster_file(out.getvalue(), "r.xlsx")
     assert parsed.rows == [] and "not a readable XLSX" in parsed.errors[0]
+
+
+# ---- review of issue 11: numbers too long to be indexes, one huge inline cell -----------------------
+
+@pytest.mark.parametrize("cell, error", [
+    # A shared-string index of 5,000 digits points at no string: the file is unreadable.
+    ('<c r="B2" t="s"><v>' + "9" * 5000 + "</v></c>", "not a readable XLSX"),
+    # A cell format of 5,000 digits is no format there is (as one past the table): a plain number.
+    ('<c r="B2" s="' + "1" * 5000 + '"><v>5</v></c>', None),
+])
+def test_an_index_too_long_for_int_is_not_a_500(client, make_class, cell, error):
+    """int() refuses more than 4,300 digits with ValueError, which escaped the reader (a 500)."""
+    data = crafted_xlsx(HEADER_ROW + member_row(cell))
+    parsed, _peak = read_in_thread(data)
+    if error:
+        assert parsed.rows == [] and error in parsed.errors[0], parsed.errors
+    else:
+        assert parsed.errors == [] and parsed.rows[0].values["display_name"] == "5"
+    school_class = make_class()
+    assert login(client, school_class.head.username).status_code == 302
+    response = client.post(f"/api/v1/classes/{school_class.id}/roster/import?dry_run=1",
+                           data={"file": (io.BytesIO(data), "roster.xlsx")},
+                           headers={"X-CSRFToken": csrf_from(client, "/account")},
+                           content_type="multipart/form-data")
+    assert response.status_code == (422 if error else 200), response.get_data(as_text=True)
+
+
+def test_an_inline_string_cell_is_bounded_as_a_whole_not_per_run(app):
+    """2,000 runs of 30,000 characters in one inline cell (60 MB unpacked, within the budgets)
+    made a 60-million-character name, joined run by run (quadratic: 45 s). A cell holds at
+    most Excel's 32,767 characters, however many runs it is split into."""
+    runs = ("<t>" + "x" * 30_000 + "</t>") * 2_000
+    data = crafted_xlsx(HEADER_ROW + member_row(f'<c r="B2" t="inlineStr"><is>{runs}</is></c>'))
+    parsed, _peak = read_in_thread(data)
+    assert parsed.rows == [] and "not a readable XLSX" in parsed.errors[0], parsed.errors
+
+
+def test_many_short_runs_of_an_inline_cell_read_in_linear_time(app):
+    """200,000 one-letter runs (each a separate <r><t>): the text is joined once."""
+    runs = "<r><t>x</t></r>" * 20_000
+    data = crafted_xlsx(HEADER_ROW + member_row(f'<c r="B2" t="inlineStr"><is>{runs}</is></c>'))
+    parsed, _peak = read_in_thread(data)
+    assert parsed.errors == [] and len(parsed.rows[0].values["display_name"]) == 20_000

@@ -39,6 +39,7 @@ MAX_SHEET_ROW = 1_048_576
 # table lacks them, so 2025年9月1日 would come back as the number 45901.
 CJK_DATE_FORMATS = {27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58}
 INTEGER = re.compile(r"-?\d+")
+INDEX = re.compile(r"[0-9]{1,9}")  # a shared-string or cell-format index (int() refuses 4,300+ digits)
 CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d*)")
 
 
@@ -179,7 +180,8 @@ class _SheetReader:
         self.column = 0
         self.cell: list | None = None   # [type, style, text]
         self.text: list[str] | None = None
-        self.text_length = 0
+        self.text_length = 0            # of the whole cell: an inline string's runs count together
+        self.inline: list[str] = []     # an inline string's runs, joined once at </is>
         self.in_inline = self.in_phonetic = False
 
     def start(self, local, attributes):
@@ -192,13 +194,14 @@ class _SheetReader:
         elif local == "c" and self.row is not None:
             self.column = _column(attributes.get("r", ""), self.column)
             self.cell = [attributes.get("t", "n"), attributes.get("s"), None]
+            self.text_length = 0
         elif self.cell is None:
             return
         elif local == "v":
             self._collect()
         elif local == "is":
             self.in_inline = True
-            self.cell[2] = ""
+            self.inline = []
         elif local == "rPh":
             self.in_phonetic = True
         elif local == "t" and self.in_inline and not self.in_phonetic:
@@ -219,7 +222,6 @@ class _SheetReader:
 
     def _collect(self):
         self.text = []
-        self.text_length = 0
 
     def text_data(self, data: str):
         if self.text is not None:
@@ -240,12 +242,16 @@ class _SheetReader:
         elif self.cell is None:
             return
         elif local in ("v", "t") and self.text is not None:
-            self.cell[2] = (self.cell[2] or "") + "".join(self.text) if local == "t" else "".join(self.text)
+            if local == "t":
+                self.inline.append("".join(self.text))
+            else:
+                self.cell[2] = "".join(self.text)
             self.text = None
         elif local == "rPh":
             self.in_phonetic = False
         elif local == "is":
             self.in_inline = False
+            self.cell[2] = "".join(self.inline)
         elif local == "c":
             if self.column <= self.max_columns and self.cell[2] is not None:
                 self.row.extend([None] * (self.column - 1 - len(self.row)))
@@ -362,7 +368,7 @@ def _value(cell: list, strings: dict[int, str], dates: set[int], epoch):
         number = _number(text)
     except ValueError:
         raise XlsxError() from None
-    if style is not None and style.isdecimal() and int(style) in dates:
+    if style is not None and INDEX.fullmatch(style) and int(style) in dates:
         try:
             return from_excel(number, epoch)
         except (ValueError, OverflowError):
@@ -385,12 +391,12 @@ def read_first_sheet(data_file, max_rows: int, max_columns: int) -> Iterator[lis
         reader = _SheetReader(max_rows, max_columns)
         _parse(archive, workbook.sheet, SHEET_BUDGET, reader.start, reader.end, reader.text_data)
         shared = {int(c[2]) for row in reader.rows for c in row if c is not None and c[0] == "s"
-                  and c[2].strip().isdecimal()}
-        if any(c is not None and c[0] == "s" and not c[2].strip().isdecimal() for row in reader.rows for c in row):
+                  and INDEX.fullmatch(c[2].strip())}
+        if any(c is not None and c[0] == "s" and not INDEX.fullmatch(c[2].strip()) for row in reader.rows for c in row):
             raise XlsxError(workbook.sheet)
         strings = _shared_strings(archive, workbook.strings, shared)
         styled = {int(c[1]) for row in reader.rows for c in row
-                  if c is not None and c[0] == "n" and c[1] is not None and c[1].isdecimal()}
+                  if c is not None and c[0] == "n" and c[1] is not None and INDEX.fullmatch(c[1])}
         dates = _date_styles(archive, workbook.styles, styled)
     for row in reader.rows:
         yield [None if cell is None else _value(cell, strings, dates, workbook.epoch) for cell in row]
