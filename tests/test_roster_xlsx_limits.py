@@ -281,3 +281,19 @@ def test_many_short_runs_of_an_inline_cell_read_in_linear_time(app):
     data = crafted_xlsx(HEADER_ROW + member_row(f'<c r="B2" t="inlineStr"><is>{runs}</is></c>'))
     parsed, _peak = read_in_thread(data)
     assert parsed.errors == [] and len(parsed.rows[0].values["display_name"]) == 20_000
+
+
+@pytest.mark.parametrize("encoding", ["x-unknown", "base64"])
+def test_a_part_declaring_an_encoding_python_lacks_is_unreadable_not_a_500(app, encoding):
+    """expat asks Python's codecs for an encoding it does not know: LookupError escaped."""
+    data = crafted_xlsx(HEADER_ROW + member_row())
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>'.encode())
+            archive.writestr(info.filename, body)
+    parsed = read_roster_file(out.getvalue(), "r.xlsx")
+    assert parsed.rows == [] and "not a readable XLSX" in parsed.errors[0]

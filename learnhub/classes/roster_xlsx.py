@@ -108,7 +108,7 @@ def _parse(archive: zipfile.ZipFile, part: str, budget: int, start: Callable,
     except _Enough:
         pass
     except (KeyError, expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError,
-            NotImplementedError, ValueError):
+            NotImplementedError, ValueError, LookupError):  # LookupError: an encoding Python lacks
         raise XlsxError(part) from None
 
 
