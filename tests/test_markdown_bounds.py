@@ -19,7 +19,7 @@ from learnhub.classes import attendance
 from learnhub.classes.models import ClassSession, SchoolClass
 from learnhub.core.markdown import (MarkdownRefused, markdown_problem, render_markdown,
                                     render_member_markdown, render_staff_markdown, require_renderable)
-from learnhub.core.markdown_guard import AUTHOR, MEMBER, measure
+from learnhub.core.markdown_guard import AUTHOR, MEMBER, exceeded, measure
 
 from .conftest import csrf_from, login
 
@@ -242,3 +242,24 @@ def test_stored_description_and_minutes_over_the_bounds_show_escaped(app, db, ma
     assert page.status_code == 200 and "[" * 100 in page.get_data(as_text=True)
     api = within(BOUND, reader.get, f"/api/v1/sessions/{session.id}")
     assert api.status_code == 200 and api.get_json()["minutes_html"] == "<p>" + "[" * 19000 + "</p>"
+
+
+def test_stored_staff_texts_render_under_the_staff_bounds_not_the_authors(app, db, make_user, make_class, clock):
+    """Review of issue 11: descriptions and minutes are refused at write time under the staff
+    bounds (MEMBER), but the class page, the session page and the API rendered them under the
+    authors' (AUTHOR: 6x the length, deeper nesting, a longer deadline), so a stored text the
+    rules refuse still cost the authors' budget on every render. Nesting 15 deep sits between."""
+    deep = "".join("    " * level + "- a\n" for level in range(15))
+    assert exceeded(deep, MEMBER) == "depth" and exceeded(deep, AUTHOR) is None
+    member = make_user()
+    school_class = make_class(members=[member])
+    session = attendance.create_session(school_class.head, school_class, "Lecture", "lecture",
+                                        clock.now - timedelta(minutes=5), clock.now + timedelta(hours=1))
+    school_class.description = deep
+    session.minutes = deep
+    db.session.commit()
+    reader = signed_in(app, member)
+    assert "<li>a" not in within(BOUND, reader.get, f"/classes/{school_class.id}").get_data(as_text=True)
+    assert "<li>a" not in within(BOUND, reader.get, f"/sessions/{session.id}").get_data(as_text=True)
+    minutes_html = within(BOUND, reader.get, f"/api/v1/sessions/{session.id}").get_json()["minutes_html"]
+    assert minutes_html.startswith("<p>- a<br>")

@@ -15,7 +15,7 @@ from ..classes.checkin_limits import not_a_typed_code, short_code_key, short_cod
 from ..classes.models import ClassSession
 from ..classes.services import ensure_writable, get_class
 from ..core.api import ApiError, json_body, page_of, page_params
-from ..core.markdown import render_markdown
+from ..core.markdown import render_staff_markdown
 from ..core.permissions import allowed
 from ..core.times import parse_iso
 from ..core.types import utcnow
@@ -99,7 +99,7 @@ def create_session(class_id: int):
 def get_session(session_id: int):
     session, school_class = session_or_404(session_id)
     body = session_json(session, utcnow())
-    body["minutes_html"] = render_markdown(session.minutes).html if session.minutes else None
+    body["minutes_html"] = render_staff_markdown(session.minutes) if session.minutes else None
     return jsonify(body)
 
 

@@ -16,7 +16,7 @@ from ..core.database import savepoint
 from ..core.errors import DomainError
 from ..core.forms import saved
 from ..core.exports import table_response
-from ..core.markdown import render_markdown
+from ..core.markdown import render_staff_markdown
 from ..core.panels import register_panel
 from ..core.permissions import allowed
 from ..core.times import local_to_utc
@@ -138,7 +138,7 @@ def session_page(session_id: int):
         "classes/attendance_session.html", school_class=school_class, session=session, staff=staff, rows=rows,
         mine=mine, now=now, phase=attendance.phase(session, now), checkin_open=attendance.checkin_open(session, now),
         present_count=sum(1 for r in rows if r.status in attendance.ATTENDED),
-        minutes_html=render_markdown(session.minutes).html if session.minutes else None,
+        minutes_html=render_staff_markdown(session.minutes) if session.minutes else None,
         mark_form=MarkForm(), mark_many_form=MarkManyForm(), statuses=ATTENDANCE_LABELS)
 
 

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.services import get_user_by_username
 from ..core.forms import saved
-from ..core.markdown import render_markdown
+from ..core.markdown import render_staff_markdown
 from ..core.permissions import allowed, permission_required
 from ..courses.services import visible_courses
 from . import services
@@ -67,7 +67,7 @@ def overview(class_id: int):
     return render_template(
         "classes/overview.html", school_class=school_class,
         role=services.caller_role(current_user, school_class),
-        description=render_markdown(school_class.description).html,
+        description=render_staff_markdown(school_class.description),
         courses=services.class_courses(school_class), staff=services.class_staff(school_class))
 
 
