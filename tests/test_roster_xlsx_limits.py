@@ -82,6 +82,17 @@ def crafted_xlsx(rows: str, extra_strings: int = 0, formats: int = 1) -> bytes:
     return out.getvalue()
 
 
+def with_part_changed(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """The workbook `data` again, with `old` replaced by `new` in one of its parts."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            archive.writestr(info.filename, body.replace(old, new) if info.filename == part else body)
+    return out.getvalue()
+
+
 def member_row(name_cell: str = '<c r="B2" t="s"><v>3</v></c>') -> str:
     return f'<row r="2"><c r="A2" t="s"><v>2</v></c>{name_cell}</row>'
 
@@ -211,32 +222,18 @@ def test_a_built_in_chinese_date_format_reads_as_a_date(app):
                         '<rPh><t>zhang</t></rPh></is></c><c r="B2"><v>2025001</v></c>'
                         '<c r="C2" t="inlineStr"><is><t>activist</t></is></c><c r="D2" s="1"><v>45901</v></c></row>')
     # The crafted styles have one format (id 0); add a second with the built-in id 31.
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/styles.xml":
-                body = body.replace(b"</cellXfs>", b'<xf numFmtId="31"/></cellXfs>')
-            archive.writestr(info.filename, body)
-    parsed = read_roster_file(out.getvalue(), "r.xlsx")
+    data = with_part_changed(data, "xl/styles.xml", b"</cellXfs>", b'<xf numFmtId="31"/></cellXfs>')
+    parsed = read_roster_file(data, "r.xlsx")
     assert parsed.errors == []
     assert [(r.values["display_name"], r.values["student_no"], r.values["stage_date"]) for r in parsed.rows] \
         == [("张三", "2025001", "2025-09-01")]
 
 
 def test_a_dtd_is_refused(app):
-    data = crafted_xlsx(HEADER_ROW + member_row())
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/sharedStrings.xml":
-                body = body.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0"?><!DOCTYPE sst '
-                                    b'[<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>')
-            archive.writestr(info.filename, body)
-    parsed = read_roster_file(out.getvalue(), "r.xlsx")
+    data = with_part_changed(crafted_xlsx(HEADER_ROW + member_row()), "xl/sharedStrings.xml",
+                             b'<?xml version="1.0"?>', b'<?xml version="1.0"?><!DOCTYPE sst '
+                             b'[<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    parsed = read_roster_file(data, "r.xlsx")
     assert parsed.rows == [] and "not a readable XLSX" in parsed.errors[0]
 
 
@@ -286,14 +283,7 @@ def test_many_short_runs_of_an_inline_cell_read_in_linear_time(app):
 @pytest.mark.parametrize("encoding", ["x-unknown", "base64"])
 def test_a_part_declaring_an_encoding_python_lacks_is_unreadable_not_a_500(app, encoding):
     """expat asks Python's codecs for an encoding it does not know: LookupError escaped."""
-    data = crafted_xlsx(HEADER_ROW + member_row())
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(b'<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>'.encode())
-            archive.writestr(info.filename, body)
-    parsed = read_roster_file(out.getvalue(), "r.xlsx")
+    data = with_part_changed(crafted_xlsx(HEADER_ROW + member_row()), "xl/worksheets/sheet1.xml",
+                             b'<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>'.encode())
+    parsed = read_roster_file(data, "r.xlsx")
     assert parsed.rows == [] and "not a readable XLSX" in parsed.errors[0]
