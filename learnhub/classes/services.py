@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 
 from ..auth.models import User
+from ..core import errors
 from ..core.audit import audit
 from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
@@ -30,18 +31,8 @@ class ClassError(DomainError):
     status, code = 422, "invalid_class"
 
 
-class FieldError(ClassError):
-    """422 `invalid_field` naming the field at fault: the API lists it under "fields"."""
-
-    code = "invalid_field"
-
-    def __init__(self, field: str, message):
-        super().__init__(message)
-        self.field = field
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {self.field: self.message}
+class FieldError(errors.FieldError, ClassError):
+    """422 `invalid_field` naming the field at fault (core's, caught as a ClassError too)."""
 
 
 class DuplicateCode(ClassError):

@@ -32,6 +32,20 @@ class DomainError(Exception):
         return str(self._message)
 
 
+class FieldError(DomainError):
+    """422 `invalid_field` naming the field at fault; `fields` is the API's {name: message} map."""
+
+    status, code = 422, "invalid_field"
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {self.field: self.message}
+
+
 def error_response(status: int, code: str, message: str, headers: dict | None = None):
     response = jsonify({"error": {"code": code, "message": str(message)}})
     response.status_code = status

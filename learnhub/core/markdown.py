@@ -38,7 +38,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.token import STANDARD_TYPES
 
-from .errors import DomainError
+from .errors import FieldError
 from .markdown_guard import AUTHOR, MEMBER, Limits, RenderTimeout, exceeded, problem, watch
 
 log = logging.getLogger(__name__)
@@ -347,19 +347,8 @@ def render_member_markdown(text: str) -> str:
 render_user_markdown = render_member_markdown   # the earlier name
 
 
-class MarkdownRefused(DomainError):
-    """422 `invalid_field`: the text is over a bound of the renderer. The message names the
-    field; `fields` is the API's {name: message} map."""
-
-    status, code = 422, "invalid_field"
-
-    def __init__(self, field: str, message):
-        super().__init__(message)
-        self.field = field
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {self.field: self.message}
+class MarkdownRefused(FieldError):
+    """422 `invalid_field`: the text is over a bound of the renderer; the message names the field."""
 
 
 def markdown_problem(text: str | None, field: str, limits: Limits = MEMBER):
