@@ -33,7 +33,8 @@ class ClassForm(FlaskForm):
     ends_on = DateField(_l("Term ends"), validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in CLASS_STATUSES])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    courses = SelectMultipleField(_l("Courses"), choices=[], validate_choice=True)
+    courses = SelectMultipleField(_l("Courses"), choices=[], validate_choice=True,
+                                  description=_l("To choose more than one, hold Ctrl (⌘ on a Mac) while clicking."))
     submit = SubmitField(_l("Save"))
 
 
