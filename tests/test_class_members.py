@@ -403,3 +403,14 @@ def test_a_head_teacher_cannot_take_over_another_classs_member_by_enrolling_them
     admin_headers = api_login(admin, make_user(role="admin"))
     assert admin.post(f"/api/v1/classes/{own.id}/members/elsewhere/password",
                       headers=admin_headers).status_code == 200
+
+
+def test_a_copy_or_a_new_class_with_several_bad_fields_names_them_all(client, make_class, db):
+    """API.md: a body that fails validation names every field at fault, not the first."""
+    source = make_class()
+    headers = api_login(client, source.head)
+    for url in (f"/api/v1/classes/{source.id}/copy", "/api/v1/classes"):
+        response = client.post(url, headers=headers, json={"starts_on": "2027-02-30"})
+        assert response.status_code == 422, url
+        assert set(response.get_json()["error"]["fields"]) == {"name", "code", "starts_on", "ends_on"}, url
+    assert db.session.scalar(select(func.count()).select_from(SchoolClass)) == 1

@@ -60,6 +60,22 @@ def parse_date(data: dict, field: str) -> date:
     return parsed
 
 
+def term_fields(data: dict) -> tuple[str, str, date, date]:
+    """(name, code, starts_on, ends_on) of a new class, made or copied; every field at fault
+    named at once (members.FieldErrors)."""
+    readers = {"name": lambda: string_field(data, "name", 200), "code": lambda: string_field(data, "code", 32),
+               "starts_on": lambda: parse_date(data, "starts_on"), "ends_on": lambda: parse_date(data, "ends_on")}
+    values, errors = {}, {}
+    for field, read in readers.items():
+        try:
+            values[field] = read()
+        except services.FieldError as error:
+            errors[field] = error.message
+    if errors:
+        raise members.FieldErrors(errors)
+    return values["name"], values["code"], values["starts_on"], values["ends_on"]
+
+
 @bp.get("/classes")
 def list_classes():
     offset, limit = page_params()
@@ -74,9 +90,7 @@ def create_class():
     if not allowed(current_user, "class.create"):
         raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
     data = json_body()
-    name = string_field(data, "name", 200)
-    code = string_field(data, "code", 32)
-    starts_on, ends_on = parse_date(data, "starts_on"), parse_date(data, "ends_on")
+    name, code, starts_on, ends_on = term_fields(data)
     description = data.get("description", "")
     if not isinstance(description, str):
         raise services.FieldError("description", _("'description' must be a string."))
@@ -136,10 +150,7 @@ def copy_class(class_id: int):
     source = class_or_404(class_id, "class.staff")
     if not allowed(current_user, "class.create"):
         raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
-    data = json_body()
-    name = string_field(data, "name", 200)
-    code = string_field(data, "code", 32)
-    starts_on, ends_on = parse_date(data, "starts_on"), parse_date(data, "ends_on")
+    name, code, starts_on, ends_on = term_fields(json_body())
     copied = copying.copy_class(current_user, source, name, code, starts_on, ends_on)
     db.session.commit()
     body = class_detail(current_user, copied.school_class)
