@@ -115,3 +115,16 @@ def test_each_dashboard_chart_has_its_caption_above_it_on_a_phone(serve, browser
             assert box["caption"] <= box["chart"], boxes
     finally:
         context.close()
+
+
+def test_a_checkbox_in_a_form_field_keeps_a_checkboxs_size(serve, browser, walk):
+    """The exam form's 'complete the courses first' box was a full-width box, the tick centred."""
+    content, class_id, _session_id = walk
+    server = serve(CONTENT_DIR=content)
+    context, page = _page(browser, server, "head", f"/classes/{class_id}/exams", {"width": 1366, "height": 768})
+    try:
+        box = page.locator("#requires_courses_complete").bounding_box()
+        label = page.locator("label[for=requires_courses_complete]").bounding_box()
+        assert box["width"] < 30 and abs(box["x"] - label["x"]) < 2, (box, label)
+    finally:
+        context.close()
