@@ -7,60 +7,23 @@ would: without a lock both read "two admins" and both go ahead.
 """
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from learnhub.auth import services
 from learnhub.auth.models import User
 from learnhub.extensions import db
+
+from .race_helpers import race, slow_reads
 
 ROUNDS = 5
 
 
 @pytest.fixture
 def slow_admin_reads():
-    """Sleep after every statement that reads admin rows, on any engine created meanwhile."""
-    from sqlalchemy.engine import Engine
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "users.role" in statement:
-            time.sleep(0.05)
-
-    event.listen(Engine, "after_cursor_execute", after)
-    yield
-    event.remove(Engine, "after_cursor_execute", after)
-
-
-def race(apps, jobs):
-    """Run jobs[i] in apps[i]'s context, all released at once; returns their outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def target(index):
-        with apps[index].app_context():
-            try:
-                barrier.wait(timeout=10)
-                jobs[index]()
-                db.session.commit()
-                outcomes[index] = "done"
-            except services.AccountError:
-                db.session.rollback()
-                outcomes[index] = "refused"
-            except Exception as error:  # reported in the assertion below
-                db.session.rollback()
-                outcomes[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    """Sleep after every statement that reads admin rows."""
+    with slow_reads("users.role"):
+        yield
 
 
 def active_admins() -> int:
@@ -89,7 +52,7 @@ def test_two_admins_removing_each_other_leave_one(app, make_app, slow_admin_read
         a = services.create_user(f"a{round_number}", "password-123", "admin")
         b = services.create_user(f"b{round_number}", "password-123", "admin")
         db.session.commit()
-        outcomes = race(apps, [first(b.id, a.id), second(a.id, b.id)])
+        outcomes = race(apps, [first(b.id, a.id), second(a.id, b.id)], refused=services.AccountError)
         assert sorted(map(str, outcomes)) == ["done", "refused"], outcomes
         assert active_admins() == 1, (round_number, outcomes)
         # Next round: the survivor steps down in favour of two fresh admins.
@@ -102,7 +65,8 @@ def test_three_admins_two_may_go(app, make_app, make_user):
     """The guard counts the others: with three admins, two removals at once both succeed."""
     admins = [make_user(f"adm{i}", role="admin") for i in range(3)]
     apps = [make_app(), make_app()]
-    outcomes = race(apps, [demote(admins[1].id, admins[0].id), demote(admins[2].id, admins[0].id)])
+    outcomes = race(apps, [demote(admins[1].id, admins[0].id), demote(admins[2].id, admins[0].id)],
+                    refused=services.AccountError)
     assert outcomes == ["done", "done"]
     assert active_admins() == 1
 

@@ -8,67 +8,27 @@ ahead. The pattern of tests/test_admin_race.py.
 """
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from learnhub.auth.models import User
 from learnhub.classes import roster, services
 from learnhub.classes.models import Membership, SchoolClass
 from learnhub.classes.roster_files import COLUMNS, FileRow, ParsedFile
 from learnhub.classes.roster_import import apply_import, plan_import
-from learnhub.core.errors import DomainError
 from learnhub.core.types import utcnow
 from learnhub.extensions import db
+
+from .race_helpers import race, slow_reads
 
 ROUNDS = 3
 
 
 @pytest.fixture
 def slow_membership_reads():
-    """Sleep after every statement that reads memberships, on any engine created meanwhile."""
-    from sqlalchemy.engine import Engine
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM class_memberships" in statement:
-            time.sleep(0.05)
-
-    event.listen(Engine, "after_cursor_execute", after)
-    yield
-    event.remove(Engine, "after_cursor_execute", after)
-
-
-def race(apps, jobs):
-    """Run jobs[i] in apps[i]'s context, all released at once; their outcomes: "done",
-    "refused" (a DomainError: the rule answered) or the unexpected exception itself."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def target(index):
-        with apps[index].app_context():
-            try:
-                barrier.wait(timeout=10)
-                jobs[index]()
-                db.session.commit()
-                outcomes[index] = "done"
-            except DomainError:
-                db.session.rollback()
-                outcomes[index] = "refused"
-            except Exception as error:  # reported in the assertions
-                db.session.rollback()
-                outcomes[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing request never finished"
-    return outcomes
+    """Sleep after every statement that reads memberships."""
+    with slow_reads("FROM class_memberships"):
+        yield
 
 
 def _class(class_id):
@@ -254,15 +214,9 @@ def assign_courses(class_id, actor_id, slugs):
 
 @pytest.fixture
 def slow_course_reads():
-    from sqlalchemy.engine import Engine
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM class_courses" in statement:
-            time.sleep(0.05)
-
-    event.listen(Engine, "after_cursor_execute", after)
-    yield
-    event.remove(Engine, "after_cursor_execute", after)
+    """Sleep after every statement that reads a class's courses."""
+    with slow_reads("FROM class_courses"):
+        yield
 
 
 def test_the_same_course_assigned_twice_at_once(app, make_app, make_class, slow_course_reads):

@@ -8,12 +8,10 @@ beat reads the same last beat and each is credited the whole interval.
 """
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from learnhub.auth.services import create_user
 from learnhub.courses.catalog import get_catalog
@@ -23,6 +21,7 @@ from learnhub.progress.heartbeat import MAX_BEAT_SECONDS, record_beat
 from learnhub.progress.models import StudyTime
 
 from .conftest import PASSWORD
+from .race_helpers import race, slow_reads
 
 CONTENT = {
     "c/course.md": "---\ntitle: Course\nsummary: S\n---\nText.\n",
@@ -49,45 +48,13 @@ def rapp(make_app, content_dir):
 
 @pytest.fixture
 def slow_beat_reads():
-    """Sleep after every read of the last beat, on any engine created meanwhile."""
-    from sqlalchemy.engine import Engine
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "last_beat_at" in statement:
-            time.sleep(0.05)
-
-    event.listen(Engine, "after_cursor_execute", after)
-    yield
-    event.remove(Engine, "after_cursor_execute", after)
+    """Sleep after every read of the last beat."""
+    with slow_reads("last_beat_at"):
+        yield
 
 
 def unit(slug):
     return next(u for units in content_index().units.values() for u in units if u.slug == slug)
-
-
-def race(apps, jobs):
-    """Run jobs[i] in apps[i]'s context, all released at once; returns their outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def target(index):
-        with apps[index].app_context():
-            try:
-                barrier.wait(timeout=10)
-                outcomes[index] = jobs[index]()
-                db.session.commit()
-            except Exception as error:  # reported in the assertion below
-                db.session.rollback()
-                outcomes[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def beat(user_id, slug, now):
@@ -115,7 +82,7 @@ def test_parallel_beats_credit_at_most_real_time(rapp, make_app, content_dir, cl
     first = stored_seconds(user.id)
     for _ in range(ROUNDS):
         now = clock.advance(seconds=MAX_BEAT_SECONDS)
-        outcomes = race(apps, [beat(user.id, slug, now) for slug in slugs])
+        outcomes = race(apps, [beat(user.id, slug, now) for slug in slugs], results=True)
         assert all(isinstance(o, int) for o in outcomes), outcomes   # no beat failed
         assert sum(outcomes) <= MAX_BEAT_SECONDS, outcomes           # one interval, once
     elapsed = (clock.now - started).total_seconds()
