@@ -4,12 +4,14 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from learnhub import create_app
 from learnhub.auth import services as auth_services
@@ -51,6 +53,24 @@ def database_url(tmp_path_factory) -> str:
         _db.create_all()
         _db.engine.dispose()
     return url
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A brand-new empty database on the same kind of server as the suite (for migrations)."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"learnhub_empty_{uuid.uuid4().hex[:8]}"
+    server = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +145,14 @@ def login(client, username: str, password: str = PASSWORD, next_url: str | None 
     token = csrf_from(client, "/login")
     url = "/login" + (f"?next={next_url}" if next_url else "")
     return client.post(url, data={"username": username, "password": password, "csrf_token": token})
+
+
+def signed_in(app, user):
+    """A fresh client logged in as `user`, with `.headers` carrying its CSRF token for the API."""
+    client = app.test_client()
+    assert login(client, user.username).status_code == 302
+    client.headers = {"X-CSRFToken": csrf_from(client, "/account")}
+    return client
 
 
 @pytest.fixture

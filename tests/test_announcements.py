@@ -14,15 +14,7 @@ from learnhub.classes.models import Announcement, AnnouncementRead
 from learnhub.core.audit import AuditEntry
 from learnhub.core.database import add_or_get
 
-from .conftest import csrf_from, login
-
-
-def signed_in(app, user):
-    """A fresh client logged in as `user`, with `.headers` carrying its CSRF token for the API."""
-    client = app.test_client()
-    assert login(client, user.username).status_code == 302
-    client.headers = {"X-CSRFToken": csrf_from(client, "/account")}
-    return client
+from .conftest import csrf_from, login, signed_in
 
 
 def count(db, model) -> int:

@@ -1,34 +1,13 @@
 """Migration 0007: blank student numbers become NULL, and duplicates stop it with their names."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from learnhub import create_app
 from learnhub.config import make_test_config
 from learnhub.extensions import db
-
-
-@pytest.fixture
-def empty_database_url(database_url, tmp_path):
-    """A brand-new empty database on the same kind of server as the suite."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'roster-migration.db'}"
-        return
-    name = f"learnhub_roster_mig_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def _seed(numbers: list[str | None]) -> None:

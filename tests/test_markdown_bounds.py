@@ -21,7 +21,7 @@ from learnhub.core.markdown import (MarkdownRefused, markdown_problem, render_ma
                                     render_member_markdown, render_staff_markdown, require_renderable)
 from learnhub.core.markdown_guard import AUTHOR, MEMBER, exceeded, measure
 
-from .conftest import csrf_from, login
+from .conftest import csrf_from, signed_in
 
 BOUND = 30   # seconds: far above what a guarded render takes, far below an unguarded one
 
@@ -173,13 +173,6 @@ def test_a_list_already_written_with_a_blank_line_renders_the_same():
 
 
 # ---- the write paths: class description and minutes ------------------------------------------
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user.username).status_code == 302
-    client.headers = {"X-CSRFToken": csrf_from(client, "/account")}
-    return client
-
 
 def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
