@@ -18,6 +18,11 @@ PASSWORD = "browser-pass-1"
 PHONE = {"width": 390, "height": 844}
 # A4 less the sign-in sheet's @page margins (12 mm each side, 14 mm top and bottom), in CSS px.
 A4_CONTENT = {"width": 703, "height": 1017}
+# How many lines each matching cell's text takes (cells of one row share a height, so their
+# heights say nothing about one cell's text wrapping).
+HEADER_LINES = """selector => [...document.querySelectorAll(selector)].map(cell => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })"""
 
 
 @pytest.fixture
@@ -31,8 +36,8 @@ def walk(make_app, write_content):
         db.session.commit()
         class_id = seed_class("WALK-1", 24, 3, head, seed=5)["class"]
         now = datetime.now(timezone.utc)
-        session = create_session(head, db.session.get(SchoolClass, class_id), "第一次集中学习", "lecture",
-                                 now - timedelta(minutes=5), now + timedelta(hours=2))
+        session = create_session(head, db.session.get(SchoolClass, class_id), "第一次集中学习：学习党章", "lecture",
+                                 now - timedelta(minutes=5), now + timedelta(hours=2), place="图书馆报告厅")
         db.session.commit()
         return content, class_id, session.id
 
@@ -61,8 +66,7 @@ def test_sign_in_sheet_of_24_members_prints_on_one_a4_page(serve, browser, walk)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1366, "height": 768})
-        heights = page.evaluate("[...document.querySelectorAll('.sheet-table th')].map(e => e.clientHeight)")
-        assert max(heights) - min(heights) < 2, heights    # 序号 on one line like the others
+        assert max(page.evaluate(HEADER_LINES, ".sheet-table th")) == 1    # 序号 on one line
     finally:
         context.close()
 
@@ -126,5 +130,18 @@ def test_a_checkbox_in_a_form_field_keeps_a_checkboxs_size(serve, browser, walk)
         box = page.locator("#requires_courses_complete").bounding_box()
         label = page.locator("label[for=requires_courses_complete]").bounding_box()
         assert box["width"] < 30 and abs(box["x"] - label["x"]) < 2, (box, label)
+    finally:
+        context.close()
+
+
+def test_the_sessions_list_scrolls_in_its_box_on_a_phone(serve, browser, walk):
+    """Its headers and places were stacked one character a line (地/点, 图/书/馆) at 390 px."""
+    content, class_id, _session_id = walk
+    server = serve(CONTENT_DIR=content)
+    context, page = _page(browser, server, "head", f"/classes/{class_id}/sessions", PHONE)
+    try:
+        lines = page.evaluate(HEADER_LINES, "main .table-wrap table th")
+        assert lines and max(lines) == 1, lines                   # every header on one line
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
