@@ -151,8 +151,10 @@ def exam_last_question(page):
 
 
 def _answer_first_shown(page):
-    page.locator("fieldset.question:not([hidden]) input[type=radio], "
-                 "fieldset.question:not([hidden]) input[type=checkbox]").first.check()
+    """Change the shown question's answer (an option not chosen yet: re-checking the chosen
+    one changes nothing and sends nothing)."""
+    page.locator("fieldset.question:not([hidden]) input[type=radio]:not(:checked), "
+                 "fieldset.question:not([hidden]) input[type=checkbox]:not(:checked)").first.check()
 
 
 def exam_saving(page):
