@@ -167,6 +167,15 @@ def test_text_that_only_looks_like_a_list_stays_text(text, absent):
     assert absent not in render_markdown(text).html
 
 
+@pytest.mark.parametrize("render", [lambda t: render_markdown(t).html, render_staff_markdown],
+                         ids=["author", "staff"])
+def test_a_list_of_the_other_kind_right_after_a_list_is_its_own_list(render):
+    """"1. 甲\n2. 乙\n- 丙" made "乙 - 丙" one item; a nested list (indented) stays nested."""
+    html = render("要求：\n1. 甲\n2. 乙\n- 丙\n- 丁")
+    assert "<ol>\n<li>甲</li>\n<li>乙</li>\n</ol>" in html and "<ul>\n<li>丙</li>\n<li>丁</li>\n</ul>" in html
+    assert render("- a\n    1. nested\n- b").count("<ul>") == 1
+
+
 def test_a_list_already_written_with_a_blank_line_renders_the_same():
     assert render_markdown("Title\n\n- a\n- b").html == render_markdown("Title\n- a\n- b").html
     assert render_markdown("- a\nlazy\n- b").html.count("<li>") == 2   # a lazy line stays in its item

@@ -222,18 +222,28 @@ class _ListsAfterText(Preprocessor):
     fenced blocks are stashed, so code is never touched; indented lines are left alone."""
 
     def run(self, lines):
-        out, in_block, in_paragraph = [], False, False
+        out, in_block, in_paragraph, kind = [], False, False, None
         for line in lines:
+            item = _LIST_ITEM.match(line)
             if not line.strip():
                 in_block = in_paragraph = False
+                kind = None
             elif not in_block:
                 in_block = True
-                in_paragraph = not (_LIST_ITEM.match(line) or line.startswith(("    ", "\t")))
+                in_paragraph = not (item or line.startswith(("    ", "\t")))
             elif in_paragraph and _INTERRUPTING_ITEM.match(line):
                 out.append("")
                 in_paragraph = False
+            elif item and kind and _list_kind(line) != kind:
+                out.append("")  # "1. a\n2. b\n- c": a new list, not "b - c" in one item
+            if item:
+                kind = _list_kind(line)
             out.append(line)
         return out
+
+
+def _list_kind(item_line: str) -> str:
+    return "bullet" if item_line.lstrip()[0] in "*+-" else "ordered"
 
 
 class _ListsAfterTextExtension(Extension):
