@@ -86,6 +86,31 @@ def api_get(client, path):
     return client.get(path)
 
 
+def test_best_scores_leave_out_attempts_under_another_class_exam(app, world, make_user, make_class):
+    """Ann is also in another class that schedules the quiz: her 95 under that class's exam
+    is its head teacher's result, not this class's; her practice and this class's exam count."""
+    from learnhub.classes.exams import exam_key, schedule_exam
+
+    other_head = make_user("otherhead", role="staff")
+    other = make_class(head=other_head, code="OTHER", members=[world["ann"]])
+    quiz = db.session.scalar(select(Quiz).join(Course).where(Course.slug == COURSE))
+    window = (NOW - timedelta(days=2), NOW + timedelta(days=2))
+    theirs = schedule_exam(other_head, other, COURSE, quiz.slug, *window, None)
+    ours = schedule_exam(world["head"], world["class"], COURSE, quiz.slug, *window, None)
+    db.session.commit()
+    attempt(world["ann"], quiz.id, 3, 95.0)
+    db.session.execute(Attempt.__table__.update().where(Attempt.number == 3)
+                       .values(schedule_key=exam_key(theirs)))
+    attempt(world["bob"], quiz.id, 3, 70.0)
+    db.session.execute(Attempt.__table__.update().where(Attempt.number == 3, Attempt.user_id == world["bob"].id)
+                       .values(schedule_key=exam_key(ours)))
+    db.session.commit()
+    rows = {r.username: r for r in rules.build(world["class"], NOW).rows}
+    assert rows["ann"].best_scores == {world["quiz"]: 80.0}   # not the 95 under the other class's exam
+    assert rows["bob"].best_scores == {world["quiz"]: 70.0}   # this class's exam counts
+    assert {r.username: r.best_scores for r in rules.build(other, NOW).rows}["ann"] == {world["quiz"]: 95.0}
+
+
 def test_rows_percent_status_scores_study_time_attendance(app, world):
     dashboard = rules.build(world["class"], NOW)
     rows = {r.username: r for r in dashboard.rows}

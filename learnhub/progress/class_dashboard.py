@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from ..auth.models import User
 from ..classes.attendance_stats import attendance_rates
-from ..classes.models import STAGES, ClassUnitRule, Membership, SchoolClass
+from ..classes.exams import exam_key
+from ..classes.models import STAGES, ClassExam, ClassUnitRule, Membership, SchoolClass
 from ..classes.services import class_courses
 from ..core.errors import DomainError
 from ..core.types import UTCDateTime
@@ -244,15 +245,21 @@ def class_quizzes(course_ids: list[int], course_slugs: dict[int, str]) -> list[D
 
 
 def best_scores(class_id: int, quizzes: list[DashboardQuiz]) -> dict[int, dict[str, float]]:
-    """{user_id: {quiz key: best percent}}, attempts reset by staff left out, one query."""
+    """{user_id: {quiz key: best percent}}, two queries. Left out: attempts reset by staff,
+    and attempts made under another class's exam (an attempt belongs to one class exam: a
+    member imported into two classes is scored here on this class's exams and practice)."""
     if not quizzes:
         return {}
     keys = {q.id: q.key for q in quizzes}
+    own_exams = db.session.execute(select(ClassExam.id, ClassExam.created_at)
+                                   .where(ClassExam.class_id == class_id)).all()
     rows = db.session.execute(
         select(Attempt.user_id, Attempt.quiz_id, func.max(Attempt.percent))
         .join(Membership, (Membership.user_id == Attempt.user_id) & _member_filter(class_id))
         .where(Attempt.quiz_id.in_(list(keys)), Attempt.reset_at.is_(None),
-               Attempt.state.in_(GRADED_STATES), Attempt.percent.is_not(None))
+               Attempt.state.in_(GRADED_STATES), Attempt.percent.is_not(None),
+               or_(Attempt.schedule_key.is_(None),
+                   Attempt.schedule_key.in_([exam_key(exam) for exam in own_exams])))
         .group_by(Attempt.user_id, Attempt.quiz_id))
     scores: dict[int, dict[str, float]] = {}
     for user_id, quiz_id, percent in rows:
