@@ -151,10 +151,16 @@ def exam_last_question(page):
 
 
 def _answer_first_shown(page):
-    """Change the shown question's answer (an option not chosen yet: re-checking the chosen
-    one changes nothing and sends nothing)."""
-    page.locator("fieldset.question:not([hidden]) input[type=radio]:not(:checked), "
-                 "fieldset.question:not([hidden]) input[type=checkbox]:not(:checked)").first.check()
+    """Change the shown question's answer: an option not chosen yet (re-checking the chosen one
+    changes nothing and sends nothing), or new text where the question is typed. The exam
+    shuffles its questions per attempt, so the first one shown may be either kind."""
+    shown = page.locator("fieldset.question:not([hidden])").first
+    options = shown.locator("input[type=radio]:not(:checked), input[type=checkbox]:not(:checked)")
+    if options.count():
+        options.first.check()
+    else:
+        typed = shown.locator(".text-answer").first
+        typed.fill(typed.input_value() + "1")  # a digit: numeric questions take it too
 
 
 def exam_saving(page):
