@@ -9,8 +9,7 @@ from ..auth import services as auth_services
 from ..core.api import ApiError
 from ..extensions import csrf, login_manager
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked below
+bp = Blueprint("api", __name__, url_prefix="/api/v1")  # routes: the area modules, imported by init_app
 
 PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -56,10 +55,11 @@ def authenticate():
                        _l("Change your password first: POST /api/v1/me/password."))
 
 
-from . import (announcements, attendance, auth, class_progress, classes, courses, exams, me, openapi,  # noqa: E402,F401
-               progress, progress_me, quizzes, roster)  # (routes register on bp)
-
-
 def init_app(app) -> None:
+    # The area modules add their routes to bp when first imported; bp is registered after them.
+    from . import (announcements, attendance, auth, class_progress, classes, courses, exams, me,  # noqa: F401
+                   openapi, progress, progress_me, quizzes, roster)
+
+    csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked in authenticate()
     login_manager.request_loader(load_user_from_bearer)
     app.register_blueprint(bp)
