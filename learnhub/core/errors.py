@@ -32,6 +32,18 @@ class DomainError(Exception):
         return str(self._message)
 
 
+class NotFound(DomainError):
+    """What the caller asked for does not exist, or they may not know that it does."""
+
+    status, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    """The caller may see the object but not do this with it."""
+
+    status, code = 403, "forbidden"
+
+
 class FieldError(DomainError):
     """422 `invalid_field` naming the field at fault; `fields` is the API's {name: message} map."""
 
