@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     from ..core.permissions import register_role_policy
     from . import admin_views, views
-    from .cli import users_cli
+    from .cli import register_cli
     from .forms import ROLE_LABELS
     from .login import register_user_loader
     from .password_gate import send_to_password_form
@@ -12,7 +12,7 @@ def init_app(app) -> None:
     register_user_loader()
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
-    app.cli.add_command(users_cli)
+    register_cli(app)
     app.before_request(send_to_password_form)
     app.context_processor(lambda: {"role_labels": ROLE_LABELS})
     register_role_policy(app, "admin.manage_users")  # admins only

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from ..core.cli import add_command_group, command
 from ..extensions import db
 from . import services
 from .models import ROLES, User
 
-users_cli = AppGroup("users", help="Manage user accounts.")
 
-
-@users_cli.command("create")
+@command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @click.option("--display-name", default=None)
@@ -41,7 +39,7 @@ def create(username, role, display_name, password, generate, must_change):
         click.echo("The first login asks for a new password before anything else.")
 
 
-@users_cli.command("set-password")
+@command("set-password")
 @click.argument("username")
 @click.option("--password", default=None, help="Prompted for when not given.")
 def set_password(username, password):
@@ -59,7 +57,7 @@ def set_password(username, password):
     click.echo(f"Password changed for {user.username}.")
 
 
-@users_cli.command("set-role")
+@command("set-role")
 @click.argument("username")
 @click.argument("role")
 def set_role(username, role):
@@ -75,7 +73,7 @@ def set_role(username, role):
     click.echo(f"{user.username} is now {user.role}.")
 
 
-@users_cli.command("list")
+@command("list")
 def list_users():
     """List accounts: username, role, active."""
     for user in db.session.scalars(select(User).order_by(User.username)):
@@ -83,7 +81,7 @@ def list_users():
         click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}")
 
 
-@users_cli.command("ensure-admin")
+@command("ensure-admin")
 def ensure_admin():
     """Create an `admin` account with a random password if there are no users at all."""
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -97,3 +95,8 @@ def ensure_admin():
     click.echo("The first login asks for a password of your own; or run:")
     click.echo("  flask --app wsgi users set-password admin")
     click.echo("=" * 64)
+
+
+def register_cli(app) -> None:
+    add_command_group(app, "users", "Manage user accounts.",
+                      (create, set_password, set_role, list_users, ensure_admin))

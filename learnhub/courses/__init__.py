@@ -5,12 +5,12 @@ def init_app(app) -> None:
     from ..core.permissions import register_role_policy
     from . import index, views
     from .catalog import ContentCatalog
-    from .cli import content_cli
+    from .cli import register_cli
 
     app.extensions["learnhub_content"] = ContentCatalog(app.config["CONTENT_DIR"],
                                                         app.config["CONTENT_RELOAD_SECONDS"])
     app.register_blueprint(views.bp)
     app.add_template_global(views.course_lang)
-    app.cli.add_command(content_cli)
+    register_cli(app)
     app.before_request(index.reindex_if_changed)
     register_role_policy(app, "course.see_drafts", "instructor")

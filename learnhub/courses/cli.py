@@ -5,14 +5,12 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from ..core.cli import add_command_group, command
 from ..extensions import db
 from .index import sync_all
 from .catalog import get_catalog
 from .loader import load_tree
-
-content_cli = AppGroup("content", help="Validate and index the course files in content/.")
 
 CHECKS_KEY = "learnhub_content_checks"
 
@@ -30,7 +28,7 @@ def check_tree(root):
     return tree, problems
 
 
-@content_cli.command("check")
+@command("check")
 def check():
     """Validate every course, unit and quiz file; print path:line: message per problem."""
     tree, problems = check_tree(get_catalog().root)
@@ -45,7 +43,7 @@ def check():
     click.echo(f"OK: {len(tree.courses)} courses, {units} units{warnings}.", err=True)
 
 
-@content_cli.command("sync")
+@command("sync")
 def sync():
     """Index content/ into the database (run after adding or removing files)."""
     tree, problems = check_tree(get_catalog().root)
@@ -55,3 +53,8 @@ def sync():
     db.session.commit()
     click.echo(f"Indexed {len(tree.courses)} courses: {result.added} added, "
                f"{result.updated} updated, {result.removed} removed.")
+
+
+def register_cli(app) -> None:
+    add_command_group(app, "content", "Validate and index the course files in content/.",
+                      (check, sync))

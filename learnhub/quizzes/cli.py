@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 import yaml
 from flask import current_app
-from flask.cli import AppGroup
 
+from ..core.cli import add_command_group, command
 from ..core.types import utcnow
 from ..courses.catalog import get_catalog
 from ..extensions import db
@@ -19,7 +19,6 @@ from .importers import parse_questions
 from .loader import QUIZ_SLUG, load_quiz_file
 from .questions import QuizFormatError
 
-quizzes_cli = AppGroup("quizzes", help="Import, export and maintain quizzes.")
 FORMATS = ("gift", "aiken", "wjx")
 
 
@@ -33,7 +32,7 @@ def _preview(questions) -> None:
         click.echo(f"  {number:>3}. [{question.type}] {first_line[:70]}")
 
 
-@quizzes_cli.command("import")
+@command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--course", required=True, help="Course slug (a folder of content/).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="gift", show_default=True)
@@ -69,7 +68,7 @@ def import_quiz(file: Path, course: str, fmt: str, slug: str | None, title: str 
     click.echo(f"Wrote {target}")
 
 
-@quizzes_cli.command("export")
+@command("export")
 @click.argument("course")
 @click.argument("quiz")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -91,7 +90,7 @@ def export_quiz(course: str, quiz: str, output: Path | None):
         click.echo(f"Wrote {len(parsed.questions)} question(s) to {output}", err=True)
 
 
-@quizzes_cli.command("close-overdue")
+@command("close-overdue")
 def close_overdue_command():
     """Finalise attempts whose time ran out (safe from cron on several hosts at once)."""
     now = utcnow()
@@ -100,3 +99,8 @@ def close_overdue_command():
         closed += int(close_if_overdue(attempt_id, now))
         db.session.commit()  # one attempt per transaction: row locks are held briefly
     click.echo(f"Closed {closed} overdue attempt(s).")
+
+
+def register_cli(app) -> None:
+    add_command_group(app, "quizzes", "Import, export and maintain quizzes.",
+                      (import_quiz, export_quiz, close_overdue_command))
