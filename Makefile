@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-pg bench fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
+.PHONY: run test lint test-pg bench fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -q
+
+# Guardrails: ruff (pyflakes, bugbear, isort), the import layers of DESIGN.md, no module over 500 lines.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check learnhub tests migrations
+	$(BIN)/lint-imports --no-logo --no-cache
+	bash .ci/module-size
 
 # The same suite on PostgreSQL: a throwaway database per run (see .ci/pg-test).
 test-pg: $(VENV)/.installed-dev translations
