@@ -90,7 +90,7 @@ def histogram(chart_id: str, title: str, description: str, bucket_labels: list[s
     slot = PLOT_W / max(1, len(counts))
     gap = min(6.0, slot * 0.2)
     parts.append('<g class="chart-bars">')
-    for index, (label, count) in enumerate(zip(bucket_labels, counts)):
+    for index, (label, count) in enumerate(zip(bucket_labels, counts, strict=True)):
         height = bar_height(count, top)
         x = LEFT + index * slot + gap / 2
         y = TOP + PLOT_H - height
@@ -104,7 +104,7 @@ def histogram(chart_id: str, title: str, description: str, bucket_labels: list[s
         parts.append(f'<text class="chart-tick chart-x-tick" x="{_num(x)}" y="{TOP + PLOT_H + 16}" '
                      f'text-anchor="middle">{escape(label)}</text>')
     parts.append("</g></svg>")
-    rows = [(label, count_label(count)) for label, count in zip(bucket_labels, counts)]
+    rows = [(label, count_label(count)) for label, count in zip(bucket_labels, counts, strict=True)]
     return Chart(Markup("".join(parts)), rows)
 
 

@@ -8,8 +8,8 @@ from flask import current_app
 
 from ..core.cli import add_command_group, command
 from ..extensions import db
-from .index import sync_all
 from .catalog import get_catalog
+from .index import sync_all
 from .loader import load_tree
 
 CHECKS_KEY = "learnhub_content_checks"

@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from learnhub.quizzes.questions import (TEXT_FORMATS, Choice, MatchPair, NumericAnswer,
-                                        Question, QuizFormatError)
+from learnhub.quizzes.questions import TEXT_FORMATS, Choice, MatchPair, NumericAnswer, Question, QuizFormatError
 
 BLANK = "_____"                      # where a missing-word answer block stood in the text
 CATEGORY = "$CATEGORY:"

@@ -74,7 +74,7 @@ def _answer_block(question: Question, inline: bool) -> str:
         answers = [_true_false(question)]
     elif question.type in ("single", "multiple"):
         answers = [mark + _inner(c.text, fmt) + _feedback(c.feedback, fmt)
-                   for mark, c in zip(_choice_marks(question), question.choices)]
+                   for mark, c in zip(_choice_marks(question), question.choices, strict=True)]
     elif question.type == "short":
         answers = [_short_answer(choice, fmt) for choice in question.choices]
     elif question.type == "numerical":

@@ -111,7 +111,7 @@ class ChoiceType(QuestionType, ABC):
         if shuffle:
             rng.shuffle(order)
         ids = _opaque_ids(len(order))
-        return {"options": [{"id": i, "index": n} for i, n in zip(ids, order)]}
+        return {"options": [{"id": i, "index": n} for i, n in zip(ids, order, strict=True)]}
 
     def public(self, question, layout):
         return {"options": [{"id": o["id"], "text_html": render_text(question.choices[o["index"]].text,
@@ -294,9 +294,9 @@ class MatchingType(QuestionType):
         if shuffle:
             rng.shuffle(lefts)
         rng.shuffle(rights)  # always: the order would otherwise give the pairs away
-        left_ids = _opaque_ids(len(lefts) + len(rights))
-        return {"left": [{"id": i, "index": n} for i, n in zip(left_ids, lefts)],
-                "right": [{"id": i, "index": n} for i, n in zip(left_ids[len(lefts):], rights)]}
+        left_ids = _opaque_ids(len(lefts) + len(rights))  # the rights' ids follow the lefts'
+        return {"left": [{"id": i, "index": n} for i, n in zip(left_ids, lefts, strict=False)],
+                "right": [{"id": i, "index": n} for i, n in zip(left_ids[len(lefts):], rights, strict=True)]}
 
     def public(self, question, layout):
         fmt = question.text_format

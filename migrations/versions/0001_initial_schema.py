@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-24 22:44:04.510003
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -5,11 +5,10 @@ Revises: 0004
 Create Date: 2026-12-01 21:57:49.773514
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0005'

@@ -5,11 +5,10 @@ Revises: 0005
 Create Date: 2026-12-01 22:28:14.343352
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0006'

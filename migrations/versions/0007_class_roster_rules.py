@@ -13,11 +13,10 @@ stops, names each class and number held twice, and changes nothing; fix the reco
 (the member page or PATCH /api/v1/classes/{id}/members/{username} with another
 "student_no" or null) and run the upgrade again.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0007'

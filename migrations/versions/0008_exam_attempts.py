@@ -14,11 +14,10 @@ Revises: 0007
 """
 from datetime import datetime, timedelta, timezone
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0008'

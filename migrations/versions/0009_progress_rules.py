@@ -3,11 +3,10 @@
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0009'

@@ -150,7 +150,7 @@ def _finish_wjx(q: _WjxQuestion, problems: list[tuple[int, str]]) -> Question | 
             elif None not in values and values[0] == values[1]:
                 problems.append((q.line, "true/false question needs one true option "
                                          "(对) and one false option (错)"))
-            correct = [v for option, v in zip(q.options, values) if option.correct]
+            correct = [v for option, v in zip(q.options, values, strict=True) if option.correct]
             if not correct:
                 problems.append((q.line, "true/false question has no correct answer marked "
                                          "(add (正确答案) after 对 or 错)"))
