@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-pg bench fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
+.PHONY: run test lint test-pg bench bench-wrk fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,8 @@ test-pg: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench
+bench-wrk: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.bench.wrk
 
 # API fuzzing: schemathesis against the served OpenAPI document on a live server, about
 # 2 minutes (tests/fuzz). fuzz-pg: the same on a throwaway PostgreSQL database.

@@ -56,9 +56,9 @@ def session_cookie(base_url: str) -> str:
     return http.cookies.get("session")
 
 
-def api_token(base_url: str) -> str:
+def api_token(base_url: str, username: str = BENCH_USERNAME, password: str = BENCH_PASSWORD) -> str:
     response = requests.post(f"{base_url}/api/v1/auth/token", timeout=10,
-                             json={"username": BENCH_USERNAME, "password": BENCH_PASSWORD})
+                             json={"username": username, "password": password})
     if response.status_code != 201:
         raise LoginError(f"POST /api/v1/auth/token answered {response.status_code}: {response.text[:200]}")
     return response.json()["token"]

@@ -54,35 +54,44 @@ def server_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def flask_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def flask_cli(env: dict[str, str], *args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
-    return subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def prepare_database(env: dict[str, str]) -> None:
+def prepare_database(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> None:
     """Schema, course content and one member account, through the same CLI operators use."""
     for args in (("db", "upgrade"), ("content", "sync")):
-        result = flask_cli(env, *args)
+        result = flask_cli(env, *args, cwd=cwd)
         if result.returncode != 0:
             raise ServerError(f"flask {' '.join(args)} failed:\n{result.stderr or result.stdout}")
         if EXAM_SLUG in result.stderr:  # sync skips a quiz file with problems and says so
             raise ServerError(f"the bench exam has problems:\n{result.stderr}")
-    created = flask_cli(env, "users", "create", BENCH_USERNAME, "--role", "member",
-                        "--password", BENCH_PASSWORD)
+    ensure_account(env, BENCH_USERNAME, "member", BENCH_PASSWORD, cwd)
+
+
+def ensure_account(env: dict[str, str], username: str, role: str, password: str,
+                   cwd: Path = PROJECT_ROOT) -> None:
+    created = flask_cli(env, "users", "create", username, "--role", role, "--password", password, cwd=cwd)
     if created.returncode != 0:
         # A reused BENCH_DATABASE_URL already has the account: reset its password instead.
-        reset = flask_cli(env, "users", "set-password", BENCH_USERNAME, "--password", BENCH_PASSWORD)
+        reset = flask_cli(env, "users", "set-password", username, "--password", password, cwd=cwd)
         if reset.returncode != 0:
-            raise ServerError(f"could not create {BENCH_USERNAME}:\n{created.stderr}{reset.stderr}")
+            raise ServerError(f"could not create {username}:\n{created.stderr}{reset.stderr}")
 
 
 class BenchServer:
     """`with BenchServer() as server:` gives a running server; leaving stops it, always."""
 
-    def __init__(self) -> None:
+    def __init__(self, app_root: Path = PROJECT_ROOT, extra_env: dict[str, str] | None = None) -> None:
+        """`app_root`: the checkout whose code runs (another commit's, to compare figures)."""
         self._tmp = tempfile.TemporaryDirectory(prefix="learnhub-bench-")
         self.workdir = Path(self._tmp.name)
+        self.app_root = app_root
         self.env = server_env(self.workdir)
+        if app_root != PROJECT_ROOT:
+            self.env["PYTHONPATH"] = str(app_root)
+        self.env.update(extra_env or {})
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -90,8 +99,8 @@ class BenchServer:
 
     def __enter__(self) -> BenchServer:
         try:
-            prepare_content(PROJECT_ROOT / "content", self.workdir)
-            prepare_database(self.env)
+            prepare_content(self.app_root / "content", self.workdir)
+            prepare_database(self.env, self.app_root)
             self._start()
             self._wait_until_healthy()
         except BaseException:  # also Ctrl-C while starting: never leave gunicorn behind
@@ -106,7 +115,7 @@ class BenchServer:
         command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
                    "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
         with open(self._log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env,
+            self.process = subprocess.Popen(command, cwd=self.app_root, env=self.env,
                                             stdout=log, stderr=subprocess.STDOUT)
 
     def _wait_until_healthy(self) -> None:
