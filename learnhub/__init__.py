@@ -63,8 +63,10 @@ def _init_features(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     from . import api, auth, classes, courses, health, progress, quizzes
     from .core import audit  # noqa: F401  (the audit_log table)
+    from .core import notifications_views
     from .demo import demo_command
 
+    notifications_views.init_app(app)  # core's page and header badge (the notifications table)
     for feature in (health, auth, courses, quizzes, classes, progress, api):
         feature.init_app(app)
     app.cli.add_command(demo_command)
