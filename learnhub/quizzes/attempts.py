@@ -177,13 +177,25 @@ def schedule_to_start(user, row: Quiz, now: datetime, exam: int | None) -> Sched
     return open_now[0] if open_now else pick_schedule(candidates, now)
 
 
+def _in_progress(user_id: int, quiz: Quiz) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "in_progress"))
+
+
 def open_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt | None:
     """The member's open attempt, after finalising it if its time ran out."""
-    attempt = db.session.scalar(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "in_progress"))
+    attempt = _in_progress(user_id, quiz)
     if attempt is not None and finalise_if_expired(attempt, now):
         return None
     return attempt
+
+
+def finalise_expired_attempt(user_id: int, course: CourseEntry, quiz_slug: str, now: datetime) -> bool:
+    """Before a start, a step of its own: the member's open attempt at the quiz, finalised if
+    its time ran out. The caller commits it, so a start refused next does not undo it."""
+    row = find_quiz_row(course, quiz_slug)
+    attempt = _in_progress(user_id, row) if row is not None else None
+    return attempt is not None and finalise_if_expired(attempt, now)
 
 
 def draw_questions(quiz: QuizFile, rng: random.Random) -> list[Question]:
@@ -334,10 +346,10 @@ def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
     """Store one answer (the last write per question wins). Returns when it was saved.
 
     `attempt` and `attempt_question` may be ORM objects or plain rows with the same fields
-    (id, state, deadline, grace_seconds; id, snapshot, layout).
+    (id, state, deadline, grace_seconds; id, snapshot, layout). An expired attempt is refused,
+    not finalised here: the caller finalises it first, in a step it commits on its own.
     """
-    if attempt.state != "in_progress" or is_expired(attempt, now):
-        finalise_if_expired(db.session.get(Attempt, attempt.id), now)
+    if attempt.state != "in_progress" or is_expired(attempt, now):  # finalise_if_expired first
         raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
     question = Question.from_dict(attempt_question.snapshot)
     try:
@@ -405,10 +417,15 @@ def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
     return SubmitResult(attempt, True)
 
 
-def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
-    """Close an attempt whose time (and grace) ran out, with what was saved before."""
+def finalise_if_expired(attempt, now: datetime) -> bool:
+    """Close an attempt whose time (and grace) ran out, with what was saved before.
+
+    A step of its own before an operation that may be refused (the caller commits it first,
+    so the refusal does not undo it). `attempt` may be a plain row (the autosave's)."""
     if not is_expired(attempt, now):
         return False
+    if not isinstance(attempt, Attempt):
+        attempt = db.session.get(Attempt, attempt.id)
     submit_attempt(attempt, now, finished_by="server")
     return True
 
@@ -456,3 +473,15 @@ def close_if_overdue(attempt_id: int, now: datetime) -> bool:
         return False
     return submit_attempt(attempt, now, finished_by="server").graded_now
 
+
+
+# ---- resets (classes reset the attempts made under their exams through this) ------------------
+
+def reset_attempts(attempt_ids: list[int], now: datetime) -> None:
+    """Mark finished attempts reset: they stay readable but no longer count toward attempts
+    used or the grade. An open attempt is never reset; one already reset keeps its time."""
+    if not attempt_ids:
+        return
+    db.session.execute(update(Attempt).where(Attempt.id.in_(attempt_ids), Attempt.reset_at.is_(None),
+                                             Attempt.state != "in_progress")
+                       .values(reset_at=now).execution_options(synchronize_session=False))

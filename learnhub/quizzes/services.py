@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.services import get_user_by_username
-from ..core.errors import DomainError
+from ..core.errors import DomainError, Forbidden
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..courses import services as course_services
@@ -192,8 +192,10 @@ def attempt_evidence(attempt: Attempt) -> Evidence:
                     pastes=sum(1 for e in events if e.kind == "paste"))
 
 
-class AccommodationError(ValueError):
+class AccommodationError(DomainError):
     """The accommodation could not be set; the message is safe to show."""
+
+    status, code = 422, "invalid_accommodation"
 
 
 def set_time_factor(username: str, factor) -> User:
@@ -219,8 +221,11 @@ class AnswerTarget:
     question: object    # row: id, snapshot, layout
 
 
-class NotYours(Exception):
+class NotYours(Forbidden):
     """A reviewer may see this attempt but only its member may change it."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _l("Only the member taking this attempt may change it."))
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
+from ..core.forms import saved
 from ..core.permissions import permission_required
 from ..core.types import utcnow
 from ..extensions import db
@@ -13,6 +14,7 @@ from . import attempts as rules
 from . import services
 from .forms import AccommodationForm, form_responses
 from .grading import quiz_grade
+from .loaders import load_attempt, load_quiz
 from .presenters import attempt_view, finished_percents, questions_count
 from .schedule import named_schedule, pick_schedule, quiz_rules, schedules_for
 
@@ -30,20 +32,6 @@ def _labels():
     }
 
 
-def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
-    found = services.find_quiz(current_user, course_slug, quiz_slug)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _attempt_or_404(attempt_id: int) -> services.AttemptContext:
-    found = services.find_attempt(current_user, attempt_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _exam_arg(raw) -> int | None:
     """The class exam named in a link or the start form; None when absent. A wrong or
     malformed id is refused by the start as not one of the member's exams."""
@@ -58,7 +46,7 @@ def _exam_arg(raw) -> int | None:
 def intro(course_slug: str, quiz_slug: str):
     """`?exam=id` (the class exam pages link so) shows that exam's rules and starts under it;
     with two of the member's exams open and none named, the page lists them to choose from."""
-    found = _quiz_or_404(course_slug, quiz_slug)
+    found = load_quiz(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
     now = utcnow()
@@ -90,7 +78,7 @@ def intro(course_slug: str, quiz_slug: str):
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/start", methods=["POST"])
 @login_required
 def start(course_slug: str, quiz_slug: str):
-    found = _quiz_or_404(course_slug, quiz_slug)
+    found = load_quiz(course_slug, quiz_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     exam = _exam_arg(request.form.get("exam"))
@@ -100,12 +88,14 @@ def start(course_slug: str, quiz_slug: str):
     except services.QuizLocked as error:
         flash(error.message, "error")
         return redirect(back)
+    now = utcnow()
+    if rules.finalise_expired_attempt(current_user.id, found.course, found.quiz.slug, now):
+        db.session.commit()  # its own step: a start refused below does not undo it
     try:
-        attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, utcnow(),
+        attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, now,
                                                 request.remote_addr, request.headers.get("User-Agent"),
                                                 exam=exam)
     except rules.QuizError as error:
-        db.session.commit()
         flash(error.message, "error")
         return redirect(back)
     db.session.commit()
@@ -115,7 +105,7 @@ def start(course_slug: str, quiz_slug: str):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def attempt_page(attempt_id: int):
-    found = _attempt_or_404(attempt_id)
+    found = load_attempt(attempt_id)
     now = utcnow()
     rules.finalise_if_expired(found.attempt, now)
     db.session.commit()
@@ -135,9 +125,7 @@ def attempt_page(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     """The form path: save what the form holds (if still open), then submit."""
-    found = _attempt_or_404(attempt_id)
-    if not found.is_owner:
-        abort(403)
+    found = load_attempt(attempt_id, "attempt.answer")
     if not ActionForm().validate_on_submit():
         abort(400)
     now = utcnow()
@@ -175,7 +163,7 @@ def my_attempts():
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
 @permission_required("quiz.review_attempts")
 def quiz_attempts(course_slug: str, quiz_slug: str):
-    found = _quiz_or_404(course_slug, quiz_slug)
+    found = load_quiz(course_slug, quiz_slug)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
     rows = services.quiz_attempts(row) if row else []
     _close_expired(rows)
@@ -188,14 +176,11 @@ def accommodations():
     """Extra time on timed quizzes per member (WCAG 2.2.1): time limits × factor."""
     form = AccommodationForm()
     if form.validate_on_submit():
-        try:
-            user = services.set_time_factor(form.username.data, form.factor.data)
-        except services.AccommodationError as error:
-            form.username.errors.append(str(error))
-        else:
-            db.session.commit()
+        done = saved(form, lambda: services.set_time_factor(form.username.data, form.factor.data),
+                     form.username.errors)
+        if done:
             flash(_("%(name)s now has %(factor)s× the time on timed quizzes.",
-                    name=user.username, factor=user.time_factor), "info")
+                    name=done.value.username, factor=done.value.time_factor), "info")
             return redirect(url_for("quizzes.accommodations"))
     return render_template("quizzes/accommodations.html", form=form,
                            members=services.members_with_extra_time())
