@@ -6,21 +6,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..core.forms import saved
 from ..core.permissions import permission_required
 from ..extensions import db
 from . import services
 from .forms import ActionForm, CreateUserForm, RoleForm
+from .loaders import load_user
 from .models import User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+def _flash_outcome(form, action, done_message) -> None:
+    """Run the change: committed, say so; refused, say why (on the page it redirects to)."""
+    refusals = []
+    if saved(form, action, refusals):
+        flash(done_message(), "info")
+    else:
+        flash(refusals[0], "error")
 
 
 @bp.route("/users")
@@ -45,16 +49,13 @@ def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
         password = form.password.data or services.generate_password()
-        try:
-            # Generated or typed, the admin knows it: the person chooses their own at first login.
-            user = services.create_user(form.username.data, password, form.role.data,
-                                        form.display_name.data, must_change=True)
-        except services.AccountError as error:
-            form.username.errors.append(str(error))
-        else:
-            db.session.commit()
+        # Generated or typed, the admin knows it: the person chooses their own at first login.
+        created = saved(form, lambda: services.create_user(form.username.data, password, form.role.data,
+                                                           form.display_name.data, must_change=True),
+                        form.username.errors)
+        if created:
             # Shown once, in this response only (never stored in the session cookie).
-            return render_template("admin/password_shown.html", user=user,
+            return render_template("admin/password_shown.html", user=created.value,
                                    password=None if form.password.data else password)
     return render_template("admin/create_user.html", form=form)
 
@@ -62,7 +63,7 @@ def create_user():
 @bp.route("/users/<int:user_id>", methods=["GET"])
 @permission_required("admin.manage_users")
 def edit_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_user(user_id)
     return render_template("admin/edit_user.html", user=user,
                            role_form=RoleForm(role=user.role), action_form=ActionForm())
 
@@ -70,16 +71,11 @@ def edit_user(user_id: int):
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @permission_required("admin.manage_users")
 def change_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_user(user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            services.change_role(current_user, user, form.role.data)
-        except services.AccountError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Role changed."), "info")
+        _flash_outcome(form, lambda: services.change_role(current_user, user, form.role.data),
+                       lambda: _("Role changed."))
     else:
         flash(_("Choose a valid role."), "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -88,23 +84,18 @@ def change_role(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @permission_required("admin.manage_users")
 def toggle_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_user(user_id)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.set_active(current_user, user, not user.active)
-        except services.AccountError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Account activated.") if user.active else _("Account deactivated."), "info")
+        _flash_outcome(form, lambda: services.set_active(current_user, user, not user.active),
+                       lambda: _("Account activated.") if user.active else _("Account deactivated."))
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
 @permission_required("admin.manage_users")
 def reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_user(user_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)

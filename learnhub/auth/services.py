@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.database import Conflict, savepoint
+from ..core.errors import DomainError
 from ..core.types import utcnow
 from ..extensions import db
 from .models import LOCALES, ROLES, ApiToken, LoginSession, User
@@ -22,8 +23,16 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule about accounts was broken; the message is safe to show."""
+
+    status, code = 422, "invalid_account"
+
+
+class PasswordRefused(AccountError):
+    """A password the rules refuse (too short, the current one wrong, the given one kept)."""
+
+    code = "invalid_password"
 
 
 def normalise_username(username: str) -> str:
@@ -41,7 +50,7 @@ def hash_password(password: str) -> str:
 
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+        raise PasswordRefused(_l("Passwords need at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
 # One-time passwords are read off a slip or a screen and typed on a phone: lower-case
@@ -117,7 +126,7 @@ def set_password(user: User, password: str, must_change: bool = False) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
-        raise AccountError(_l("The current password is not correct."))
+        raise PasswordRefused(_l("The current password is not correct."))
     set_password(user, new)
 
 
@@ -130,7 +139,7 @@ def choose_own_password(user: User, new: str) -> None:
         raise AccountError(_l("Your password is already your own: change it on your account page."))
     validate_password(new)
     if check_password_hash(user.password_hash, new):
-        raise AccountError(_l("Choose a password of your own, not the one you were given."))
+        raise PasswordRefused(_l("Choose a password of your own, not the one you were given."))
     set_password(user, new)
 
 

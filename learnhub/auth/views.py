@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, logout_user
 
 from flask_limiter.util import get_remote_address
 
+from ..core.forms import saved
 from ..extensions import db, limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm
@@ -110,16 +111,14 @@ def account():
         flash(_("Your preferences were saved."), "info")
         return redirect(url_for("auth.account"))
     elif password_form.change_password.data and password_form.validate():
-        try:
+        def change():
             services.change_password(current_user, password_form.current_password.data,
                                      password_form.new_password.data)
-        except services.AccountError as error:
-            password_form.current_password.errors.append(str(error))
-        else:
             # Every session ended, this one too (a copy of its cookie may be what leaked):
             # this browser carries on with a new one.
             start_login(current_user._get_current_object())
-            db.session.commit()
+
+        if saved(password_form, change, password_form.current_password.errors):
             flash(_("Your password was changed. Other sessions were logged out."), "info")
             return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
     return render_template("auth/account.html", preferences=preferences, password_form=password_form)
@@ -136,13 +135,11 @@ def first_password():
         return redirect(next_url or url_for("auth.account"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        def choose():
             services.choose_own_password(current_user, form.new_password.data)
-        except services.AccountError as error:
-            form.new_password.errors.append(str(error))
-        else:
             start_login(current_user._get_current_object())  # set_password ended this session too
-            db.session.commit()
+
+        if saved(form, choose, form.new_password.errors):
             # Not "other sessions were logged out": a first password ends none that matter.
             flash(_("Your password is saved. Use it from now on."), "info")
             return redirect(next_url or url_for("courses.home"))
