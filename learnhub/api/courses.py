@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.api import ApiError, page_of, page_params
 from ..extensions import db
 from ..courses import services
+from ..courses.loaders import load_course_view, load_unit_view
 from ..courses.views import visit
 from ..progress import completion
 from ..progress import services as progress
@@ -24,20 +24,6 @@ def _unit_summary(view: services.CourseView, unit, lock) -> dict:
             "url": url_for("courses.unit", course_slug=view.course.slug, unit_slug=unit.slug)}
 
 
-def _course_view_or_404(course_slug: str) -> services.CourseView:
-    view = services.load_course_view(current_user, course_slug)
-    if view is None:
-        raise ApiError(404, "not_found", _l("No course '%(course)s'.", course=course_slug))
-    return view
-
-
-def _unit_view_or_404(course_slug: str, unit_slug: str) -> services.UnitView:
-    view = services.load_unit_view(current_user, course_slug, unit_slug)
-    if view is None:
-        raise ApiError(404, "not_found", _l("No unit '%(unit)s' in course '%(course)s'.", unit=unit_slug, course=course_slug))
-    return view
-
-
 @bp.get("/courses")
 def list_courses():
     offset, limit = page_params()
@@ -52,7 +38,7 @@ def list_courses():
 
 @bp.get("/courses/<course_slug>")
 def get_course(course_slug: str):
-    view = _course_view_or_404(course_slug)
+    view = load_course_view(course_slug)
     state = progress.page_state(current_user, view)
     completed_on = state.progress.completed_on
     return jsonify({
@@ -82,7 +68,7 @@ def _lock(view: services.UnitView):
 
 @bp.get("/courses/<course_slug>/units/<unit_slug>")
 def get_unit(course_slug: str, unit_slug: str):
-    view = _unit_view_or_404(course_slug, unit_slug)
+    view = load_unit_view(course_slug, unit_slug)
     lock = _lock(view)
     if not lock:  # a locked unit is not visited
         visit(current_user, view)
@@ -96,7 +82,7 @@ def _refuse_locked(lock) -> None:
 
 @bp.post("/courses/<course_slug>/units/<unit_slug>/complete")
 def complete_unit(course_slug: str, unit_slug: str):
-    view = _unit_view_or_404(course_slug, unit_slug)
+    view = load_unit_view(course_slug, unit_slug)
     lock = _lock(view)
     _refuse_locked(lock)
     view.progress[view.unit.id] = completion.mark_complete(current_user, view.unit,
@@ -108,7 +94,7 @@ def complete_unit(course_slug: str, unit_slug: str):
 @bp.delete("/courses/<course_slug>/units/<unit_slug>/complete")
 def uncomplete_unit(course_slug: str, unit_slug: str):
     """Undo of "mark as complete" (manual units only: 409 `completion_rule` otherwise)."""
-    view = _unit_view_or_404(course_slug, unit_slug)
+    view = load_unit_view(course_slug, unit_slug)
     completion.undo_complete(current_user, view.unit, view.progress.get(view.unit.id))
     db.session.commit()
     return jsonify(_unit_detail(view, _lock(view)))

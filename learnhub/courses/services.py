@@ -190,7 +190,7 @@ class UnitView(CourseView):
         return neighbours(self.units, self.unit)[1]
 
 
-def load_course_view(user, course_slug: str) -> CourseView | None:
+def find_course_view(user, course_slug: str) -> CourseView | None:
     """The course with its visible units and the user's progress (a fixed number of queries)."""
     course = get_course(course_slug, user)
     if course is None:
@@ -199,9 +199,9 @@ def load_course_view(user, course_slug: str) -> CourseView | None:
     return CourseView(course=course, units=units, progress=progress_by_unit(user, units))
 
 
-def load_unit_view(user, course_slug: str, unit_slug: str) -> UnitView | None:
+def find_unit_view(user, course_slug: str, unit_slug: str) -> UnitView | None:
     """A unit with its rendered, sanitised HTML; None when hidden from this user."""
-    course_view = load_course_view(user, course_slug)
+    course_view = find_course_view(user, course_slug)
     if course_view is None:
         return None
     unit = next((u for u in course_view.units if u.slug == unit_slug), None)

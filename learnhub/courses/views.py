@@ -13,6 +13,7 @@ from werkzeug.security import safe_join
 from ..extensions import db
 from . import services
 from .catalog import get_catalog
+from .loaders import load_course_view, load_unit_view
 
 bp = Blueprint("courses", __name__)
 ASSET_MAX_AGE = 3600
@@ -73,9 +74,7 @@ def home():
 @bp.route("/courses/<course_slug>")
 @login_required
 def course(course_slug: str):
-    view = services.load_course_view(current_user, course_slug)
-    if view is None:
-        abort(404)
+    view = load_course_view(course_slug)
     return render_template("courses/course.html", view=view,
                            description=services.render_course_description(view.course))
 
@@ -83,9 +82,7 @@ def course(course_slug: str):
 @bp.route("/courses/<course_slug>/<unit_slug>")
 @login_required
 def unit(course_slug: str, unit_slug: str):
-    view = services.load_unit_view(current_user, course_slug, unit_slug)
-    if view is None:
-        abort(404)
+    view = load_unit_view(course_slug, unit_slug)
     lock = services.unit_lock_notice(current_user, view)
     if lock:  # prerequisites missing: say what is needed instead of the content; no visit
         return render_template("courses/unit.html", view=view, lock=lock)

@@ -6,7 +6,7 @@ from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
-from ..courses import services as course_services
+from ..courses.loaders import load_unit_view
 from ..extensions import db
 from . import completion
 from .prerequisites import unit_lock
@@ -44,10 +44,8 @@ def unit_completion_panel(view, **_context) -> str:
 
 # ---- mark as complete, and undo ---------------------------------------------------------------
 
-def _unit_view_or_404(course_slug: str, unit_slug: str):
-    view = course_services.load_unit_view(current_user, course_slug, unit_slug)
-    if view is None:
-        abort(404)
+def _posted_unit_view(course_slug: str, unit_slug: str):
+    view = load_unit_view(course_slug, unit_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     return view
@@ -60,7 +58,7 @@ def _back(view):
 @bp.route("/courses/<course_slug>/<unit_slug>/complete", methods=["POST"])
 @login_required
 def complete(course_slug: str, unit_slug: str):
-    view = _unit_view_or_404(course_slug, unit_slug)
+    view = _posted_unit_view(course_slug, unit_slug)
     lock = unit_lock(current_user, view.unit, view.course, view.progress)
     if lock:
         flash(lock.message, "error")
@@ -78,7 +76,7 @@ def complete(course_slug: str, unit_slug: str):
 @bp.route("/courses/<course_slug>/<unit_slug>/uncomplete", methods=["POST"])
 @login_required
 def uncomplete(course_slug: str, unit_slug: str):
-    view = _unit_view_or_404(course_slug, unit_slug)
+    view = _posted_unit_view(course_slug, unit_slug)
     try:
         completion.undo_complete(current_user, view.unit, view.progress.get(view.unit.id))
     except completion.CompletionRuleError as error:
