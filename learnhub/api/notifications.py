@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import jsonify, make_response, request
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import notifications as service

@@ -1,18 +1,24 @@
 """OpenAPI paths and schemas of notifications (merged by api.openapi.document)."""
 from __future__ import annotations
 
-from .openapi import BOOLEAN, ID, INTEGER, NULLABLE_STRING, PAGE, STRING
-from .openapi import _errors as errors
-from .openapi import _obj as obj
-from .openapi import _ok as ok
-from .openapi import _operation as operation
-from .openapi import _ref as ref
-
-KINDS = ["announcement", "result_released", "submission_graded", "mention", "reply", "report"]
+from ..core.notifications import KINDS
+from .openapi import (
+    BOOLEAN,
+    ID,
+    INTEGER,
+    NULLABLE_STRING,
+    PAGE,
+    STRING,
+    _errors as errors,
+    _obj as obj,
+    _ok as ok,
+    _operation as operation,
+    _ref as ref,
+)
 
 SCHEMAS = {
     "Notification": obj(
-        id=INTEGER, kind={"type": "string", "enum": KINDS},
+        id=INTEGER, kind={"type": "string", "enum": list(KINDS)},
         text={"type": "string", "description": "in the caller's language"},
         url={"type": "string", "description": "the page it is about"},
         created_at={"type": "string", "format": "date-time"}, read=BOOLEAN),

@@ -134,7 +134,7 @@ def decode_cursor(cursor: str, keys: Sequence[Key]) -> list:
     if not isinstance(raw, list) or len(raw) != len(keys):
         raise InvalidCursor()
     values = [_decode_value(v) for v in raw]
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=True):
         if value is None and not key.can_be_null:
             raise InvalidCursor()
         if value is not None and not _fits(key, value):
@@ -166,7 +166,7 @@ def _after(keys: Sequence[Key], values: Sequence):
     """(k1, k2, ...) strictly after (v1, v2, ...), written as OR/AND (portable, NULL-safe)."""
     branches = []
     for i, key in enumerate(keys):
-        earlier = [k.equals(v) for k, v in zip(keys[:i], values[:i])]
+        earlier = [k.equals(v) for k, v in zip(keys[:i], values[:i], strict=True)]
         branches.append(and_(*earlier, key.after(values[i])))
     return or_(*branches)
 

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from learnhub.core import notifications

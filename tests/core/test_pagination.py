@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
 
 from learnhub.core.errors import DomainError
-from learnhub.core.pagination import InvalidCursor, Key, encode_cursor, page_for_view, paginate, page_request
+from learnhub.core.pagination import InvalidCursor, Key, encode_cursor, page_for_view, page_request, paginate
 from learnhub.core.types import UTCDateTime
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
