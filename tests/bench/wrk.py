@@ -254,7 +254,9 @@ def print_table(results: list[dict], about: dict) -> None:
     print(f"\n{about['database']} | {about['app_root']} @ {about['commit']}"
           f"{' (+ uncommitted changes)' if about['learnhub_dirty'] else ''} | gunicorn 2 sync workers | "
           f"wrk -t{about['threads']} -c{about['connections']} -d{about['seconds']}s | "
-          "ratio: to the mean of both /healthz runs")
+          "ratio: to the mean of both /healthz runs\n"
+          f"load average (1, 5, 15 min) at the start {about['load_average']['start']}, "
+          f"at the end {about['load_average']['end']} ({os.cpu_count()} cores)")
     header = f"{'endpoint':<48} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  errors"
     print(header + "\n" + "-" * len(header))
     for r in results:
@@ -279,6 +281,7 @@ def main() -> int:
         return 2
     about = {**checkout(app_root), "database": (os.environ.get("BENCH_DATABASE_URL") or "sqlite").split(":", 1)[0],
              "threads": settings.threads, "connections": settings.connections, "seconds": settings.seconds}
+    load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine shows here
     print(f"Preparing a throwaway database and starting gunicorn from {app_root} ...", flush=True)
     try:
         with BenchServer(app_root, {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2"}) as server:
@@ -289,6 +292,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print("bench-wrk: interrupted; the server was stopped", file=sys.stderr)
         return 130
+    about["load_average"] = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
     print_table(results, about)
     path = Path(os.environ.get("WRK_RESULTS") or PROJECT_ROOT / "bench-results" / "wrk.json")
     path.parent.mkdir(parents=True, exist_ok=True)
