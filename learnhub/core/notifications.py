@@ -108,6 +108,12 @@ def notify(users: Iterable, kind: str, text, url: str) -> list[int]:
     return ids
 
 
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page for a notification's `url`, built without a request (a service may
+    notify from the CLI or a background job): `site_path("announcements.show", announcement_id=1)`."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
 def _hooks() -> list:
     return current_app.extensions.get(DELIVERY_KEY, [])
 

@@ -296,3 +296,9 @@ def test_notifications_page_shows_each_reader_in_their_language(app, db, make_us
     api = client.get("/api/v1/notifications").get_json()
     assert api["items"][0]["text"] == "New announcement in C: T"
     assert api["items"][0]["kind"] in notifications.KINDS
+
+
+def test_site_path_needs_no_request(app):
+    from learnhub.core.notifications import site_path
+    assert site_path("notifications.index") == "/notifications"
+    assert site_path("notifications.index", after="x") == "/notifications?after=x"
