@@ -1,9 +1,14 @@
-"""The OpenAPI 3 document served at /api/v1/openapi.json (a test keeps it in step with routes)."""
+"""The OpenAPI document served at /api/v1/openapi.json: written from the endpoints'
+declarations (api/schema.py, api/document.py), merged during the port with the hand-written
+parts below and in the openapi_* modules for the endpoints not declared yet (OpenAPI 3.0,
+the dialect document.py writes too). A ported endpoint's entries go from here."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app
 
 from . import bp
+from .document import generate
+from .schema import Out, declare
 
 
 def _ref(name: str) -> dict:
@@ -64,37 +69,15 @@ BOOLEAN = {"type": "boolean"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_INTEGER = {"type": "integer", "nullable": True}
 COURSE, UNIT = [_path_param("course")], [_path_param("course"), _path_param("unit")]
-QUIZ = [_path_param("course"), _path_param("quiz")]
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # beyond: 404 (no such row)
-ATTEMPT = [{"name": "id", "in": "path", "required": True, "schema": ID}]
-EXAM_QUERY = {"name": "exam", "in": "query", "required": False, "schema": ID,
-              "description": "a class exam of the caller's (see /api/v1/me/exams)"}
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
-ANY = {}
 PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
         {"name": "cursor", "in": "query", "schema": STRING}]
-# An answer, by question type: single an option id; multiple a list of option ids;
-# true_false a boolean; short and essay a string; numerical a number or numeric string;
-# matching an object left id -> right id. A shape the question does not take is a 422.
-RESPONSE = {"description": "the answer; its shape depends on the question's type (see API.md)",
-            "anyOf": [{"type": "string", "maxLength": 20_000}, NUMBER, BOOLEAN,
-                      {"type": "array", "items": STRING},
-                      {"type": "object", "additionalProperties": STRING}]}
-QUESTION_TYPES = ["single", "multiple", "true_false", "short", "numerical", "matching", "essay",
-                  "description"]
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING)),
-    "StartError": _obj(error=_obj(
-        code=STRING, message=STRING,
-        exams={"type": "array", "description": "choose_exam: the caller's open exams to name one of",
-               "items": _obj(id=INTEGER, title=STRING, **{"class": _obj(id=INTEGER, name=STRING)})},
-        optional=("exams",))),
     "Progress": _obj(completed=INTEGER, total=INTEGER, percent=INTEGER),
-    "Me": _obj(id=INTEGER, username=STRING, display_name=STRING,
-               role={"type": "string", "enum": ["member", "instructor", "staff", "admin"]},
-               locale=NULLABLE_STRING),
     "CourseItem": _obj(slug=STRING, title=STRING, summary=STRING, units_count=INTEGER,
                        progress=_ref("Progress"), url=STRING,
                        lang={"type": "string", "enum": ["en", "zh"], "nullable": True,
@@ -123,71 +106,9 @@ SCHEMAS = {
     "Heartbeat": _obj(completed=BOOLEAN, study_seconds=INTEGER, unit_study_seconds=INTEGER,
                       credited_seconds=INTEGER, progress=_ref("Progress"), progress_text=STRING,
                       optional=("progress", "progress_text")),
-    "Quiz": {"allOf": [_ref("QuizItem"), _obj(
-        time_limit_seconds=NULLABLE_INTEGER, attempts_allowed=NULLABLE_INTEGER,
-        attempts_used=INTEGER, opens_at=NULLABLE_STRING, closes_at=NULLABLE_STRING,
-        pass_percent=NUMBER, questions_count=INTEGER,
-        review={"type": "string", "enum": ["score_only", "answers_after_submit", "answers_after_close"]},
-        grading={"type": "string", "enum": ["highest", "last", "first", "average"]},
-        grade_percent=NULLABLE_NUMBER, open_attempt=NULLABLE_INTEGER)]},
-    "Option": _obj(id=STRING, text_html=STRING),
-    "Question": _obj(
-        id=INTEGER, position=INTEGER, text_html=STRING, points=NUMBER,
-        type={"type": "string", "enum": QUESTION_TYPES},
-        options={"description": "single/multiple: [Option]; matching: {left: [Option], right: [Option]}"},
-        correct={"type": "boolean", "nullable": True, "description": "only when the review policy allows"},
-        points_awarded=NULLABLE_NUMBER, feedback_html=NULLABLE_STRING, correct_response=ANY,
-        optional=("options", "correct", "points_awarded", "feedback_html", "correct_response")),
-    "Attempt": _obj(
-        id=INTEGER, number=INTEGER,
-        state={"type": "string", "enum": ["in_progress", "submitted", "needs_grading", "graded"]},
-        started_at=STRING, deadline=NULLABLE_STRING, server_now=STRING, submitted_at=NULLABLE_STRING,
-        url=STRING, quiz=_obj(slug=STRING, title=STRING, url=STRING),
-        exam={"type": "integer", "nullable": True,
-              "description": "the class exam it was made under (null: the quiz file's own rules)"},
-        questions={"type": "array", "items": _ref("Question")},
-        answers={"type": "object", "additionalProperties": ANY,
-                 "description": "question id -> response (see the response shapes in API.md)"},
-        answers_saved_at={"type": "object", "additionalProperties": STRING,
-                          "description": "question id -> when its answer was last saved"},
-        score=NULLABLE_NUMBER, max_score=NULLABLE_NUMBER, percent=NULLABLE_NUMBER,
-        passed={"type": "boolean", "nullable": True}, answers_shown=BOOLEAN,
-        optional=("score", "max_score", "percent", "passed", "answers_shown")),
-}
-
-# A started attempt leads to the calls made on it (stateful clients and fuzzers follow these).
-ATTEMPT_LINKS = {
-    "GetAttempt": {"operationId": "get_attempt", "parameters": {"id": "$response.body#/id"}},
-    "SaveAnswer": {"operationId": "save_answer",
-                   "parameters": {"id": "$response.body#/id",
-                                  "question_id": "$response.body#/questions/0/id"}},
-    "SubmitAttempt": {"operationId": "submit_attempt", "parameters": {"id": "$response.body#/id"}},
-    "RecordEvent": {"operationId": "record_event", "parameters": {"id": "$response.body#/id"}},
 }
 
 PATHS = {
-    "/api/v1/auth/token": {
-        "post": _operation(
-            "create_token", "Exchange a username and password for a bearer token",
-            {**_ok("Token issued", _obj(token=STRING, expires_at=STRING), "201"),
-             **_errors(400, 401, 413, 422, 429)},
-            body=_obj(username={"type": "string", "minLength": 1, "maxLength": 64},
-                      password={"type": "string", "minLength": 1, "maxLength": 256}),
-            public=True),
-        "delete": _operation("revoke_token", "Revoke the bearer token sent with this request",
-                             {"204": {"description": "Revoked"}, **_errors(400, 401)}),
-    },
-    "/api/v1/me": {"get": _operation("me", "The caller's identity",
-                                     {**_ok("Me", _ref("Me")), **_errors(401)})},
-    "/api/v1/me/password": {"post": _operation(
-        "change_my_password",
-        "Change the caller's password; ends the account's other sessions and tokens (a bearer "
-        "caller gets a new token here)",
-        {**_ok("Changed", _obj(changed=BOOLEAN, message=STRING, token=STRING, expires_at=STRING,
-                               optional=("token", "expires_at"))),
-         **_errors(400, 401, 413, 422, 429)},
-        body=_obj(current={"type": "string", "minLength": 1, "maxLength": 256},
-                  new={"type": "string", "minLength": 1, "maxLength": 256}))},
     "/api/v1/courses": {"get": _operation(
         "list_courses", "Courses the caller can see, with progress",
         {**_ok("A page of courses", _obj(items={"type": "array", "items": _ref("CourseItem")},
@@ -218,58 +139,12 @@ PATHS = {
         params=UNIT,
         body=_obj(visible_seconds={"type": "number", "minimum": 0, "maximum": 86400},
                   reached_end=BOOLEAN, optional=("reached_end",)))},
-    "/api/v1/courses/{course}/quizzes/{quiz}": {"get": _operation(
-        "get_quiz", "A quiz's rules and the caller's attempts at it (with ?exam=, that class "
-        "exam's rules: one of the caller's)",
-        {**_ok("Quiz", _ref("Quiz")), **_errors(401, 404)},
-        params=QUIZ + [EXAM_QUERY])},
-    "/api/v1/courses/{course}/quizzes/{quiz}/attempts": {"post": {**_operation(
-        "start_attempt",
-        "Start an attempt (200 with the open one if there is one) under the class exam named by "
-        "`exam`, or the only one open; it follows that exam's window, limit and overrides only. "
-        "409 choose_exam (with `exams`) when two or more of the caller's exams of the quiz are "
-        "open and none is named; 409 attempt_open when the open attempt is under another exam; "
-        "422 invalid_field when `exam` is not one of the caller's exams of this quiz",
-        {**_ok("Attempt started", _ref("Attempt"), "201", links=ATTEMPT_LINKS),
-         **_ok("The open attempt", _ref("Attempt"), links=ATTEMPT_LINKS),
-         **_errors(400, 401, 403, 404, 413, 422),
-         "409": {"description": "no_attempts_left, attempt_open or choose_exam",
-                 "content": {"application/json": {"schema": _ref("StartError")}}}},
-        params=QUIZ), "requestBody": {"required": False, "content": {"application/json": {"schema": _obj(
-            exam={"type": "integer", "minimum": 1, "nullable": True,
-                  "description": "the class exam the attempt is made under (GET /api/v1/me/exams ids)"},
-            optional=("exam",))}}}}},
-    "/api/v1/attempts/{id}": {"get": _operation(
-        "get_attempt", "An attempt; keys and feedback only when the review policy allows",
-        {**_ok("Attempt", _ref("Attempt")), **_errors(401, 404)}, params=ATTEMPT)},
-    "/api/v1/attempts/{id}/answers/{question_id}": {"put": _operation(
-        "save_answer", "Save one answer (the last write per question wins)",
-        {**_ok("Saved", _obj(saved_at=STRING)), **_errors(400, 401, 403, 404, 409, 413, 422)},
-        params=ATTEMPT + [{"name": "question_id", "in": "path", "required": True, "schema": ID}],
-        body=_obj(response=RESPONSE))},
-    "/api/v1/attempts/{id}/submit": {"post": _operation(
-        "submit_attempt", "Submit and grade (idempotent: a repeat returns the same result)",
-        {**_ok("Attempt", _ref("Attempt")), **_errors(400, 401, 403, 404)},
-        params=ATTEMPT + [{"name": "by", "in": "query", "required": False,
-                           "description": "timer: the page's countdown submitted at zero (recorded as"
-                                          " finished_by for staff); anything else counts as the member",
-                           "schema": {"type": "string", "enum": ["member", "timer"]}}])},
-    "/api/v1/attempts/{id}/events": {"post": _operation(
-        "record_event", "Record an integrity signal: focus_lost, hidden or paste",
-        {**_ok("Recorded", _obj(focus_losses=INTEGER, warn=BOOLEAN)),
-         **_errors(400, 401, 403, 404, 409, 413, 422)},
-        params=ATTEMPT,
-        body=_obj(kind={"type": "string", "enum": ["focus_lost", "hidden", "paste"]},
-                  question_id={"type": "integer", "nullable": True}, optional=("question_id",)))},
-    "/api/v1/openapi.json": {"get": _operation("openapi", "This document",
-                                               {**_ok("OpenAPI 3 document"), **_errors()},
-                                               public=True)},
 }
 
 
 # The party school's areas keep their paths and schemas in modules of their own.
 AREA_MODULES = ("openapi_classes", "openapi_announcements", "openapi_exams", "openapi_attendance",
-                "openapi_roster", "openapi_progress", "openapi_progress_me")
+                "openapi_roster", "openapi_progress", "openapi_progress_me", "openapi_notifications")
 
 
 def _areas() -> tuple[dict, dict]:
@@ -284,20 +159,42 @@ def _areas() -> tuple[dict, dict]:
 
 
 def document() -> dict:
-    schemas, paths = _areas()
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "LearnHub API", "version": "1"},
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
-        },
-        "security": [{"bearer": []}, {"session": []}],
-        "paths": paths,
-    }
+    """The document: the declared endpoints' part (document.py) over the hand-written parts
+    of the endpoints not ported yet (above and the openapi_* modules), for the current app.
+    Built once per app (it follows from the code alone)."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get("learnhub.openapi")
+    if cached is None:
+        schemas, paths = _areas()
+        declared_paths, declared_schemas = generate(app)
+        schemas.update(declared_schemas)
+        for path, operations in declared_paths.items():
+            paths.setdefault(path, {}).update(operations)
+        cached = app.extensions["learnhub.openapi"] = {
+            "openapi": "3.0.3",
+            "info": {"title": "LearnHub API", "version": "1"},
+            "components": {
+                "schemas": dict(sorted(schemas.items())),
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                    "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            },
+            "security": [{"bearer": []}, {"session": []}],
+            "paths": dict(sorted(paths.items())),
+        }
+    return cached
+
+
+class OpenApiDocument(Out):
+    """OpenAPI 3 document"""
+
+    openapi: str
+    info: dict[str, str]
+    components: dict[str, dict]
+    security: list[dict[str, list[str]]]
+    paths: dict[str, dict]
 
 
 @bp.get("/openapi.json")
+@declare("This document", responses={200: OpenApiDocument}, public=True, tags=("meta",))
 def openapi():
-    return jsonify(document())
+    return document()

@@ -58,8 +58,12 @@ class FieldError(DomainError):
         return {self.field: self.message}
 
 
-def error_response(status: int, code: str, message: str, headers: dict | None = None):
-    response = jsonify({"error": {"code": code, "message": str(message)}})
+def error_response(status: int, code: str, message: str, headers: dict | None = None,
+                   fields: dict[str, str] | None = None):
+    body = {"code": code, "message": str(message)}
+    if fields is not None:  # 422 invalid_field: every field at fault, {name: message} (API.md)
+        body["fields"] = {name: str(text) for name, text in fields.items()}
+    response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -133,7 +137,7 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_domain_error(error: DomainError):
     if wants_json():
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, fields=getattr(error, "fields", None))
     return render_error_page(error.status, error.message)
 
 

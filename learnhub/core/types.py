@@ -20,6 +20,16 @@ def utcnow() -> datetime:
     return now_source()
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A time as the API and the pages' data attributes show it: ISO 8601 in UTC with `Z`
+    (`2026-11-24T12:00:00Z`); None stays None. A naive time is taken as UTC (what the
+    UTCDateTime columns hold)."""
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 class UTCDateTime(TypeDecorator):
     """A datetime column that refuses naive values and always returns aware UTC ones."""
 

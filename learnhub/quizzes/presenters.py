@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import url_for
 
+from ..core.types import iso
 from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
 from .loader import QuizFile
@@ -12,10 +13,6 @@ from .models import Answer, Attempt
 from .schedule import QuizRules, latest_close_for, quiz_rules
 from .services import attempt_answers
 from .types import question_type, render_text
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def quiz_url(course_slug: str, quiz_slug: str) -> str:
