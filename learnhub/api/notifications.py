@@ -16,6 +16,7 @@ from ..core import notifications as service
 from ..core.api import json_body
 from ..core.errors import FieldError
 from ..core.pagination import page_request
+from ..core.types import iso
 from ..extensions import db
 from . import bp
 
@@ -23,19 +24,15 @@ MAX_IDS = 1000
 MAX_ID = 2**31 - 1
 
 
-def _iso(value):
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def notification_item(n: service.Notification) -> dict:
     return {"id": n.id, "kind": n.kind, "text": n.render(), "url": n.url,
-            "created_at": _iso(n.created_at), "read": n.read}
+            "created_at": iso(n.created_at), "read": n.read}
 
 
 def list_etag(user) -> str:
     """Changes with a new notification, a mark-read, the reader's language and the page asked."""
     max_id, unread, last_read = service.state(user)
-    key = f"{user.id}|{max_id}|{unread}|{_iso(last_read)}|{get_locale()}|{request.query_string.decode()}"
+    key = f"{user.id}|{max_id}|{unread}|{iso(last_read)}|{get_locale()}|{request.query_string.decode()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
