@@ -215,3 +215,25 @@ def test_an_undeclared_response_key_fails_under_test_and_passes_in_production(ap
 def test_the_error_model_is_the_error_body(client):
     body = client.get("/api/v1/me").get_json()
     assert ErrorBody.model_validate(body).error.code == "unauthorized"
+
+
+# ---- lists -------------------------------------------------------------------------------------
+
+class Row(Out):
+    name: str
+
+
+def test_a_keyset_page_goes_out_as_the_list_envelope(app):
+    from types import SimpleNamespace
+
+    from learnhub.api.schema import Page, PageQuery
+    from learnhub.core.pagination import Page as KeysetPage
+
+    operation = Operation("test", query=PageQuery, responses={200: Page[Row]})
+    with app.app_context(), app.test_request_context("/?limit=2&cursor=abc"):
+        query = operation.parse_query()
+        assert (query.limit, query.cursor) == ("2", "abc")  # page_request reads and checks them
+        page = KeysetPage(items=[SimpleNamespace(name="a"), {"name": "b"}], next="c2")
+        assert operation.respond(page).get_json() == {"items": [{"name": "a"}, {"name": "b"}], "next": "c2"}
+        last = KeysetPage(items=[], next=None)
+        assert operation.respond(last).get_json() == {"items": [], "next": None}

@@ -57,9 +57,18 @@ aware UTC; out, core.types.iso (`2026-11-24T12:00:00Z`).
 
 Lists
 -----
-`Page[Item]` is the list envelope `{"items": [...], "next": cursor or null}`; core.api's
-page helpers return that shape. Constants (roles, stages, statuses) are `Literal[CONSTANT]`
-of the model's or policy's tuple, never retyped.
+`Page[Item]` is the list envelope `{"items": [...], "next": cursor or null}`, and `PageQuery`
+its `?limit=` / `?cursor=` (subclass it for filters). core.pagination's Page has that shape,
+so a view may return it as it is (items read by attribute, or turned into dicts first)::
+
+    @bp.get("/notifications")
+    @declare("The caller's notifications", query=PageQuery, responses={200: Page[NotificationItem]},
+             errors=(400,))
+    def list_notifications(query: PageQuery):
+        return paginate(select(Notification)..., KEYS, **page_request())
+
+Constants (roles, stages, statuses) are `Literal[CONSTANT]` of the model's or policy's tuple
+(`Literal[ROLES]` from auth.models), never retyped.
 """
 from __future__ import annotations
 
@@ -89,8 +98,8 @@ from ..core.errors import DomainError
 from ..core.times import MAX_YEAR, MIN_YEAR, in_range
 from ..core.types import iso
 
-__all__ = ["ApiDateTime", "Body", "ErrorBody", "Id", "JsonValue", "Out", "Page", "Query", "declare",
-           "text"]
+__all__ = ["ApiDateTime", "Body", "ErrorBody", "Id", "JsonValue", "Out", "Page", "PageQuery", "Query",
+           "declare", "text"]
 
 
 # ---- base models -------------------------------------------------------------------------------
@@ -159,6 +168,15 @@ class Page(Out, Generic[T]):
 
     items: list[T]
     next: Optional[str] = Field(description="the cursor of the next page; null on the last")
+
+
+class PageQuery(Query):
+    """?limit= and ?cursor=, documented here and read by core.pagination.page_request (which
+    keeps its 400 invalid_limit / invalid_cursor); a list's filters subclass this."""
+
+    limit: Annotated[Optional[str], WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 100})] = Field(
+        None, description="items per page (default 20)")
+    cursor: Optional[str] = Field(None, description="the `next` of the page before")
 
 
 class ErrorDetail(Out):
