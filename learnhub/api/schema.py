@@ -21,7 +21,7 @@ Models live beside their routes, in the area's module (api/<area>.py)::
 - `@declare` goes right under the route decorator (a decorator that uses functools.wraps,
   like the rate limits, may sit between them). The route gives the path and the method; the
   path parameters are documented from the rule's converters, named as API.md names them
-  (`<int:attempt_id>` is `{id}`: see PATH_NAMES).
+  (`<int:attempt_id>` is `{id}`: see document.PATH_NAMES).
 - `body=`: the view gets `body=` a validated instance. The body is read by core.api.json_body
   first, so a body that is not JSON stays 400 `invalid_json`, a JSON body that is not an
   object 422 `invalid_body`, and a NUL or unpaired surrogate in any string 422 `invalid_text`.
@@ -43,7 +43,8 @@ Models live beside their routes, in the area's module (api/<area>.py)::
 
 Errors
 ------
-Raise DomainError (core.errors) as before: `{"error": {"code", "message"}}`. A body or
+Raise DomainError (core.errors) as before: `{"error": {"code", "message"}}`; one with a
+`fields` attribute (core.errors.FieldError) adds `"fields"`. A body or
 query that fails its model is 422 `invalid_field` (or the code given as `invalid_code=`)
 with `"fields": {name: message}` naming every field at fault (dotted for nested ones:
 `marks.0.status`); messages go through Flask-Babel (FIELD_MESSAGES), so they follow the
@@ -69,6 +70,14 @@ so a view may return it as it is (items read by attribute, or turned into dicts 
 
 Constants (roles, stages, statuses) are `Literal[CONSTANT]` of the model's or policy's tuple
 (`Literal[ROLES]` from auth.models), never retyped.
+
+Porting a hand-written endpoint
+-------------------------------
+Keep the view's name (it is the operationId the fuzzer's links name), move its hand checks
+into the models, return what it returned before jsonify, and delete its entries from
+openapi.py / openapi_<area>.py (the declared ones win anyway). The body is validated before
+the view runs, so a bad body on a missing object is a 422 before the view's 404. Run
+tests/test_openapi_document.py and the endpoint's tests: an undeclared response key fails.
 """
 from __future__ import annotations
 
