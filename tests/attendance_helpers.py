@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from learnhub.classes import attendance
-from learnhub.classes.checkin_codes import code_for
-from learnhub.classes.models import AttendanceRecord
+from learnhub.classes.attendance import sessions as attendance
+from learnhub.classes.attendance.codes import code_for
+from learnhub.classes.attendance.models import AttendanceRecord
 
 from .conftest import csrf_from, login
 

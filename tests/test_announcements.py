@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from learnhub.classes import announcements as rules
-from learnhub.classes.models import Announcement, AnnouncementRead
+from learnhub.classes.announcements import services as rules
+from learnhub.classes.announcements.models import Announcement, AnnouncementRead
 from learnhub.core.audit import AuditEntry
 from learnhub.core.database import add_or_get
 

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from learnhub.classes import announcements as rules
+from learnhub.classes.announcements import services as rules
+from learnhub.classes.attendance.models import ClassSession
+from learnhub.classes.exams.models import ClassExam, ExamOverride
 from learnhub.classes.home import home_summary, today_bounds
-from learnhub.classes.models import ClassExam, ClassSession, ExamOverride, Membership
+from learnhub.classes.models import Membership
 from learnhub.quizzes.models import Quiz
 
 from .conftest import login

@@ -9,14 +9,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from learnhub.classes import attendance, checkin
-from learnhub.classes.checkin_codes import NONCE_COOKIE, TICKET_SECONDS, valid_nonce
-from learnhub.classes.models import AttendanceRecord, ClassSession, Membership
+from learnhub.classes.attendance import checkin, sessions as attendance
+from learnhub.classes.attendance.codes import NONCE_COOKIE, TICKET_SECONDS, valid_nonce
+from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
+from learnhub.classes.models import Membership
 from learnhub.core.audit import AuditEntry
 
 from .attendance_helpers import api_client, current_code, records, school  # noqa: F401  (school: a fixture)
 from .conftest import CSRF_INPUT, csrf_from, login
-
 
 # ---- sessions ---------------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ def test_members_see_the_schedule_staff_see_counts(app, db, school, clock):
     staff_page = api_client(app, school.head).get(f"/classes/{school.school_class.id}/sessions")
     assert "0 / 2" in staff_page.get_data(as_text=True) or "1 / 2" in staff_page.get_data(as_text=True)
     # The class page's sessions panel (called directly: the page holds other features' panels too).
-    from learnhub.classes.attendance_views import sessions_panel
+    from learnhub.classes.attendance.views import sessions_panel
 
     with app.test_request_context():
         panel = sessions_panel(school_class=school.school_class, role="member")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from learnhub.classes import checkin
+from learnhub.classes.attendance import checkin
 from learnhub.core.audit import AuditEntry
 
 from .attendance_helpers import api_client, current_code, records, school  # noqa: F401  (school: a fixture)

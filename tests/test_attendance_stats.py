@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from learnhub.classes.attendance_stats import attendance_rates
-from learnhub.classes.models import AttendanceRecord, ClassSession
+from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
+from learnhub.classes.attendance.stats import attendance_rates
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc)
 

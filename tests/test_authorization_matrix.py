@@ -23,12 +23,12 @@ from sqlalchemy import select
 
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
-from learnhub.courses.catalog import get_catalog
-from learnhub.classes.announcements import post_announcement
-from learnhub.classes.exams import schedule_exam
-from learnhub.classes.checkin_codes import NONCE_COOKIE
+from learnhub.classes.announcements.services import post_announcement
+from learnhub.classes.attendance.codes import NONCE_COOKIE
+from learnhub.classes.exams.services import schedule_exam
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
+from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from learnhub.quizzes.models import Answer, Attempt
@@ -476,8 +476,8 @@ def matrix_session(head, school_class) -> dict:
     """A session running now, its current check-in code, and a scan ticket for one nonce."""
     from datetime import datetime, timedelta, timezone
 
-    from learnhub.classes.attendance import create_session
-    from learnhub.classes.checkin_codes import code_for, new_nonce, ticket_for
+    from learnhub.classes.attendance.codes import code_for, new_nonce, ticket_for
+    from learnhub.classes.attendance.sessions import create_session
 
     now = datetime.now(timezone.utc)
     session = create_session(head, school_class, "Matrix session", "lecture", now - timedelta(minutes=5),

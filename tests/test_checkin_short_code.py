@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from learnhub.classes import attendance
-from learnhub.classes.checkin_codes import code_for
+from learnhub.classes.attendance import sessions as attendance
+from learnhub.classes.attendance.codes import code_for
 from learnhub.classes.models import Membership
 
 from .attendance_helpers import api_client, records, school  # noqa: F401  (school: a fixture)

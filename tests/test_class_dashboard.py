@@ -13,7 +13,8 @@ from sqlalchemy import insert, select
 
 from learnhub.api.openapi import document
 from learnhub.auth.models import User
-from learnhub.classes.models import AttendanceRecord, ClassSession, ClassUnitRule, Membership
+from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
+from learnhub.classes.models import ClassUnitRule, Membership
 from learnhub.courses.index import content_index
 from learnhub.courses.models import Course, UnitProgress
 from learnhub.extensions import db
@@ -89,7 +90,7 @@ def api_get(client, path):
 def test_best_scores_leave_out_attempts_under_another_class_exam(app, world, make_user, make_class):
     """Ann is also in another class that schedules the quiz: her 95 under that class's exam
     is its head teacher's result, not this class's; her practice and this class's exam count."""
-    from learnhub.classes.exams import exam_key, schedule_exam
+    from learnhub.classes.exams.services import exam_key, schedule_exam
 
     other_head = make_user("otherhead", role="staff")
     other = make_class(head=other_head, code="OTHER", members=[world["ann"]])

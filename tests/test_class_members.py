@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from learnhub.auth import services as accounts
 from learnhub.auth.models import User
 from learnhub.classes import services
-from learnhub.classes.attendance import create_session
-from learnhub.classes.exams import schedule_exam
-from learnhub.classes.models import (AttendanceRecord, ClassExam, ClassSession, ClassUnitRule, Membership,
-                                     SchoolClass, StageChange)
+from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
+from learnhub.classes.attendance.sessions import create_session
+from learnhub.classes.exams.models import ClassExam
+from learnhub.classes.exams.services import schedule_exam
+from learnhub.classes.models import ClassUnitRule, Membership, SchoolClass
+from learnhub.classes.roster.models import StageChange
 from learnhub.core.audit import AuditEntry
 
 from .conftest import PASSWORD, csrf_from, login

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.auth.models import User
-from learnhub.classes import roster, services
+from learnhub.classes import services
 from learnhub.classes.models import Membership, SchoolClass
-from learnhub.classes.roster_files import COLUMNS, FileRow, ParsedFile
-from learnhub.classes.roster_import import apply_import, plan_import
+from learnhub.classes.roster import services as roster
+from learnhub.classes.roster.files import COLUMNS, FileRow, ParsedFile
+from learnhub.classes.roster.importer import apply_import, plan_import
 from learnhub.core.types import utcnow
 from learnhub.extensions import db
 
@@ -165,7 +166,7 @@ def test_two_imports_with_one_number_at_once(app, make_app, make_class, slow_mem
 
 def add_person(class_id, actor_id, **values):
     def job():
-        from learnhub.classes import members
+        from learnhub.classes.roster import members
         members.add_member(_user(actor_id), _class(class_id), {"display_name": "N", **values})
     return job
 

@@ -14,7 +14,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from learnhub.classes.models import ExamOverride, Membership
+from learnhub.classes.exams.models import ExamOverride
+from learnhub.classes.models import Membership
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
 

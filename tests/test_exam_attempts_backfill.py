@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from learnhub.classes.exams import exam_key
-from learnhub.classes.models import ClassExam
+from learnhub.classes.exams.models import ClassExam
+from learnhub.classes.exams.services import exam_key
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.auth import services as auth_services
-from learnhub.classes.models import ClassExam, ExamOverride, Membership
+from learnhub.classes.exams.models import ClassExam, ExamOverride
+from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.core.audit import AuditEntry
 from learnhub.extensions import db

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from learnhub.auth import services as auth_services
-from learnhub.classes import attendance
-from learnhub.classes.checkin_codes import TICKET_SECONDS, code_for, ticket_for
-from learnhub.classes.models import AttendanceRecord
+from learnhub.classes.attendance import sessions as attendance
+from learnhub.classes.attendance.codes import TICKET_SECONDS, code_for, ticket_for
+from learnhub.classes.attendance.models import AttendanceRecord
 
 from .conftest import CSRF_INPUT, csrf_from, login
 

@@ -15,10 +15,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from learnhub.classes import attendance
-from learnhub.classes.models import ClassSession, SchoolClass
-from learnhub.core.markdown import (MarkdownRefused, markdown_problem, render_markdown,
-                                    render_member_markdown, render_staff_markdown, require_renderable)
+from learnhub.classes.attendance import sessions as attendance
+from learnhub.classes.attendance.models import ClassSession
+from learnhub.classes.models import SchoolClass
+from learnhub.core.markdown import (
+    MarkdownRefused,
+    markdown_problem,
+    render_markdown,
+    render_member_markdown,
+    render_staff_markdown,
+    require_renderable,
+)
 from learnhub.core.markdown_guard import AUTHOR, MEMBER, exceeded, measure
 
 from .conftest import csrf_from, signed_in

@@ -9,8 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from learnhub.classes.models import AttendanceRecord, ClassSession, Membership, StageChange
-from learnhub.classes.roster import next_step_due, one_year_after
+from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
+from learnhub.classes.models import Membership
+from learnhub.classes.roster.models import StageChange
+from learnhub.classes.roster.services import next_step_due, one_year_after
 from learnhub.core.audit import AuditEntry
 
 from .conftest import csrf_from, login

@@ -12,9 +12,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from learnhub.auth.models import User
-from learnhub.classes import roster_files
-from learnhub.classes.models import Membership, StageChange
-from learnhub.classes.roster_files import read_roster_file
+from learnhub.classes.models import Membership
+from learnhub.classes.roster import files as roster_files
+from learnhub.classes.roster.files import read_roster_file
+from learnhub.classes.roster.models import StageChange
 from learnhub.core.audit import AuditEntry
 
 from .conftest import csrf_from, login
@@ -366,7 +367,7 @@ def test_the_example_roster_in_docs_imports_cleanly(app, make_class):
 
 
 def test_a_preview_too_large_for_a_form_field_points_to_the_cli(client, make_class, monkeypatch):
-    from learnhub.classes import roster_views
+    from learnhub.classes.roster import views as roster_views
 
     monkeypatch.setattr(roster_views, "MAX_CONFIRM_TOKEN", 10)
     school_class = make_class()

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from learnhub.classes.roster_files import read_roster_file
+from learnhub.classes.roster.files import read_roster_file
 
 from .conftest import csrf_from, login
 

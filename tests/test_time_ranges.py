@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from learnhub.classes import attendance
-from learnhub.classes import exams as exam_rules
-from learnhub.classes.models import ClassExam, ClassSession
+from learnhub.classes.attendance import sessions as attendance
+from learnhub.classes.attendance.models import ClassSession
+from learnhub.classes.exams import services as exam_rules
+from learnhub.classes.exams.models import ClassExam
 from learnhub.core.errors import DomainError
 from learnhub.core.times import MAX_YEAR, MIN_YEAR, check_time, local_to_utc, parse_iso
 from learnhub.quizzes.attempts import accepts_writes_until, is_expired

@@ -5,7 +5,7 @@ from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..classes import announcements as rules
+from ..classes.announcements import services as rules
 from ..classes.services import ensure_writable
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.markdown import MarkdownRefused

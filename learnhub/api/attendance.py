@@ -8,11 +8,10 @@ from flask import current_app, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..classes import attendance, checkin
-from ..classes.checkin_codes import code_for, read_code
-from ..classes.checkin_limits import SCOPE as SHORT_CODE_SCOPE
-from ..classes.checkin_limits import not_a_typed_code, short_code_key, short_code_limit
-from ..classes.models import ClassSession
+from ..classes.attendance import checkin, sessions as attendance
+from ..classes.attendance.codes import code_for, read_code
+from ..classes.attendance.limits import SCOPE as SHORT_CODE_SCOPE, not_a_typed_code, short_code_key, short_code_limit
+from ..classes.attendance.models import ClassSession
 from ..classes.services import ensure_writable, get_class
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.markdown import render_staff_markdown

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.services import get_user_by_username
-from ..classes import copying, members, services
+from ..classes import copying, services
 from ..classes.presenters import class_detail, class_summary
+from ..classes.roster import members
 from ..core.api import ApiError, json_body, page_of, page_params, require_string
 from ..core.errors import DomainError
 from ..core.permissions import allowed

@@ -5,7 +5,7 @@ from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..classes import exams as exam_rules
+from ..classes.exams import services as exam_rules
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.permissions import allowed
 from ..core.times import parse_iso

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from ..auth.models import User
-from ..classes import roster as rules
 from ..classes.models import STAGES
+from ..classes.roster import services as rules
+from ..classes.roster.files import MAX_BYTES, read_roster_file, template_table
+from ..classes.roster.importer import apply_import, plan_import
 from ..classes.services import FieldError
-from ..classes.roster_files import MAX_BYTES, read_roster_file, template_table
-from ..classes.roster_import import apply_import, plan_import
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.exports import table_response
 from ..core.types import utcnow

@@ -2,17 +2,14 @@
 
 
 def init_app(app) -> None:
-    from . import models, policies, views  # noqa: F401  (models: tables known to the metadata)
+    from . import announcements, attendance, exams, models, policies, roster, views  # noqa: F401
+    from .cli import classes_cli
 
     app.register_blueprint(views.bp)
     policies.register(app)
-    from . import attendance_views  # sessions, QR check-in, attendance, minutes; class page panel
-    attendance_views.init_app(app)
-    from . import checkin_login  # the login page says what a scan checks in to
-    checkin_login.init_app(app)
-    from . import announcements_views  # announcements, receipts; class and home page panels
-    announcements_views.init_app(app)
-    from . import exams_views  # scheduled exams; the quiz engine's schedule provider; panels
-    exams_views.init_app(app)
-    from . import roster_views  # roster, members' records, import and export; class page panel
-    roster_views.init_app(app)
+    app.cli.add_command(classes_cli)  # each sub-package adds its commands (roster: import-roster)
+    # Panels show in the order registered: sessions, announcements, exams, roster.
+    attendance.init_app(app)
+    announcements.init_app(app)
+    exams.init_app(app)
+    roster.init_app(app)

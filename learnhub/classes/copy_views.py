@@ -10,8 +10,8 @@ from ..core.forms import saved
 from ..core.permissions import allowed
 from . import copying
 from .forms import CopyClassForm
-from .members_views import with_field_errors
-from .roster import one_year_after
+from .roster.members_views import with_field_errors
+from .roster.services import one_year_after
 from .views import bp, class_or_404
 
 

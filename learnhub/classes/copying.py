@@ -14,9 +14,11 @@ from ..courses.index import content_index
 from ..extensions import db
 from ..quizzes.models import Quiz
 from . import services
-from .attendance import create_session
-from .exams import schedule_exam
-from .models import STAFF_ROLES, ClassExam, ClassSession, ClassUnitRule, Membership, SchoolClass
+from .attendance.models import ClassSession
+from .attendance.sessions import create_session
+from .exams.models import ClassExam
+from .exams.services import schedule_exam
+from .models import STAFF_ROLES, ClassUnitRule, Membership, SchoolClass
 
 
 @dataclass

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .models import CLASS_STATUSES, STAGES
-from .roster import FIELD_LIMITS, STAGE_LABELS
+from .roster.services import FIELD_LIMITS, STAGE_LABELS
 
 STATUS_LABELS = {
     "planned": _l("Planned"),

@@ -20,8 +20,10 @@ from sqlalchemy import and_, func, select
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
-from .exams import member_exams
-from .models import STAFF_ROLES, Announcement, AnnouncementRead, ClassSession, Membership, SchoolClass
+from .announcements.models import Announcement, AnnouncementRead
+from .attendance.models import ClassSession
+from .exams.services import member_exams
+from .models import STAFF_ROLES, Membership, SchoolClass
 
 NEWEST_TITLES = 3
 

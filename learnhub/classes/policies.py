@@ -6,7 +6,7 @@ see all. Later features ask the same actions (grading: class.staff, discussions:
 from __future__ import annotations
 
 from ..core.permissions import register_policy, register_role_policy
-from .announcements import may_edit as may_edit_announcement
+from .announcements.services import may_edit as may_edit_announcement
 from .models import STAFF_ROLES
 from .services import class_role
 

@@ -101,4 +101,5 @@ def edit(class_id: int):
 
 
 # Routes of the same blueprint kept in their own modules (registered when imported).
-from . import copy_views, members_views  # noqa: E402,F401
+from . import copy_views  # noqa: E402,F401
+from .roster import members_views  # noqa: E402,F401

@@ -8,6 +8,7 @@ in is checked against that range before it is converted or stored: a clear 422 `
 from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -52,6 +53,22 @@ def local_to_utc(local: datetime | None, zone: tzinfo, field: str | None = None)
         return None
     check_time(local, field)
     return local.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
+def site_zone() -> ZoneInfo:
+    """The site's time zone (TIMEZONE): the wall clock that forms show and take."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def form_to_utc(local: datetime | None) -> datetime | None:
+    """A time typed in a form (the site's time zone) as aware UTC; out of range is a 422
+    DomainError, shown on the form."""
+    return local_to_utc(local, site_zone())
+
+
+def utc_to_form(moment: datetime | None) -> datetime | None:
+    """An aware time as the site's naive wall-clock time, for a form field or an export."""
+    return None if moment is None else moment.astimezone(site_zone()).replace(tzinfo=None)
 
 
 def parse_iso(value: object, field: str, naive_zone: tzinfo | None = None) -> datetime | None:

@@ -21,9 +21,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
 from ..auth.models import User
-from ..classes.attendance_stats import attendance_rates
-from ..classes.exams import exam_key
-from ..classes.models import STAGES, ClassExam, ClassUnitRule, Membership, SchoolClass
+from ..classes.attendance.stats import attendance_rates
+from ..classes.exams.models import ClassExam
+from ..classes.exams.services import exam_key
+from ..classes.models import STAGES, ClassUnitRule, Membership, SchoolClass
 from ..classes.services import class_courses
 from ..core.errors import DomainError
 from ..core.types import UTCDateTime

@@ -4,13 +4,11 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, render_template, request
-from flask_babel import format_date, format_percent, ngettext, pgettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_percent, gettext as _, lazy_gettext as _l, ngettext, pgettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..classes.roster import STAGE_LABELS
+from ..classes.roster.services import STAGE_LABELS
 from ..classes.views import class_or_404
 from ..core import charts
 from ..core.exports import table_response

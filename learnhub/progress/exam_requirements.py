@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..classes.models import ClassExam, SchoolClass
+from ..classes.exams.models import ClassExam
+from ..classes.models import SchoolClass
 from ..classes.services import class_courses
 from ..core.types import utcnow
 from ..courses.index import CourseEntry

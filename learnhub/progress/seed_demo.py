@@ -21,7 +21,8 @@ from sqlalchemy import func, insert, select, text
 
 from ..auth.models import User
 from ..auth.services import create_user, get_user_by_username, hash_password
-from ..classes.models import AttendanceRecord, ClassCourse, ClassSession, Membership, SchoolClass
+from ..classes.attendance.models import AttendanceRecord, ClassSession
+from ..classes.models import ClassCourse, Membership, SchoolClass
 from ..classes.services import create_class
 from ..core.types import utcnow
 from ..courses.catalog import get_catalog

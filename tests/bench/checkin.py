@@ -202,7 +202,7 @@ def seed(count: int) -> dict:
 
     from learnhub.auth.models import User
     from learnhub.auth.services import create_user, get_user_by_username, issue_token
-    from learnhub.classes.attendance import create_session
+    from learnhub.classes.attendance.sessions import create_session
     from learnhub.classes.models import Membership, SchoolClass
     from learnhub.classes.services import create_class
     from learnhub.extensions import db
@@ -239,7 +239,7 @@ def seed(count: int) -> dict:
 def verify(ledger: dict) -> tuple[dict, list[str]]:
     from sqlalchemy import func, select
 
-    from learnhub.classes.models import AttendanceRecord
+    from learnhub.classes.attendance.models import AttendanceRecord
     from learnhub.extensions import db
 
     wanted = set(ledger["user_ids"])

@@ -25,9 +25,9 @@ from werkzeug.serving import make_server
 from learnhub import create_app
 from learnhub.auth import services as auth_services
 from learnhub.auth.models import User
-from learnhub.classes.announcements import mark_read, post_announcement
-from learnhub.classes.checkin_codes import new_nonce, ticket_for
-from learnhub.classes.exams import schedule_exam, set_override
+from learnhub.classes.announcements.services import mark_read, post_announcement
+from learnhub.classes.attendance.codes import new_nonce, ticket_for
+from learnhub.classes.exams.services import schedule_exam, set_override
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.config import PROJECT_ROOT, make_test_config
@@ -91,7 +91,7 @@ def check_in_now(page):
 
     from flask import Flask
 
-    from learnhub.classes.checkin_codes import code_for
+    from learnhub.classes.attendance.codes import code_for
 
     session_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     holder = Flask(__name__)
@@ -320,7 +320,7 @@ def _member_dashboard_data(member) -> None:
 def _attendance_session(head, school_class) -> int:
     from datetime import datetime as _datetime, timedelta as _timedelta, timezone as _timezone
 
-    from learnhub.classes.attendance import create_session, save_minutes
+    from learnhub.classes.attendance.sessions import create_session, save_minutes
 
     now = _datetime.now(_timezone.utc)
     session = create_session(head, school_class, "支部大会 · Branch meeting", "meeting", now - _timedelta(minutes=5),

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from playwright.sync_api import expect
 
 from learnhub.auth import services as auth_services
-from learnhub.classes.attendance import create_session
+from learnhub.classes.attendance.sessions import create_session
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
@@ -171,8 +171,8 @@ def test_the_live_count_is_written_only_when_it_changes(serve, browser):
         page.wait_for_timeout(200)
         assert page.evaluate("window.__countWrites") == 0  # two polls, nothing changed, nothing written
         with server.app.app_context():
-            from learnhub.classes.checkin import mark
-            from learnhub.classes.models import ClassSession
+            from learnhub.classes.attendance.checkin import mark
+            from learnhub.classes.attendance.models import ClassSession
             session = db.session.get(ClassSession, session_id)
             from learnhub.classes.services import get_class
             mark(_user("head"), get_class(session.class_id), session, "li", "present")

@@ -7,9 +7,10 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from learnhub.auth import services as auth_services
-from learnhub.classes.attendance import create_session
-from learnhub.classes.checkin_codes import code_for
-from learnhub.classes.models import AttendanceRecord, Membership
+from learnhub.classes.attendance.codes import code_for
+from learnhub.classes.attendance.models import AttendanceRecord
+from learnhub.classes.attendance.sessions import create_session
+from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from learnhub.auth import services as auth_services
-from learnhub.classes.attendance import create_session
+from learnhub.classes.attendance.sessions import create_session
 from learnhub.classes.models import SchoolClass
 from learnhub.extensions import db
 from learnhub.progress.seed_demo import seed_class
@@ -86,9 +86,10 @@ def test_a_wrong_code_says_so_under_the_field(serve, browser, walk):
     content, class_id, _session_id = walk
     server = serve(CONTENT_DIR=content)
     with server.app.app_context():
-        from learnhub.classes.models import Membership
-        from learnhub.auth.models import User
         from sqlalchemy import select
+
+        from learnhub.auth.models import User
+        from learnhub.classes.models import Membership
         user = db.session.scalar(select(User).where(User.username == "li"))
         db.session.add(Membership(class_id=class_id, user_id=user.id, role="member"))
         db.session.commit()

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import render_template, url_for
 
-from ..core.panels import register_panel
-from ..core.types import utcnow
-from . import attendance, services
-from .checkin_codes import ticket_session
+from ...core.types import utcnow
+from .. import services
+from . import sessions
+from .codes import ticket_session
 
 
 def scanned_session(next_url: str | None, now):
@@ -23,7 +23,7 @@ def scanned_session(next_url: str | None, now):
     if parts.path != url_for("attendance.checkin_page") or not tickets:
         return None
     session_id = ticket_session(tickets[0], now)
-    session = attendance.get_session(session_id) if session_id is not None else None
+    session = sessions.get_session(session_id) if session_id is not None else None
     school_class = services.get_class(session.class_id) if session is not None else None
     return (session, school_class) if school_class is not None else None
 
@@ -34,7 +34,3 @@ def destination_panel(next_url: str | None = None, **_context) -> str | None:
         return None
     session, school_class = scanned
     return render_template("classes/checkin_destination.html", session=session, school_class=school_class)
-
-
-def init_app(app) -> None:
-    register_panel(app, "login_destination", destination_panel)

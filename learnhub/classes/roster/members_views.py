@@ -6,12 +6,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.services import get_user_by_username
-from ..core.forms import saved
-from ..extensions import db
-from . import members, services
-from .forms import AddMemberForm, ResetPasswordForm
-from .views import bp, class_or_404
+from ...auth.services import get_user_by_username
+from ...core.forms import saved
+from ...extensions import db
+from .. import services
+from ..forms import AddMemberForm, ResetPasswordForm
+from ..views import bp, class_or_404
+from . import members
 
 NO_STORE = {"Cache-Control": "no-store"}  # one-time passwords: shown once, never cached
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user
 
-from ..core.api import parsed_json
+from ...core.api import parsed_json
 
 SCOPE = "checkin-short-code"
 DEFAULT_LIMIT = "5 per minute;15 per hour"

@@ -3,46 +3,26 @@ the panels (the member's upcoming and open exams at home, the class's exams on i
 Registers the exam schedule and its latest close with the quiz engine (see quizzes/schedule.py)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import ActionForm
-from ..core.forms import saved
-from ..core.panels import register_panel
-from ..core.permissions import allowed, register_policy
-from ..core.times import local_to_utc
-from ..core.types import utcnow
-from ..extensions import db
-from ..quizzes.schedule import register_latest_close_provider, register_schedule_provider
-from ..quizzes.services import AttemptRow
-from . import exams as rules
-from .exams_forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
-from .views import class_or_404
+from ...auth.forms import ActionForm
+from ...core.forms import saved
+from ...core.permissions import allowed
+from ...core.times import form_to_utc, utc_to_form
+from ...core.types import utcnow
+from ...extensions import db
+from ...quizzes.services import AttemptRow
+from ..views import class_or_404
+from . import services as rules
+from .forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
 
 bp = Blueprint("class_exams", __name__)
 
 def status_labels() -> dict:
     return {"upcoming": _("Upcoming"), "open": _("Open now"), "submitted": _("Submitted"),
             "missed": _("Missed")}
-
-
-# ---- local times in forms ------------------------------------------------------------------------
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A time typed in a form (the site's time zone) as aware UTC."""
-    return local_to_utc(local, _zone())  # out of range: a DomainError shown on the form
-
-
-def to_local(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(_zone()).replace(tzinfo=None)
 
 
 def _minutes_to_seconds(minutes: int | None) -> int | None:
@@ -87,8 +67,8 @@ def create(class_id: int):
     if form.validate_on_submit():
         course_slug, _sep, quiz_slug = form.quiz.data.partition("/")
         if saved(form, lambda: rules.schedule_exam(
-                current_user, school_class, course_slug, quiz_slug, to_utc(form.opens_at.data),
-                to_utc(form.closes_at.data), _minutes_to_seconds(form.time_limit_minutes.data),
+                current_user, school_class, course_slug, quiz_slug, form_to_utc(form.opens_at.data),
+                form_to_utc(form.closes_at.data), _minutes_to_seconds(form.time_limit_minutes.data),
                 form.requires_courses_complete.data)):
             flash(_("The exam is scheduled."), "info")
             return redirect(url_for("class_exams.index", class_id=class_id))
@@ -103,7 +83,7 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
     item = next(i for i in rules.class_exams(school_class) if i.exam.id == exam.id)
     if window is None:
         window = ExamWindowForm(prefix="window", data={
-            "opens_at": to_local(exam.opens_at), "closes_at": to_local(exam.closes_at),
+            "opens_at": utc_to_form(exam.opens_at), "closes_at": utc_to_form(exam.closes_at),
             "time_limit_minutes": exam.time_limit_seconds // 60 if exam.time_limit_seconds else None,
             "requires_courses_complete": exam.requires_courses_complete})
     choices = _member_choices(school_class)
@@ -114,7 +94,7 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
     override.username.choices = reset.username.choices = choices
     return render_template("classes/exams_manage.html", school_class=school_class, exam=exam, item=item,
                            window=window, override=override, reset=reset, cancel=ActionForm(prefix="cancel"),
-                           overrides=rules.exam_overrides(exam), to_local=to_local,
+                           overrides=rules.exam_overrides(exam), to_local=utc_to_form,
                            attempts=[AttemptRow(attempt, item.course, None, username)
                                      for attempt, username in rules.exam_attempts(exam)]), status
 
@@ -129,7 +109,7 @@ def manage(class_id: int, exam_id: int):
         return _render_manage(school_class, exam)
     if window.validate_on_submit():
         if saved(window, lambda: rules.update_exam(
-                current_user, school_class, exam, to_utc(window.opens_at.data), to_utc(window.closes_at.data),
+                current_user, school_class, exam, form_to_utc(window.opens_at.data), form_to_utc(window.closes_at.data),
                 _minutes_to_seconds(window.time_limit_minutes.data), window.requires_courses_complete.data)):
             flash(_("The exam was saved."), "info")
             return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
@@ -147,7 +127,7 @@ def override(class_id: int, exam_id: int):
         def set_override():
             member = rules.class_member(school_class, form.username.data)
             rules.set_override(current_user, school_class, exam, member,
-                               opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+                               opens_at=form_to_utc(form.opens_at.data), closes_at=form_to_utc(form.closes_at.data),
                                time_limit_seconds=_minutes_to_seconds(form.time_limit_minutes.data),
                                extra_attempts=form.extra_attempts.data or 0, reason=form.reason.data)
             return member
@@ -213,12 +193,3 @@ def class_page_panel(school_class, role=None, **_context) -> str:
     return render_template("classes/exams_class_panel.html", school_class=school_class, items=items,
                            is_member=is_member, now=now, status_labels=status_labels(),
                            can_manage=allowed(current_user, "class.manage", school_class))
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    register_panel(app, "home_page", home_page_panel)
-    register_panel(app, "class_page", class_page_panel)
-    register_schedule_provider(app, rules.exam_schedules)
-    register_latest_close_provider(app, rules.latest_close)  # answers after close wait for it
-    register_policy(app, "attempt.view", rules.exam_staff_may_view)

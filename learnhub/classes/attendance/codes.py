@@ -39,7 +39,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..core.errors import DomainError
+from ...core.errors import DomainError
 
 STEP_SECONDS = 15
 # scan -> login page -> a first login's new password -> back: slow typing on a phone fits.

@@ -13,17 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from ..auth.models import User
-from ..core.audit import audit
-from ..core.database import add_or_get, savepoint
-from ..core.errors import DomainError
-from ..extensions import db
-from .checkin_codes import CodeExpired, check_short_code, window_open
-from .models import ATTENDANCE_STATUSES, AttendanceRecord, ClassSession, Membership, SchoolClass
-from .services import class_role, ensure_writable
+from ...auth.models import User
+from ...core.audit import audit
+from ...core.database import add_or_get, savepoint
+from ...core.errors import DomainError
+from ...extensions import db
+from ..models import Membership, SchoolClass
+from ..services import class_role, ensure_writable
+from .codes import CodeExpired, TicketUsed, check_short_code, nonce_digest, window_open
+from .models import ATTENDANCE_STATUSES, AttendanceRecord, ClassSession
 
 NOTE_MAX = 500
 MARKS_MAX = 500  # a class is at most a few hundred members
@@ -233,3 +234,16 @@ def attendance_rows(session: ClassSession, now: datetime) -> list[AttendanceRow]
                           status or ("absent" if ended else None), status is not None,
                           checked_in_at, method, note)
             for username, name, number, department, status, checked_in_at, method, note in rows]
+
+
+def ticket_used() -> TicketUsed:
+    return TicketUsed(_("This browser has already checked someone in to this session: each person checks "
+                        "in on their own phone."))
+
+
+def ensure_unused_nonce(session_id: int, nonce: str) -> None:
+    """One browser's scan checks in one person: refuse a nonce that already did so here."""
+    used = db.session.scalar(select(AttendanceRecord.id).where(
+        AttendanceRecord.session_id == session_id, AttendanceRecord.scan_nonce == nonce_digest(nonce)))
+    if used is not None:
+        raise ticket_used()

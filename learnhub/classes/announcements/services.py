@@ -16,16 +16,17 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from ..auth.models import User
-from ..core.audit import audit
-from ..core.database import add_or_get
-from ..core.errors import DomainError
-from ..core.markdown import render_staff_markdown, require_renderable
-from ..core.text import require_valid_text
-from ..core.types import utcnow
-from ..extensions import db
-from .models import Announcement, AnnouncementRead, Membership, SchoolClass
-from .services import class_role, ensure_writable
+from ...auth.models import User
+from ...core.audit import audit
+from ...core.database import add_or_get
+from ...core.errors import DomainError
+from ...core.markdown import render_staff_markdown, require_renderable
+from ...core.text import require_valid_text
+from ...core.types import utcnow
+from ...extensions import db
+from ..models import Membership, SchoolClass
+from ..services import class_role, ensure_writable
+from .models import Announcement, AnnouncementRead
 
 TITLE_MAX = 200
 BODY_MAX = 20_000

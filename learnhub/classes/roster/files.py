@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .roster_xlsx import XlsxError, read_first_sheet
+from .xlsx import XlsxError, read_first_sheet
 
 COLUMNS = ("username", "display_name", "student_no", "department", "stage", "stage_date",
            "email", "phone", "role")

@@ -9,17 +9,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..auth import services as accounts
-from ..auth.models import User
-from ..core.audit import audit
-from ..core.database import Conflict, add_or_get
-from ..core.errors import DomainError
-from ..core.signals import member_enrolled
-from ..core.text import is_valid_text
-from ..extensions import db
-from . import services
-from .models import STAGES, Membership, SchoolClass, StageChange
-from .roster import RosterError, check_student_no_free, clean_text, duplicate_student_no
+from ...auth import services as accounts
+from ...auth.models import User
+from ...core.audit import audit
+from ...core.database import Conflict, add_or_get
+from ...core.errors import DomainError
+from ...core.signals import member_enrolled
+from ...core.text import is_valid_text
+from ...extensions import db
+from .. import services
+from ..models import STAGES, Membership, SchoolClass
+from .models import StageChange
+from .services import RosterError, check_student_no_free, clean_text, duplicate_student_no
 
 DISPLAY_NAME_MAX = 120
 ADDABLE_ROLES = ("member", "grader")

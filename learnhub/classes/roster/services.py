@@ -11,14 +11,15 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..auth.models import User
-from ..core.audit import audit
-from ..core.database import savepoint
-from ..core.text import is_valid_text
-from ..extensions import db
-from . import services
-from .attendance_stats import attendance_rates
-from .models import CLASS_ROLES, LOCATIONS, STAGES, Membership, SchoolClass, StageChange
+from ...auth.models import User
+from ...core.audit import audit
+from ...core.database import savepoint
+from ...core.text import is_valid_text
+from ...extensions import db
+from .. import services
+from ..attendance.stats import attendance_rates
+from ..models import CLASS_ROLES, LOCATIONS, STAGES, Membership, SchoolClass
+from .models import StageChange
 
 STAGE_LABELS = {
     "applicant": _l("Applicant"),            # 入党申请人

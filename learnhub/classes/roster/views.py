@@ -5,26 +5,24 @@ import base64
 import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..auth.models import User
-from ..core.errors import DomainError
-from ..core.forms import saved
-from ..core.exports import csv_response, table_response
-from ..core.permissions import allowed
-from ..core.types import utcnow
-from ..extensions import db
-from . import members
-from . import roster as rules
-from .forms import ROLE_LABELS
-from .models import CLASS_ROLES, LOCATIONS, STAGES
-from .roster_files import MAX_BYTES, read_roster_file
-from .roster_forms import ConfirmForm, MemberForm, UploadForm
-from .roster_import import apply_import, plan_import, rows_from_token, sign_rows
-from .views import class_or_404
+from ...auth.models import User
+from ...core.errors import DomainError
+from ...core.exports import csv_response, table_response
+from ...core.forms import saved
+from ...core.permissions import allowed
+from ...core.types import utcnow
+from ...extensions import db
+from ..forms import ROLE_LABELS
+from ..models import CLASS_ROLES, LOCATIONS, STAGES
+from ..views import class_or_404
+from . import members, services as rules
+from .files import MAX_BYTES, read_roster_file
+from .forms import ConfirmForm, MemberForm, UploadForm
+from .importer import apply_import, plan_import, rows_from_token, sign_rows
 
 bp = Blueprint("roster", __name__)
 PAGE_SIZE = 50
@@ -226,13 +224,3 @@ def class_page_panel(school_class, role):
     if not allowed(current_user, "class.staff", school_class):
         return None
     return Markup(render_template("classes/roster_panel.html", school_class=school_class))
-
-
-def init_app(app) -> None:
-    from ..core.panels import register_panel
-    from .cli import classes_cli
-    from . import roster_cli  # noqa: F401  (adds import-roster to the classes group)
-
-    app.register_blueprint(bp)
-    register_panel(app, "class_page", class_page_panel)
-    app.cli.add_command(classes_cli)

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from ..core.errors import DomainError
-from ..extensions import db
-from .cli import classes_cli
-from .models import SchoolClass
-from .roster_files import read_roster_file
-from .roster_import import apply_import, plan_import
+from ...core.errors import DomainError
+from ...extensions import db
+from ..cli import classes_cli
+from ..models import SchoolClass
+from .files import read_roster_file
+from .importer import apply_import, plan_import
 
 CLI_MAX_BYTES = 16 * 1024 * 1024  # a file on the server's disk: no request limit (rows are capped)
 

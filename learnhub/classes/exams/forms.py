@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..auth.services import normalise_username
-from .exams import MAX_EXTRA_ATTEMPTS, MAX_TIME_LIMIT, REASON_MAX
+from ...auth.services import normalise_username
+from .services import MAX_EXTRA_ATTEMPTS, MAX_TIME_LIMIT, REASON_MAX
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MINUTES = {"min": 1, "max": MAX_TIME_LIMIT // 60}

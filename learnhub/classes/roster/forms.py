@@ -8,9 +8,9 @@ from wtforms import DateField, HiddenField, SelectField, StringField, SubmitFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .forms import ROLE_LABELS
-from .models import LOCATIONS, STAGES
-from .roster import FIELD_LIMITS, LOCATION_LABELS, STAGE_LABELS
+from ..forms import ROLE_LABELS
+from ..models import LOCATIONS, STAGES
+from .services import FIELD_LIMITS, LOCATION_LABELS, STAGE_LABELS
 
 
 def _limit(name: str):

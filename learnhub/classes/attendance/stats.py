@@ -9,8 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from ..extensions import db
-from .models import AttendanceRecord, ClassSession, Membership
+from ...extensions import db
+from ..models import Membership
+from .models import AttendanceRecord, ClassSession
 
 
 def attendance_rates(class_id: int, now: datetime) -> dict[int, float | None]:

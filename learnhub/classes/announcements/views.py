@@ -5,36 +5,22 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_timezone
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_timezone, gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
-from ..auth.forms import ActionForm
-from ..core.errors import DomainError
-from ..core.forms import saved
-from ..core.exports import table_response
-from ..core.panels import register_panel
-from ..core.permissions import allowed
-from ..extensions import db
-from . import announcements as rules
-from .home import home_summary
-from .services import ensure_writable
-from .views import class_or_404
+from ...auth.forms import ActionForm
+from ...core.errors import DomainError
+from ...core.exports import table_response
+from ...core.forms import saved
+from ...core.permissions import allowed
+from ...extensions import db
+from ..home import home_summary
+from ..services import ensure_writable
+from ..views import class_or_404
+from . import services as rules
+from .forms import AnnouncementForm
 
 bp = Blueprint("announcements", __name__)
-
-
-class AnnouncementForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=rules.TITLE_MAX)])
-    body = TextAreaField(_l("Text"), validators=[Length(max=rules.BODY_MAX)],
-                         description=_l("Markdown: **bold**, lists, links."))
-    pinned = BooleanField(_l("Pin to the top"))
-    submit = SubmitField(_l("Publish"))
-    preview = SubmitField(_l("Preview"))
 
 
 def preview_of(form: AnnouncementForm) -> str | None:
@@ -165,10 +151,4 @@ def home_page_panel(user, **_context):
     if summary.empty:
         return ""
     return render_template("classes/home_panel.html", summary=summary)
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    register_panel(app, "class_page", class_page_panel)
-    register_panel(app, "home_page", home_page_panel)
 

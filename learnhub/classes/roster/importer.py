@@ -23,19 +23,20 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from ..auth.models import User
-from ..auth.services import USERNAME_PATTERN
-from ..core.audit import audit
-from ..core.database import savepoint
-from ..core.errors import DomainError
-from ..core.signals import member_enrolled
-from ..core.text import is_valid_text
-from ..core.types import utcnow
-from ..extensions import db
-from . import services
-from .models import STAGES, Membership, SchoolClass, StageChange
-from .roster import EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN, stage_date_problem
-from .roster_files import COLUMNS, FileRow, ParsedFile
+from ...auth.models import User
+from ...auth.services import USERNAME_PATTERN
+from ...core.audit import audit
+from ...core.database import savepoint
+from ...core.errors import DomainError
+from ...core.signals import member_enrolled
+from ...core.text import is_valid_text
+from ...core.types import utcnow
+from ...extensions import db
+from .. import services
+from ..models import STAGES, Membership, SchoolClass
+from .files import COLUMNS, FileRow, ParsedFile
+from .models import StageChange
+from .services import EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN, stage_date_problem
 
 Label = Callable[[str], str]  # a column's name as the file writes it (ParsedFile.label)
 

@@ -18,14 +18,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..core.audit import audit
-from ..core.errors import DomainError
-from ..core.markdown import require_renderable
-from ..core.times import check_time
-from ..extensions import db
-from .checkin_codes import OPENS_BEFORE, window_open
-from .models import SESSION_KINDS, AttendanceRecord, ClassSession, Membership, SchoolClass
-from .services import ensure_writable
+from ...core.audit import audit
+from ...core.errors import DomainError
+from ...core.markdown import require_renderable
+from ...core.times import check_time
+from ...extensions import db
+from ..models import Membership, SchoolClass
+from ..services import ensure_writable
+from .codes import OPENS_BEFORE, window_open
+from .models import SESSION_KINDS, AttendanceRecord, ClassSession
 
 TITLE_MAX, PLACE_MAX, URL_MAX, MINUTES_MAX = 200, 200, 500, 50_000
 LATE_MAX = 240  # minutes

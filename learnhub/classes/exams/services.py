@@ -20,21 +20,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from ..auth.models import User
-from ..auth.services import normalise_username
-from ..core.audit import audit
-from ..core.database import savepoint
-from ..core.errors import DomainError
-from ..core.permissions import allowed
-from ..core.times import check_time
-from ..courses.index import CourseEntry, content_index
-from ..extensions import db
-from ..quizzes.attempts import quiz_row
-from ..quizzes.loader import get_quiz_catalog
-from ..quizzes.models import Attempt, Quiz
-from ..quizzes.schedule import Schedule
-from .models import ClassExam, ExamOverride, Membership, SchoolClass
-from .services import class_courses, ensure_writable
+from ...auth.models import User
+from ...auth.services import normalise_username
+from ...core.audit import audit
+from ...core.database import savepoint
+from ...core.errors import DomainError
+from ...core.permissions import allowed
+from ...core.times import check_time
+from ...courses.index import CourseEntry, content_index
+from ...extensions import db
+from ...quizzes.attempts import quiz_row
+from ...quizzes.loader import get_quiz_catalog
+from ...quizzes.models import Attempt, Quiz
+from ...quizzes.schedule import Schedule
+from ..models import Membership, SchoolClass
+from ..services import class_courses, ensure_writable
+from .models import ClassExam, ExamOverride
 
 MAX_TIME_LIMIT = 24 * 3600     # a day: anything longer is a typing mistake
 MAX_EXTRA_ATTEMPTS = 20

@@ -1,0 +1,10 @@
+"""Announcements of a class and their read receipts; the class and home page panels."""
+
+
+def init_app(app) -> None:
+    from ...core.panels import register_panel
+    from . import models, views  # noqa: F401  (models: tables known to the metadata)
+
+    app.register_blueprint(views.bp)
+    register_panel(app, "class_page", views.class_page_panel)
+    register_panel(app, "home_page", views.home_page_panel)
