@@ -21,6 +21,7 @@ from ...core.audit import audit
 from ...core.database import add_or_get
 from ...core.errors import DomainError
 from ...core.markdown import render_staff_markdown, require_renderable
+from ...core.notifications import notify, site_path
 from ...core.text import require_valid_text
 from ...core.types import utcnow
 from ...extensions import db
@@ -74,7 +75,19 @@ def post_announcement(actor: User, school_class: SchoolClass, title, body, pinne
                                 author_id=actor.id, published_at=now, created_at=now, updated_at=now)
     db.session.add(announcement)
     db.session.flush()
+    _notify_members(actor, school_class, announcement)
     return announcement
+
+
+def _notify_members(actor: User, school_class: SchoolClass, announcement: Announcement) -> None:
+    """Each member of the class gets a notification (staff posted it: they need none)."""
+    members = db.session.scalars(select(Membership.user_id).where(
+        Membership.class_id == school_class.id, Membership.role == "member",
+        Membership.user_id != actor.id)).all()
+    notify(members, "announcement",
+           _l("New announcement in %(class_name)s: %(title)s", class_name=school_class.name,
+              title=announcement.title),
+           site_path("announcements.show", announcement_id=announcement.id))
 
 
 def update_announcement(school_class: SchoolClass, announcement: Announcement, title, body,
