@@ -26,7 +26,7 @@ SECONDS = int(os.environ.get("SPIKE_SECONDS", "6"))
 ROUNDS = int(os.environ.get("SPIKE_ROUNDS", "5"))
 MEMBERS = int(os.environ.get("SPIKE_MEMBERS", "500"))
 SAVERS = int(os.environ.get("SPIKE_SAVERS", "32"))
-VARIANTS = {"current (hand-written)": "/api/v1", "pydantic v2": "/api/spike/pyd",
+VARIANTS = {"/api/v1 (the code as it is)": "/api/v1", "pydantic v2": "/api/spike/pyd",
             "marshmallow (flask-smorest)": "/api/spike/mm"}
 CONNECTIONS = {"healthz": 32, "put": 32, "dashboard": 8}  # the dashboard: ~100 ms a request
 
