@@ -193,6 +193,12 @@ MATRIX = {
     ("class_progress.page", "GET"):                 (LOGIN, 403,   404,   200,   200,   200),
     ("class_progress.export", "GET"):               (LOGIN, 403,   404,   200,   200,   200),
     ("api.get_class_progress", "GET"):              (401,   403,   404,   200,   200,   200),
+    # Notifications: everyone logged in has their own list (tests/core/test_notifications.py
+    # checks that nobody reads or marks another's).
+    ("notifications.index", "GET"):                 (LOGIN, 200,   200,   200,   200,   200),
+    ("notifications.read_all", "POST"):             (LOGIN, 302,   302,   302,   302,   302),
+    ("api.list_notifications", "GET"):              (401,   200,   200,   200,   200,   200),
+    ("api.read_notifications", "POST"):             (401,   200,   200,   200,   200,   200),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -313,6 +319,10 @@ PATHS = {
     "class_progress.page": "/classes/{class}/progress",
     "class_progress.export": "/classes/{class}/progress.xlsx",
     "api.get_class_progress": "/api/v1/classes/{class}/progress",
+    "notifications.index": "/notifications",
+    "notifications.read_all": "/notifications/read",
+    "api.list_notifications": "/api/v1/notifications",
+    "api.read_notifications": "/api/v1/notifications/read",
 }
 
 # What the allowed actors send, so that they get the success the table expects.
