@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..auth import services as auth_services
 from ..auth.login import start_login
-from ..core.api import ApiError
 from ..extensions import db
 from . import bp
 from .schema import ApiDateTime, Body, Out, declare, text
@@ -37,10 +36,7 @@ def change_my_password(body: PasswordChange):
     """Ends the account's other sessions and tokens. A cookie caller carries on with a new
     session; a bearer caller gets a new token in the answer (its old one was revoked)."""
     user = current_user._get_current_object()
-    try:
-        auth_services.change_password(user, body.current, body.new)
-    except auth_services.AccountError as error:
-        raise ApiError(422, "invalid_password", str(error)) from None
+    auth_services.change_password(user, body.current, body.new)  # 422 invalid_password
     changed = {"changed": True}
     if g.get("bearer_user") is not None:
         token, record = auth_services.issue_token(user)

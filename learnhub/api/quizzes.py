@@ -13,6 +13,7 @@ from ..core.errors import FieldError
 from ..core.types import utcnow
 from ..extensions import db
 from ..quizzes import attempts as attempt_rules, services
+from ..quizzes.loaders import load_answer_target, load_attempt, load_quiz
 from ..quizzes.models import ATTEMPT_STATES, EVENT_KINDS
 from ..quizzes.presenters import attempt_view, quiz_detail
 from ..quizzes.questions import QUESTION_TYPES
@@ -197,23 +198,6 @@ TAGS = ("quizzes",)
 
 # ---- loading -----------------------------------------------------------------------------------
 
-
-def _quiz_or_404(course_slug: str, quiz_slug: str) -> services.QuizContext:
-    found = services.find_quiz(current_user, course_slug, quiz_slug)
-    if found is None:
-        raise ApiError(404, "not_found", _l("No quiz '%(quiz)s' in course '%(course)s'.", quiz=quiz_slug, course=course_slug))
-    return found
-
-
-def _attempt_or_404(attempt_id: int, write: bool = False) -> services.AttemptContext:
-    found = services.find_attempt(current_user, attempt_id)
-    if found is None:
-        raise ApiError(404, "not_found", _l("No attempt %(id)d.", id=attempt_id))
-    if write and not found.is_owner:
-        raise ApiError(403, "forbidden", _l("Only the member taking this attempt may change it."))
-    return found
-
-
 def _quiz_error_response(error: attempt_rules.QuizError):
     """The error body, with what a client needs to act on it: the exams to choose from
     (409 choose_exam) or the field at fault (422 invalid_field)."""
@@ -236,7 +220,7 @@ def _quiz_error_response(error: attempt_rules.QuizError):
 def get_quiz(course_slug: str, quiz_slug: str, query: QuizQuery):
     """`?exam=id` shows that exam's rules (one of the caller's); without it, the schedule the
     quiz page shows by default."""
-    found = _quiz_or_404(course_slug, quiz_slug)
+    found = load_quiz(course_slug, quiz_slug)
     row = attempt_rules.find_quiz_row(found.course, found.quiz.slug)
     attempts = []
     now = utcnow()
@@ -257,15 +241,16 @@ def get_quiz(course_slug: str, quiz_slug: str, query: QuizQuery):
          body=StartBody, body_required=False, responses={201: Attempt, 200: Attempt, 409: StartError},
          errors=(403, 404), links={201: ATTEMPT_LINKS, 200: ATTEMPT_LINKS}, tags=TAGS)
 def start_attempt(course_slug: str, quiz_slug: str, body: StartBody):
-    found = _quiz_or_404(course_slug, quiz_slug)
+    found = load_quiz(course_slug, quiz_slug)
     now = utcnow()
     services.ensure_quiz_unlocked(current_user, found.course, found.quiz, body.exam)  # 403 `locked`
+    if attempt_rules.finalise_expired_attempt(current_user.id, found.course, found.quiz.slug, now):
+        db.session.commit()  # its own step: a start refused below does not undo it
     try:
         attempt, created = attempt_rules.start_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,
             request.headers.get("User-Agent"), exam=body.exam)
     except attempt_rules.QuizError as error:
-        db.session.commit()  # an expired attempt found on the way stays finalised
         return _quiz_error_response(error)
     db.session.commit()
     return attempt_view(services.find_attempt(current_user, attempt.id), now), 201 if created else 200
@@ -275,7 +260,7 @@ def start_attempt(course_slug: str, quiz_slug: str, body: StartBody):
 @declare("An attempt; keys and feedback only when the review policy allows", responses={200: Attempt},
          errors=(404,), tags=TAGS)
 def get_attempt(attempt_id: int):
-    found = _attempt_or_404(attempt_id)
+    found = load_attempt(attempt_id)
     now = utcnow()
     attempt_rules.finalise_if_expired(found.attempt, now)
     db.session.commit()
@@ -286,18 +271,11 @@ def get_attempt(attempt_id: int):
 @declare("Save one answer (the last write per question wins)", body=AnswerBody, responses={200: Saved},
          errors=(403, 404, 409), invalid_code="invalid_response", tags=TAGS)
 def save_answer(attempt_id: int, question_id: int, body: AnswerBody):
-    try:
-        target = services.find_answer_target(current_user, attempt_id, question_id)
-    except services.NotYours:
-        raise ApiError(403, "forbidden", _l("Only the member taking this attempt may change it.")) from None
-    if target is None:
-        raise ApiError(404, "not_found", _l("Attempt %(attempt)d has no question %(question)d.", attempt=attempt_id, question=question_id))
+    target = load_answer_target(attempt_id, question_id)
     now = utcnow()
-    try:
-        saved_at = attempt_rules.save_answer(target.attempt, target.question, body.response, now)
-    except attempt_rules.QuizError:
-        db.session.commit()  # keeps a finalisation of an expired attempt
-        raise
+    if attempt_rules.finalise_if_expired(target.attempt, now):
+        db.session.commit()  # its own step: the save refused below (409) does not undo it
+    saved_at = attempt_rules.save_answer(target.attempt, target.question, body.response, now)
     db.session.commit()
     return {"saved_at": saved_at}
 
@@ -306,7 +284,7 @@ def save_answer(attempt_id: int, question_id: int, body: AnswerBody):
 @declare("Submit and grade (idempotent: a repeat returns the same result)", query=SubmitQuery,
          responses={200: Attempt}, errors=(400, 403, 404), tags=TAGS)
 def submit_attempt(attempt_id: int, query: SubmitQuery):
-    found = _attempt_or_404(attempt_id, write=True)
+    found = load_attempt(attempt_id, "attempt.answer")
     now = utcnow()
     finished_by = "timer" if query.by == "timer" else "member"
     attempt_rules.submit_attempt(found.attempt, now, finished_by, request.remote_addr,
@@ -319,12 +297,13 @@ def submit_attempt(attempt_id: int, query: SubmitQuery):
 @declare("Record an integrity signal: focus_lost, hidden or paste", body=EventBody,
          responses={200: EventRecorded}, errors=(403, 404, 409), tags=TAGS)
 def record_event(attempt_id: int, body: EventBody):
-    found = _attempt_or_404(attempt_id, write=True)
+    found = load_attempt(attempt_id, "attempt.answer")
     if body.question_id is not None and services.attempt_question(found.attempt, body.question_id) is None:
         raise FieldError("question_id", _l("'question_id' is not a question of this attempt."))
     now = utcnow()
-    if attempt_rules.finalise_if_expired(found.attempt, now) or found.attempt.state != "in_progress":
-        db.session.commit()
+    if attempt_rules.finalise_if_expired(found.attempt, now):
+        db.session.commit()  # its own step: the refusal below does not undo it
+    if found.attempt.state != "in_progress":
         raise ApiError(409, "attempt_closed", _l("This attempt is closed."))
     count = attempt_rules.record_event(found.attempt, body.kind, body.question_id, now)
     db.session.commit()
