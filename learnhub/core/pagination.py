@@ -13,11 +13,16 @@ a loaded list, so a row added or removed before the cursor neither repeats nor s
 The helper adds the ORDER BY itself (from `keys`); the last key must be unique (the id), so
 ties in the others are broken. NULLs sort last in either direction. A single selected entity
 or column gives scalars in `items`; several give named tuples of the selected columns.
+
+A list computed in Python that no select gives (filters or sorts on computed values) pages
+the same way with `page_of_sorted(items, [Key(function of an item), ...], **page_request())`.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import bisect
+import functools
 import json
 from collections import namedtuple
 from dataclasses import dataclass
@@ -197,6 +202,59 @@ def paginate(query: Select, keys: Sequence[Key], *, limit: int = DEFAULT_LIMIT,
         shape = namedtuple("PageRow", names, rename=True)
         items = [shape(*row[:width]) for row in rows]
     return Page(items=items, next=next_cursor)
+
+
+# ---- lists computed in Python ------------------------------------------------------------------
+
+@functools.total_ordering
+class _Reversed:
+    """A value that sorts the other way (a descending key of any comparable type)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return self.value == other.value
+
+    def __lt__(self, other):
+        return other.value < self.value
+
+
+def _rank(keys: Sequence[Key], values: Sequence) -> tuple:
+    """Sorts as `paginate`'s ORDER BY does: each key ascending or descending, NULLs last."""
+    return tuple((True, 0) if value is None else (False, _Reversed(value) if key.desc else value)
+                 for key, value in zip(keys, values, strict=True))
+
+
+def page_of_sorted(items: Sequence, keys: Sequence[Key], *, limit: int = DEFAULT_LIMIT,
+                   cursor: str | None = None, context: str = "") -> Page:
+    """One page of a list that no SQL select gives (sorted or filtered on values computed in
+    Python), cut by keyset all the same: each Key's `expr` is a function of an item giving a
+    JSON value (the last key unique); the items are sorted by the keys as `paginate` would,
+    and the page starts after the cursor's values, so an item added or removed before the
+    cursor neither repeats nor skips one. `context` (e.g. the chosen sort) goes in the cursor:
+    a cursor given under another context is a 400 `invalid_cursor`."""
+    keys = list(keys)
+    ordered = []  # (rank, the key's values, item)
+    for item in items:
+        values = [key.expr(item) for key in keys]
+        ordered.append((_rank(keys, values), values, item))
+    ordered.sort(key=lambda entry: entry[0])  # already in order: one pass
+    start = 0
+    if cursor:
+        found = decode_cursor(cursor, [Key(None, nullable=True), *keys])
+        if found[0] != context:
+            raise InvalidCursor()
+        try:
+            start = bisect.bisect_right(ordered, _rank(keys, found[1:]), key=lambda entry: entry[0])
+        except TypeError:  # a value of another type than the key's (a forged cursor)
+            raise InvalidCursor() from None
+    window = ordered[start:start + limit]
+    more = start + limit < len(ordered)
+    return Page(items=[item for _rank_, _values, item in window],
+                next=encode_cursor([context, *window[-1][1]]) if more and window else None)
 
 
 # ---- reading the request --------------------------------------------------------------------
