@@ -71,6 +71,16 @@ def announcement_preview(page):
     assert page.locator("#announcement-preview li").count() == 2
 
 
+def mark_all_read(page):
+    """The notifications page after "Mark all as read": the list read, the bell without a count
+    (a later run finds them read already: the button is gone)."""
+    button = page.locator("main form[action$='/notifications/read'] [type=submit]")
+    if button.count():
+        button.click()
+        page.wait_for_load_state()
+    assert page.locator("[data-notification-count]").is_hidden()
+
+
 def submit_override_empty(page):
     """Send the exam page's override form without a reason: it comes back with errors."""
     page.locator("main form[action$='/overrides'] [type=submit]").click()
@@ -220,6 +230,9 @@ PAGES = [
     Page("attempt result", "member", "/attempts/{result}"),
     Page("my attempts", "member", "/my/attempts"),
     Page("account", "member", "/account"),
+    # The member has unread notifications (the class's announcements): the bell shows a count.
+    Page("notifications (member)", "member", "/notifications"),
+    Page("notifications, all read (member)", "member", "/notifications", mark_all_read),
     Page("error 404", "member", "/no-such-page", status=404),
     Page("quiz attempts (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/attempts"),
     Page("accommodations (staff)", "staff", "/staff/accommodations"),
