@@ -77,59 +77,12 @@ PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum"
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING)),
-    "Progress": _obj(completed=INTEGER, total=INTEGER, percent=INTEGER),
-    "CourseItem": _obj(slug=STRING, title=STRING, summary=STRING, units_count=INTEGER,
-                       progress=_ref("Progress"), url=STRING,
-                       lang={"type": "string", "enum": ["en", "zh"], "nullable": True,
-                             "description": "The course's language (course.md `lang:`); null: any"}),
-    "UnitItem": _obj(slug=STRING, title=STRING, order=INTEGER, summary=STRING,
-                     estimated_minutes=NULLABLE_INTEGER,
-                     completion={"type": "string", "enum": ["view", "manual", "quiz"]},
-                     completed=BOOLEAN, locked=BOOLEAN,
-                     requires={"type": "array", "items": STRING,
-                               "description": "prerequisites: unit slugs and quiz:slug entries"},
-                     url=STRING),
-    "Missing": _obj(kind={"type": "string", "enum": ["unit", "quiz"]}, slug=STRING, title=STRING,
-                    url=STRING),
-    "QuizItem": _obj(slug=STRING, title=STRING, kind={"type": "string", "enum": ["practice", "exam"]},
-                     url=STRING),
-    "Course": _obj(slug=STRING, title=STRING, summary=STRING, url=STRING,
-                   units={"type": "array", "items": _ref("UnitItem")},
-                   quizzes={"type": "array", "items": _ref("QuizItem")},
-                   progress=_ref("Progress"), complete=BOOLEAN, completed_on=NULLABLE_STRING,
-                   study_seconds=INTEGER, resume_unit=NULLABLE_STRING),
-    "Unit": {"allOf": [_ref("UnitItem"), _obj(
-        html={"type": "string", "description": "empty while the unit is locked"},
-        missing={"type": "array", "items": _ref("Missing"),
-                 "description": "what is still needed before the unit opens (empty when open)"},
-        prev=NULLABLE_STRING, next=NULLABLE_STRING)]},
     "Heartbeat": _obj(completed=BOOLEAN, study_seconds=INTEGER, unit_study_seconds=INTEGER,
                       credited_seconds=INTEGER, progress=_ref("Progress"), progress_text=STRING,
                       optional=("progress", "progress_text")),
 }
 
 PATHS = {
-    "/api/v1/courses": {"get": _operation(
-        "list_courses", "Courses the caller can see, with progress",
-        {**_ok("A page of courses", _obj(items={"type": "array", "items": _ref("CourseItem")},
-                                         next=NULLABLE_STRING)), **_errors(400, 401)},
-        params=PAGE)},
-    "/api/v1/courses/{course}": {"get": _operation(
-        "get_course", "A course with its units, quizzes, progress and where to resume",
-        {**_ok("Course", _ref("Course")), **_errors(401, 404)}, params=COURSE)},
-    "/api/v1/courses/{course}/units/{unit}": {"get": _operation(
-        "get_unit", "A unit's sanitised HTML (opening it is a visit; it completes nothing by "
-        "itself). A locked unit: `locked` true, `html` empty, `missing` lists what is needed",
-        {**_ok("Unit", _ref("Unit")), **_errors(401, 404)}, params=UNIT)},
-    "/api/v1/courses/{course}/units/{unit}/complete": {
-        "post": _operation(
-            "complete_unit", "Mark a manual unit complete (403 `locked`, 409 `completion_rule`)",
-            {**_ok("Unit", _ref("Unit")), **_errors(400, 401, 403, 404, 409)}, params=UNIT),
-        "delete": _operation(
-            "uncomplete_unit", "Undo 'mark as complete' of a manual unit (409 `completion_rule` "
-            "for other rules); the history keeps both",
-            {**_ok("Unit", _ref("Unit")), **_errors(400, 401, 404, 409)}, params=UNIT),
-    },
     "/api/v1/courses/{course}/units/{unit}/heartbeat": {"post": _operation(
         "unit_heartbeat",
         "The unit page's study-time heartbeat: adds at most the real time since the member's "
