@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 
 from learnhub.api.document import path_of
-from learnhub.api.schema import ApiDateTime, Body, ErrorBody, InvalidFields, Operation, Out, operation_of, text
+from learnhub.api.schema import ApiDateTime, Body, ErrorBody, File, InvalidFields, Operation, Out, operation_of, text
 
 REF_PREFIX = "#/components/schemas/"
 
@@ -63,7 +63,10 @@ def test_declared_operations_are_documented_as_declared(app, served):
             assert {name for kind, name in parameters if kind == "path"} == {p["name"] for p in path_parameters}
             expected_query = field_names(op.query, "validation") if op.query else set()
             assert {name for kind, name in parameters if kind == "query"} == expected_query, where
-            if op.body is None:
+            if op.uploads:
+                form = entry["requestBody"]["content"]["multipart/form-data"]["schema"]
+                assert set(form["properties"]) == set(op.uploads), where
+            elif op.body is None:
                 assert "requestBody" not in entry, where
             else:
                 body = entry["requestBody"]
@@ -72,6 +75,9 @@ def test_declared_operations_are_documented_as_declared(app, served):
                 assert set(schema["properties"]) == field_names(op.body, "validation"), where
             for status, model in op.responses.items():
                 response = entry["responses"][str(status)]
+                if isinstance(model, File):
+                    assert set(response["content"]) == {model.media_type}, where
+                    continue
                 if model is None:
                     assert "content" not in response, where
                     continue
@@ -237,3 +243,23 @@ def test_a_keyset_page_goes_out_as_the_list_envelope(app):
         assert operation.respond(page).get_json() == {"items": [{"name": "a"}, {"name": "b"}], "next": "c2"}
         last = KeysetPage(items=[], next=None)
         assert operation.respond(last).get_json() == {"items": [], "next": None}
+
+
+def test_files_and_uploads_are_documented_by_media_type(app):
+    from learnhub.api.document import _operation
+
+    class FakeRule:
+        rule, endpoint = "/api/v1/classes/<int:class_id>/roster/import", "api.import_roster"
+
+    operation = Operation("Import", uploads={"file": "a roster"}, responses={200: Row, 201: File("text/csv")})
+    refs = {(Row, "serialization"): {"$ref": REF_PREFIX + "Row"},
+            (ErrorBody, "serialization"): {"$ref": REF_PREFIX + "ErrorBody"}}
+    entry = _operation(FakeRule, operation, refs, {})
+    assert entry["parameters"][0]["name"] == "id"
+    form = entry["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"] and form["properties"]["file"]["format"] == "binary"
+    assert entry["responses"]["201"]["content"] == {"text/csv": {"schema": {"type": "string", "format": "binary"}}}
+    assert {"400", "413"} <= set(entry["responses"])
+    with app.app_context(), app.test_request_context():
+        with pytest.raises(TypeError):
+            operation.respond(("a,b", 201))

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from .schema import ErrorBody, Operation, operation_of
+from .schema import ErrorBody, File, Operation, operation_of
 
 REF = "#/components/schemas/{model}"
 PREFIX = "/api/v1/"
@@ -68,7 +68,12 @@ def _query_parameters(model: type[BaseModel], schemas: dict) -> list[dict]:
              "schema": _without_null(prop)} for name, prop in schema.get("properties", {}).items()]
 
 
+BINARY = {"type": "string", "format": "binary"}
+
+
 def _response(status: int, model, refs: dict, links: dict | None) -> dict:
+    if isinstance(model, File):
+        return {"description": model.description, "content": {model.media_type: {"schema": dict(BINARY)}}}
     description = (model.__doc__ or "").strip().split("\n")[0] if model is not None else ""
     response: dict = {"description": description or HTTPStatus(status).phrase}
     if model is not None:
@@ -93,6 +98,10 @@ def _operation(rule, operation: Operation, refs: dict, schemas: dict) -> dict:
     if operation.body is not None:
         entry["requestBody"] = {"required": operation.body_required, "content": {
             "application/json": {"schema": refs[(operation.body, "validation")]}}}
+    elif operation.uploads:
+        form = {"type": "object", "required": list(operation.uploads), "properties": {
+            name: {**BINARY, "description": text} for name, text in operation.uploads.items()}}
+        entry["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
     responses = {str(status): _response(status, model, refs, operation.links.get(status))
                  for status, model in sorted(operation.responses.items())}
     for status in operation.error_statuses():
@@ -111,7 +120,8 @@ def generate(app) -> tuple[dict, dict]:
     for _, operation in operations:
         if operation.body is not None:
             keys.add((operation.body, "validation"))
-        keys |= {(model, "serialization") for model in operation.responses.values() if model is not None}
+        keys |= {(model, "serialization") for model in operation.responses.values()
+                 if model is not None and not isinstance(model, File)}
     ordered = sorted(keys, key=lambda key: (key[0].__module__, key[0].__qualname__, key[1]))
     refs, top = models_json_schema(ordered, ref_template=REF)
     schemas = dict(top.get("$defs", {}))

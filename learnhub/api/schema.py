@@ -38,6 +38,8 @@ Models live beside their routes, in the area's module (api/<area>.py)::
 - `errors=(...)`: the error statuses the endpoint answers with the error body. 422 and 503
   are always listed, 401 unless `public=True`, 400/413/422 when there is a body. An error
   status with its own body shape goes in `responses` instead.
+- A file: `responses={200: File("text/csv")}` (the view returns its Response); a multipart
+  upload: `uploads={"file": "a CSV or XLSX roster"}` (documented; the view reads request.files).
 - `summary`, `description`, `tags`, `public` (no authentication: `security: []`), `links`
   ({status: OpenAPI links}) and `path` ({name: extra parameter schema}) go to the document.
 
@@ -107,8 +109,8 @@ from ..core.errors import DomainError
 from ..core.times import MAX_YEAR, MIN_YEAR, in_range
 from ..core.types import iso
 
-__all__ = ["ApiDateTime", "Body", "ErrorBody", "Id", "JsonValue", "Out", "Page", "PageQuery", "Query",
-           "declare", "text"]
+__all__ = ["ApiDateTime", "Body", "ErrorBody", "File", "Id", "JsonValue", "Out", "Page", "PageQuery",
+           "Query", "declare", "text"]
 
 
 # ---- base models -------------------------------------------------------------------------------
@@ -266,6 +268,15 @@ def field_messages(error: ValidationError) -> dict[str, str]:
 
 # ---- the declaration ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class File:
+    """A response that is a file, not JSON (`responses={200: File("text/csv")}`): the view
+    returns the flask Response itself."""
+
+    media_type: str
+    description: str = "A file"
+
+
 @dataclass
 class Operation:
     """What `declare` records on the view (api/openapi.py reads it)."""
@@ -282,11 +293,12 @@ class Operation:
     invalid_code: str = "invalid_field"
     links: dict[int, dict] = field(default_factory=dict)
     path: dict[str, dict] = field(default_factory=dict)
+    uploads: dict[str, str] = field(default_factory=dict)  # multipart file field -> description
     adapters: dict[int, TypeAdapter] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.adapters = {status: TypeAdapter(model) for status, model in self.responses.items()
-                         if model is not None}
+                         if model is not None and not isinstance(model, File)}
         successes = sorted(status for status in self.responses if status < 300)
         if not successes:
             raise ValueError(f"declare({self.summary!r}): no 2xx response declared")
@@ -296,7 +308,7 @@ class Operation:
         statuses = set(self.errors) | {422, 503}
         if not self.public:
             statuses.add(401)
-        if self.body is not None:
+        if self.body is not None or self.uploads:
             statuses |= {400, 413}
         return sorted(statuses - set(self.responses))
 
@@ -324,6 +336,8 @@ class Operation:
         value, status = result if isinstance(result, tuple) else (result, self.default_status)
         if status not in self.responses:
             raise LookupError(f"{request.endpoint} answered {status}, which it does not declare")
+        if isinstance(self.responses[status], File):
+            raise TypeError(f"{request.endpoint} must answer {status} with a Response (a file)")
         adapter = self.adapters.get(status)
         if adapter is None:
             return Response(status=status)
