@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..classes.announcements import services as rules
+from ..classes.announcements.loaders import load_announcement
+from ..classes.loaders import load_class
 from ..classes.services import ensure_writable
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.markdown import MarkdownRefused
 from ..extensions import db
 from . import bp
-from .classes import class_or_404
 
 
 def _iso(value):
@@ -28,25 +29,18 @@ def announcement_item(entry: rules.AnnouncementEntry) -> dict:
             "url": url_for("announcements.show", announcement_id=a.id)}
 
 
-def announcement_or_404(announcement_id: int, action: str = "class.view"):
-    announcement = rules.get_announcement(announcement_id)
-    if announcement is None:
-        raise ApiError(404, "not_found", _("No announcement %(id)s.", id=announcement_id))
-    return announcement, class_or_404(announcement.class_id, action)
-
-
 @bp.get("/classes/<int:class_id>/announcements")
 def list_announcements(class_id: int):
     """Pinned first, then newest first; `read` is the caller's. One query for the list."""
     offset, limit = page_params()
-    school_class = class_or_404(class_id)
+    school_class = load_class(class_id)
     entries = rules.announcements_for(current_user, school_class)
     return jsonify(page_of([announcement_item(e) for e in entries], offset, limit))
 
 
 @bp.post("/classes/<int:class_id>/announcements")
 def create_announcement(class_id: int):
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     data = json_body()
     if not isinstance(data.get("body"), str):
         raise ApiError(422, "invalid_field", _("'body' must be a string (Markdown; it may be empty)."))
@@ -67,7 +61,7 @@ def create_announcement(class_id: int):
 @bp.post("/announcements/<int:announcement_id>/read")
 def read_announcement(announcement_id: int):
     """Idempotent: the first call records the receipt, later ones return the same read_at."""
-    announcement, school_class = announcement_or_404(announcement_id)
+    announcement, school_class = load_announcement(announcement_id)
     ensure_writable(school_class)
     receipt = rules.mark_read(current_user, announcement)
     db.session.commit()
@@ -76,7 +70,7 @@ def read_announcement(announcement_id: int):
 
 @bp.get("/announcements/<int:announcement_id>/receipts")
 def announcement_receipts(announcement_id: int):
-    announcement, _school_class = announcement_or_404(announcement_id, "class.staff")
+    announcement, _school_class = load_announcement(announcement_id, "class.staff")
     result = rules.receipts(announcement)
     return jsonify({
         "read": [{"username": r.username, "display_name": r.display_name, "read_at": _iso(r.read_at)}

@@ -11,29 +11,18 @@ from flask_login import current_user
 from ..classes.attendance import checkin, sessions as attendance
 from ..classes.attendance.codes import code_for, read_code
 from ..classes.attendance.limits import SCOPE as SHORT_CODE_SCOPE, not_a_typed_code, short_code_key, short_code_limit
+from ..classes.attendance.loaders import load_session
 from ..classes.attendance.models import ClassSession
+from ..classes.loaders import load_class
 from ..classes.services import ensure_writable, get_class
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.markdown import render_staff_markdown
-from ..core.permissions import allowed
 from ..core.times import parse_iso
 from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import bp
-from .classes import class_or_404
 
 SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "meeting_url", "late_after_minutes")
-
-
-def session_or_404(session_id: int, action: str = "class.view") -> tuple[ClassSession, object]:
-    """The session and its class, if the caller may `action` the class (404 if no part in it)."""
-    session = attendance.get_session(session_id)
-    school_class = get_class(session.class_id) if session is not None else None
-    if school_class is None or not allowed(current_user, "class.view", school_class):
-        raise ApiError(404, "not_found", _("No session %(id)s.", id=session_id))
-    if not allowed(current_user, action, school_class):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this in this class."))
-    return session, school_class
 
 
 def parse_datetime(value, field: str) -> datetime:
@@ -78,7 +67,7 @@ def session_json(session: ClassSession, now: datetime, row: attendance.SessionRo
 
 @bp.get("/classes/<int:class_id>/sessions")
 def list_sessions(class_id: int):
-    school_class = class_or_404(class_id)
+    school_class = load_class(class_id)
     offset, limit = page_params()
     now = utcnow()
     rows = attendance.class_sessions(school_class, current_user.id)
@@ -87,7 +76,7 @@ def list_sessions(class_id: int):
 
 @bp.post("/classes/<int:class_id>/sessions")
 def create_session(class_id: int):
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     fields = session_fields(json_body(), partial=False)
     session = attendance.create_session(current_user, school_class, **fields)
     db.session.commit()
@@ -96,7 +85,7 @@ def create_session(class_id: int):
 
 @bp.get("/sessions/<int:session_id>")
 def get_session(session_id: int):
-    session, school_class = session_or_404(session_id)
+    session, school_class = load_session(session_id)
     body = session_json(session, utcnow())
     body["minutes_html"] = render_staff_markdown(session.minutes) if session.minutes else None
     return jsonify(body)
@@ -104,7 +93,7 @@ def get_session(session_id: int):
 
 @bp.patch("/sessions/<int:session_id>")
 def update_session(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     fields = session_fields(json_body(), partial=True)
     attendance.update_session(current_user, school_class, session, **fields)
     db.session.commit()
@@ -113,7 +102,7 @@ def update_session(session_id: int):
 
 @bp.get("/sessions/<int:session_id>/code")
 def get_code(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     ensure_writable(school_class)
     now = utcnow()
     if not attendance.checkin_open(session, now):
@@ -166,7 +155,7 @@ def _typed_session(data: dict):
     session_id = data["session"]
     if isinstance(session_id, bool) or not isinstance(session_id, int) or not 0 < session_id < 2 ** 31:
         raise ApiError(422, "invalid_field", _("'session' must be the id of a session."))
-    return session_or_404(session_id)
+    return load_session(session_id)
 
 
 def attendance_json(row: checkin.AttendanceRow) -> dict:
@@ -177,7 +166,7 @@ def attendance_json(row: checkin.AttendanceRow) -> dict:
 
 @bp.get("/sessions/<int:session_id>/attendance")
 def list_attendance(session_id: int):
-    session, _class = session_or_404(session_id, "class.staff")
+    session, _class = load_session(session_id, "class.staff")
     offset, limit = page_params()
     rows = checkin.attendance_rows(session, utcnow())
     return jsonify(page_of([attendance_json(r) for r in rows], offset, limit))
@@ -186,7 +175,7 @@ def list_attendance(session_id: int):
 @bp.put("/sessions/<int:session_id>/attendance")
 def mark_attendance_many(session_id: int):
     """Many manual marks at once, all or nothing (checkin.mark_many)."""
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     data = json_body()
     unknown = sorted(set(data) - {"marks"})
     if unknown:
@@ -202,7 +191,7 @@ def mark_attendance_many(session_id: int):
 
 @bp.put("/sessions/<int:session_id>/attendance/<username>")
 def mark_attendance(session_id: int, username: str):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     data = json_body()
     unknown = sorted(set(data) - {"status", "note"})
     if unknown:

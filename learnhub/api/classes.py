@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..auth.services import get_user_by_username
 from ..classes import copying, services
+from ..classes.loaders import load_class
 from ..classes.presenters import class_detail, class_summary
 from ..classes.roster import members
 from ..core.api import ApiError, json_body, page_of, page_params, require_string
@@ -17,16 +18,6 @@ from ..core.errors import DomainError
 from ..core.permissions import allowed
 from ..extensions import db
 from . import bp
-
-
-def class_or_404(class_id: int, action: str = "class.view"):
-    """The class if the caller may `action` it: 404 for a class they have no part in."""
-    school_class = services.get_class(class_id)
-    if school_class is None or not allowed(current_user, "class.view", school_class):
-        raise ApiError(404, "not_found", _("No class %(id)s.", id=class_id))
-    if not allowed(current_user, action, school_class):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this in this class."))
-    return school_class
 
 
 def reports_fields(view):
@@ -106,7 +97,7 @@ def create_class():
 
 @bp.get("/classes/<int:class_id>")
 def get_class(class_id: int):
-    return jsonify(class_detail(current_user, class_or_404(class_id)))
+    return jsonify(class_detail(current_user, load_class(class_id)))
 
 
 # ---- one member at a time (head teacher) ---------------------------------------------------
@@ -116,7 +107,7 @@ def get_class(class_id: int):
 def add_member(class_id: int):
     """One person without a file: 201 {"username", "password"}; "password" is null for an
     existing account (it keeps its own)."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     data = json_body()
     unknown = sorted(set(data) - set(members.MEMBER_FIELDS))
     if unknown:
@@ -131,7 +122,7 @@ def add_member(class_id: int):
 @bp.post("/classes/<int:class_id>/members/<username>/password")
 def reset_member_password(class_id: int, username: str):
     """A new one-time password for a member (members only; 403 for staff accounts)."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     user = get_user_by_username(username)
     if user is None or services.class_role(user.id, school_class.id) is None:
         raise ApiError(404, "not_found", _("%(name)s is not in this class.", name=username[:64]))
@@ -148,7 +139,7 @@ def reset_member_password(class_id: int, username: str):
 @reports_fields
 def copy_class(class_id: int):
     """The next term's class (staff of this class who may create classes): 201 class."""
-    source = class_or_404(class_id, "class.staff")
+    source = load_class(class_id, "class.staff")
     if not allowed(current_user, "class.create"):
         raise ApiError(403, "forbidden", _("Only staff and administrators create classes."))
     name, code, starts_on, ends_on = term_fields(json_body())

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..classes.exams import services as exam_rules
+from ..classes.exams.loaders import load_exam
+from ..classes.loaders import load_class
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.permissions import allowed
 from ..core.times import parse_iso
@@ -13,7 +15,6 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..quizzes.presenters import iso
 from . import bp
-from .classes import class_or_404
 
 NO_VALUE = object()
 
@@ -63,13 +64,6 @@ def exam_item(item: exam_rules.MemberExam, my_status: str | None) -> dict:
     }
 
 
-def _exam_or_404(school_class, exam_id: int):
-    exam = exam_rules.get_exam(school_class, exam_id)
-    if exam is None:
-        raise ApiError(404, "not_found", _("No exam %(id)s in this class.", id=exam_id))
-    return exam
-
-
 def _staff_item(school_class, exam) -> dict:
     item = next(i for i in exam_rules.class_exams(school_class) if i.exam.id == exam.id)
     return exam_item(item, None)
@@ -78,7 +72,7 @@ def _staff_item(school_class, exam) -> dict:
 @bp.get("/classes/<int:class_id>/exams")
 def list_class_exams(class_id: int):
     """Members get their own schedule (override applied) and my_status; staff the class's."""
-    school_class = class_or_404(class_id)
+    school_class = load_class(class_id)
     offset, limit = page_params()
     if allowed(current_user, "class.member", school_class):
         items = [exam_item(i, i.my_status) for i in exam_rules.member_exams(current_user, utcnow(), school_class)]
@@ -89,7 +83,7 @@ def list_class_exams(class_id: int):
 
 @bp.post("/classes/<int:class_id>/exams")
 def create_class_exam(class_id: int):
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     data = json_body()
     course, quiz = data.get("course"), data.get("quiz")
     if not isinstance(course, str) or not isinstance(quiz, str):
@@ -104,8 +98,7 @@ def create_class_exam(class_id: int):
 
 @bp.patch("/classes/<int:class_id>/exams/<int:exam_id>")
 def update_class_exam(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     data = json_body()
     opens_at = parse_datetime(data, "opens_at", required=False) or exam.opens_at
     closes_at = parse_datetime(data, "closes_at", required=False) or exam.closes_at
@@ -118,8 +111,8 @@ def update_class_exam(class_id: int, exam_id: int):
 
 @bp.delete("/classes/<int:class_id>/exams/<int:exam_id>")
 def cancel_class_exam(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam_rules.cancel_exam(current_user, school_class, _exam_or_404(school_class, exam_id))
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
+    exam_rules.cancel_exam(current_user, school_class, exam)
     db.session.commit()
     return "", 204
 
@@ -132,8 +125,7 @@ def override_body(override, username: str) -> dict:
 
 @bp.get("/classes/<int:class_id>/exams/<int:exam_id>/overrides")
 def list_exam_overrides(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     offset, limit = page_params()
     return jsonify(page_of([override_body(o, name) for o, name in exam_rules.exam_overrides(exam)],
                            offset, limit))
@@ -141,8 +133,7 @@ def list_exam_overrides(class_id: int, exam_id: int):
 
 @bp.put("/classes/<int:class_id>/exams/<int:exam_id>/overrides/<username>")
 def set_exam_override(class_id: int, exam_id: int, username: str):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     member = exam_rules.class_member(school_class, username)
     data = json_body()
     override = exam_rules.set_override(
@@ -157,8 +148,7 @@ def set_exam_override(class_id: int, exam_id: int, username: str):
 
 @bp.post("/classes/<int:class_id>/exams/<int:exam_id>/resets/<username>")
 def reset_exam_attempts(class_id: int, exam_id: int, username: str):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     member = exam_rules.class_member(school_class, username)
     data = json_body()
     ids = exam_rules.reset_attempts(current_user, school_class, exam, member, data.get("reason"), utcnow())

@@ -6,17 +6,19 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from ..auth.models import User
+from ..classes.loaders import load_class
 from ..classes.models import STAGES
 from ..classes.roster import services as rules
 from ..classes.roster.files import MAX_BYTES, read_roster_file, template_table
 from ..classes.roster.importer import apply_import, plan_import
+from ..classes.roster.loaders import load_member
 from ..classes.services import FieldError
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.exports import table_response
 from ..core.types import utcnow
 from ..extensions import db
 from . import bp
-from .classes import class_or_404, parse_date, reports_fields
+from .classes import parse_date, reports_fields
 
 PATCH_FIELDS = {"stage", "stage_date", "role", *rules.RECORD_FIELDS}
 
@@ -24,7 +26,7 @@ PATCH_FIELDS = {"stage", "stage_date", "role", *rules.RECORD_FIELDS}
 @bp.get("/classes/<int:class_id>/roster")
 def get_roster(class_id: int):
     """Everyone in the class with their record and attendance rate (staff of the class)."""
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     offset, limit = page_params()
     args = request.args
     if args.get("stage") and args["stage"] not in STAGES:
@@ -42,14 +44,12 @@ def get_roster(class_id: int):
 @reports_fields
 def update_member(class_id: int, username: str):
     """Change a member's record (head teacher); `warnings` name broken minimum gaps."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     data = json_body()
     unknown = sorted(set(data) - PATCH_FIELDS)
     if unknown:
         raise FieldError(unknown[0][:40], _("Unknown field '%(field)s'.", field=unknown[0][:40]))
-    entry = rules.entry_for(school_class, username, utcnow())
-    if entry is None:
-        raise ApiError(404, "not_found", _("%(name)s is not in this class.", name=username[:64]))
+    entry = load_member(school_class, username)
     changes = dict(data)
     if "stage" in changes and (not isinstance(changes["stage"], str) or changes["stage"] not in STAGES):
         raise FieldError("stage", _("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
@@ -68,7 +68,7 @@ def update_member(class_id: int, username: str):
 @bp.post("/classes/<int:class_id>/roster/import")
 def import_roster(class_id: int):
     """A CSV or XLSX roster in the multipart field `file`; `?dry_run=1` only previews."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid_field", _("Send the roster file in the multipart field 'file'."))
@@ -92,7 +92,7 @@ def import_roster(class_id: int):
 
 def _template(class_id: int, kind: str):
     """The roster import template, headers in the caller's language, one example row."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     locale = get_locale()
     header, rows = template_table(locale.language if locale else "en")
     stem = _("roster-template")  # outside the f-string, where the extractor finds it

@@ -10,15 +10,16 @@ from ..core.forms import saved
 from ..core.permissions import allowed
 from . import copying
 from .forms import CopyClassForm
+from .loaders import load_class
 from .roster.members_views import with_field_errors
 from .roster.services import one_year_after
-from .views import bp, class_or_404
+from .views import bp
 
 
 @bp.route("/classes/<int:class_id>/copy", methods=["GET", "POST"])
 @login_required
 def copy(class_id: int):
-    source = class_or_404(class_id, "class.staff")
+    source = load_class(class_id, "class.staff")
     if not allowed(current_user, "class.create"):
         abort(403)
     form = CopyClassForm()

@@ -1,7 +1,7 @@
 """Class pages: the list, creating and editing a class, its overview."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -9,23 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.services import get_user_by_username
 from ..core.forms import saved
 from ..core.markdown import render_staff_markdown
-from ..core.permissions import allowed, permission_required
+from ..core.permissions import permission_required
 from ..courses.services import visible_courses
 from . import services
 from .forms import ROLE_LABELS, STATUS_LABELS, ClassForm, StaffForm
-from .models import SchoolClass
+from .loaders import load_class
 
 bp = Blueprint("classes", __name__)
-
-
-def class_or_404(class_id: int, action: str = "class.view") -> SchoolClass:
-    """The class if the caller may `action` it; 404 when they have no part in it at all."""
-    school_class = services.get_class(class_id)
-    if school_class is None or not allowed(current_user, "class.view", school_class):
-        abort(404)
-    if not allowed(current_user, action, school_class):
-        abort(403)
-    return school_class
 
 
 def _course_choices():
@@ -63,7 +53,7 @@ def create():
 @bp.route("/classes/<int:class_id>")
 @login_required
 def overview(class_id: int):
-    school_class = class_or_404(class_id)
+    school_class = load_class(class_id)
     return render_template(
         "classes/overview.html", school_class=school_class,
         role=services.caller_role(current_user, school_class),
@@ -74,7 +64,7 @@ def overview(class_id: int):
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(class_id: int):
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = ClassForm(obj=school_class)
     form.courses.choices = _course_choices()
     staff_form = StaffForm(prefix="staff")

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..classes.roster.services import STAGE_LABELS
-from ..classes.views import class_or_404
+from ..classes.loaders import load_class
 from ..core import charts
 from ..core.exports import table_response
 from ..core.permissions import allowed
@@ -73,7 +73,7 @@ def _charts(dashboard: rules.Dashboard) -> tuple[charts.Chart, charts.Chart]:
 @login_required
 def page(class_id: int):
     """Members x required units, with percent, study time, scores, attendance (class staff)."""
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     dashboard = rules.build(school_class, utcnow(), request.args)
     pages = max(1, math.ceil(len(dashboard.rows) / rules.PAGE_SIZE))
     number = min(_page_number(), pages)
@@ -120,7 +120,7 @@ def export_table(dashboard: rules.Dashboard, cells: dict) -> tuple[list[str], li
 @login_required
 def export(class_id: int, kind: str):
     """The same table with the page's filters and sort, all pages, one query for the grid."""
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     dashboard = rules.build(school_class, utcnow(), request.args)
     cells = rules.unit_cells(school_class.id, [u.id for u in dashboard.units], None)
     header, rows = export_table(dashboard, cells)

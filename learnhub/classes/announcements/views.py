@@ -15,8 +15,9 @@ from ...core.forms import saved
 from ...core.permissions import allowed
 from ...extensions import db
 from ..home import home_summary
+from ..loaders import load_class
 from ..services import ensure_writable
-from ..views import class_or_404
+from .loaders import load_announcement
 from . import services as rules
 from .forms import AnnouncementForm
 
@@ -45,18 +46,8 @@ def form_page(form: AnnouncementForm, school_class, announcement=None):
                            announcement=announcement, preview_html=preview_html)
 
 
-def announcement_or_404(announcement_id: int, action: str = "class.view"):
-    """(announcement, class) when the caller may `action` its class; 404 outside the class."""
-    announcement = rules.get_announcement(announcement_id)
-    if announcement is None:
-        abort(404)
-    return announcement, class_or_404(announcement.class_id, action)
-
-
-def editable_or_403(announcement_id: int):
-    announcement, school_class = announcement_or_404(announcement_id)
-    if not allowed(current_user, "announcement.edit", announcement):
-        abort(403)
+def _editable(announcement_id: int):
+    announcement, school_class = load_announcement(announcement_id, "announcement.edit")
     ensure_writable(school_class)  # archived: the 409 page
     return announcement, school_class
 
@@ -64,7 +55,7 @@ def editable_or_403(announcement_id: int):
 @bp.route("/classes/<int:class_id>/announcements/new", methods=["GET", "POST"])
 @login_required
 def create(class_id: int):
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     ensure_writable(school_class)
     form = AnnouncementForm()
     if not form.preview.data and form.validate_on_submit():
@@ -80,7 +71,7 @@ def create(class_id: int):
 @login_required
 def show(announcement_id: int):
     """Opening the page is reading it: the first visit records the receipt."""
-    announcement, school_class = announcement_or_404(announcement_id)
+    announcement, school_class = load_announcement(announcement_id)
     if not school_class.read_only:  # an archived class's records stay as they were
         rules.mark_read(current_user, announcement)
         db.session.commit()
@@ -92,7 +83,7 @@ def show(announcement_id: int):
 @bp.route("/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(announcement_id: int):
-    announcement, school_class = editable_or_403(announcement_id)
+    announcement, school_class = _editable(announcement_id)
     form = AnnouncementForm(obj=announcement)
     form.submit.label.text = _("Save")
     if not form.preview.data and form.validate_on_submit():
@@ -106,7 +97,7 @@ def edit(announcement_id: int):
 @bp.route("/announcements/<int:announcement_id>/delete", methods=["POST"])
 @login_required
 def delete(announcement_id: int):
-    announcement, school_class = editable_or_403(announcement_id)
+    announcement, school_class = _editable(announcement_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     rules.delete_announcement(current_user, school_class, announcement)
@@ -118,7 +109,7 @@ def delete(announcement_id: int):
 @bp.route("/announcements/<int:announcement_id>/receipts")
 @login_required
 def receipts(announcement_id: int):
-    announcement, school_class = announcement_or_404(announcement_id, "class.staff")
+    announcement, school_class = load_announcement(announcement_id, "class.staff")
     return render_template("classes/announcements_receipts.html", announcement=announcement,
                            school_class=school_class, receipts=rules.receipts(announcement))
 
@@ -127,7 +118,7 @@ def receipts(announcement_id: int):
 @login_required
 def export_unread(announcement_id: int, kind: str):
     """The members who have not read it yet, to chase them (CSV or XLSX)."""
-    announcement, school_class = announcement_or_404(announcement_id, "class.staff")
+    announcement, school_class = load_announcement(announcement_id, "class.staff")
     header = [_("Username"), _("Name"), _("Student or staff number"), _("Department or branch"), _("Phone")]
     rows = [[r.username, r.display_name, r.student_no, r.department, r.phone]
             for r in rules.receipts(announcement).unread]

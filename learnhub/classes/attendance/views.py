@@ -17,7 +17,8 @@ from ...core.times import form_to_utc, utc_to_form
 from ...core.types import utcnow
 from ...extensions import db
 from .. import services
-from ..views import class_or_404
+from ..loaders import load_class
+from .loaders import load_session
 from . import checkin, sessions as rules
 from .codes import code_for
 from .forms import (
@@ -42,13 +43,6 @@ def _labels():
 
 # ---- helpers ----------------------------------------------------------------------------------
 
-def session_or_404(session_id: int, action: str = "class.view"):
-    session = rules.get_session(session_id)
-    if session is None:
-        abort(404)
-    return session, class_or_404(session.class_id, action)
-
-
 def sessions_panel(school_class, role):
     """The class overview's "Sessions" section: what is running or coming next."""
     now = utcnow()
@@ -63,7 +57,7 @@ def sessions_panel(school_class, role):
 @bp.route("/classes/<int:class_id>/sessions")
 @login_required
 def sessions(class_id: int):
-    school_class = class_or_404(class_id)
+    school_class = load_class(class_id)
     staff = allowed(current_user, "class.staff", school_class)
     return render_template("classes/attendance_sessions.html", school_class=school_class, staff=staff,
                            rows=rules.class_sessions(school_class, current_user.id), now=utcnow())
@@ -79,7 +73,7 @@ def _form_fields(form: SessionForm) -> dict:
 @bp.route("/classes/<int:class_id>/sessions/new", methods=["GET", "POST"])
 @login_required
 def create_session(class_id: int):
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     form = SessionForm()
     if form.validate_on_submit():
         created = saved(form, lambda: rules.create_session(current_user, school_class, **_form_fields(form)))
@@ -92,7 +86,7 @@ def create_session(class_id: int):
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_session(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     form = SessionForm(obj=session)
     if not form.is_submitted():
         form.starts_at.data, form.ends_at.data = utc_to_form(session.starts_at), utc_to_form(session.ends_at)
@@ -107,7 +101,7 @@ def edit_session(session_id: int):
 @bp.route("/sessions/<int:session_id>")
 @login_required
 def session_page(session_id: int):
-    session, school_class = session_or_404(session_id)
+    session, school_class = load_session(session_id)
     now = utcnow()
     staff = allowed(current_user, "class.staff", school_class)
     rows = checkin.attendance_rows(session, now) if staff else []
@@ -126,7 +120,7 @@ def session_page(session_id: int):
 @bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
 @login_required
 def mark(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     form = MarkForm()
     if not form.validate_on_submit():
         flash(_("The mark was not saved: %(errors)s",
@@ -148,7 +142,7 @@ def mark(session_id: int):
 @login_required
 def mark_many(session_id: int):
     """One save for the ticked members (select all, then present/late/excused/absent)."""
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     form = MarkManyForm()
     back = redirect(url_for("attendance.session_page", session_id=session.id, _anchor="attendance"))
     if not form.validate_on_submit():
@@ -176,7 +170,7 @@ def mark_many(session_id: int):
 @login_required
 def sign_in_sheet(session_id: int):
     """The paper fallback (签到表): the roster with a signature column, printed on A4."""
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     return render_template("classes/attendance_sheet.html", school_class=school_class, session=session,
                            rows=checkin.attendance_rows(session, utcnow()))
 
@@ -184,7 +178,7 @@ def sign_in_sheet(session_id: int):
 @bp.route("/sessions/<int:session_id>/minutes", methods=["GET", "POST"])
 @login_required
 def minutes(session_id: int):
-    session, school_class = session_or_404(session_id, "class.manage")
+    session, school_class = load_session(session_id, "class.manage")
     form = MinutesForm(minutes=session.minutes or "")
     if form.validate_on_submit():
         if saved(form, lambda: rules.save_minutes(current_user, school_class, session,
@@ -200,7 +194,7 @@ def minutes(session_id: int):
 def export(session_id: int, kind: str):
     if kind not in ("csv", "xlsx"):
         abort(404)
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     rows = checkin.attendance_rows(session, utcnow())
     header = [_("Username"), _("Name"), _("Student or staff number"), _("Department or branch"), _("Status"),
               _("How"), _("Checked in at"), _("Note")]
@@ -234,7 +228,7 @@ def qr_state(session, school_class) -> dict:
 @bp.route("/sessions/<int:session_id>/qr")
 @login_required
 def qr_page(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     state = qr_state(session, school_class)
     return render_template("classes/attendance_qr.html", school_class=school_class, session=session,
                            state=state, svg=Markup(state.get("svg", "")),
@@ -244,5 +238,5 @@ def qr_page(session_id: int):
 @bp.route("/sessions/<int:session_id>/qr/state")
 @login_required
 def qr_state_json(session_id: int):
-    session, school_class = session_or_404(session_id, "class.staff")
+    session, school_class = load_session(session_id, "class.staff")
     return jsonify(qr_state(session, school_class))

@@ -14,9 +14,10 @@ from ...core.times import form_to_utc, utc_to_form
 from ...core.types import utcnow
 from ...extensions import db
 from ...quizzes.services import AttemptRow
-from ..views import class_or_404
+from ..loaders import load_class
 from . import services as rules
 from .forms import ExamWindowForm, OverrideForm, ResetForm, ScheduleExamForm
+from .loaders import load_exam
 
 bp = Blueprint("class_exams", __name__)
 
@@ -27,13 +28,6 @@ def status_labels() -> dict:
 
 def _minutes_to_seconds(minutes: int | None) -> int | None:
     return None if minutes is None else minutes * 60
-
-
-def _exam_or_404(school_class, exam_id: int):
-    exam = rules.get_exam(school_class, exam_id)
-    if exam is None:
-        abort(404)
-    return exam
 
 
 # ---- pages ------------------------------------------------------------------------------------------
@@ -55,13 +49,13 @@ def _render_index(school_class, form=None, status=200):
 @bp.route("/classes/<int:class_id>/exams")
 @login_required
 def index(class_id: int):
-    return _render_index(class_or_404(class_id))
+    return _render_index(load_class(class_id))
 
 
 @bp.route("/classes/<int:class_id>/exams", methods=["POST"])
 @login_required
 def create(class_id: int):
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = ScheduleExamForm()
     form.quiz.choices = rules.class_quiz_choices(school_class)
     if form.validate_on_submit():
@@ -102,8 +96,7 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>", methods=["GET", "POST"])
 @login_required
 def manage(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     window = ExamWindowForm(prefix="window")
     if not window.is_submitted():
         return _render_manage(school_class, exam)
@@ -119,8 +112,7 @@ def manage(class_id: int, exam_id: int):
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/overrides", methods=["POST"])
 @login_required
 def override(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     form = OverrideForm(prefix="override")
     form.username.choices = _member_choices(school_class)
     if form.validate_on_submit():
@@ -142,8 +134,7 @@ def override(class_id: int, exam_id: int):
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/resets", methods=["POST"])
 @login_required
 def reset(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     form = ResetForm(prefix="reset")
     form.username.choices = _member_choices(school_class)
     if form.validate_on_submit():
@@ -162,8 +153,7 @@ def reset(class_id: int, exam_id: int):
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/cancel", methods=["POST"])
 @login_required
 def cancel(class_id: int, exam_id: int):
-    school_class = class_or_404(class_id, "class.manage")
-    exam = _exam_or_404(school_class, exam_id)
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
     if not ActionForm(prefix="cancel").validate_on_submit():
         abort(400)
     rules.cancel_exam(current_user, school_class, exam)

@@ -11,7 +11,8 @@ from ...core.forms import saved
 from ...extensions import db
 from .. import services
 from ..forms import AddMemberForm, ResetPasswordForm
-from ..views import bp, class_or_404
+from ..loaders import load_class
+from ..views import bp
 from . import members
 
 NO_STORE = {"Cache-Control": "no-store"}  # one-time passwords: shown once, never cached
@@ -41,7 +42,7 @@ def password_page(school_class, user, password: str, *, reset: bool):
 @bp.route("/classes/<int:class_id>/roster/add", methods=["GET", "POST"])
 @login_required
 def add_member(class_id: int):
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = AddMemberForm()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in members.MEMBER_FIELDS}
@@ -58,7 +59,7 @@ def add_member(class_id: int):
 @bp.route("/classes/<int:class_id>/members/<username>/password", methods=["POST"])
 @login_required
 def reset_member_password(class_id: int, username: str):
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         abort(400)

@@ -17,12 +17,13 @@ from ...core.permissions import allowed
 from ...core.types import utcnow
 from ...extensions import db
 from ..forms import ROLE_LABELS
+from ..loaders import load_class
 from ..models import CLASS_ROLES, LOCATIONS, STAGES
-from ..views import class_or_404
 from . import members, services as rules
 from .files import MAX_BYTES, read_roster_file
 from .forms import ConfirmForm, MemberForm, UploadForm
 from .importer import apply_import, plan_import, rows_from_token, sign_rows
+from .loaders import load_member
 
 bp = Blueprint("roster", __name__)
 PAGE_SIZE = 50
@@ -58,7 +59,7 @@ def _page_number() -> int:
 @bp.route("/classes/<int:class_id>/roster")
 @login_required
 def page(class_id: int):
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     filters = _filters()
     entries = rules.roster(school_class, filters, utcnow())
     pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
@@ -100,7 +101,7 @@ def _export_value(entry: rules.RosterEntry, key: str):
 @login_required
 def export(class_id: int, kind: str):
     """The roster with the page's filters, attendance rates and notes (staff only)."""
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     entries = rules.roster(school_class, _filters(), utcnow())
     header = [str(label) for _key, label in EXPORT_COLUMNS]
     rows = [[_export_value(entry, key) for key, _label in EXPORT_COLUMNS] for entry in entries]
@@ -109,19 +110,12 @@ def export(class_id: int, kind: str):
                           sheet_title=_("Roster"))
 
 
-def _member_or_404(school_class, username: str):
-    entry = rules.entry_for(school_class, username, utcnow())
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.route("/classes/<int:class_id>/members/<username>", methods=["GET", "POST"])
 @login_required
 def member(class_id: int, username: str):
     """A member's record and stage history; graders read it, the head teacher edits it."""
-    school_class = class_or_404(class_id, "class.manage" if request.method == "POST" else "class.staff")
-    entry = _member_or_404(school_class, username)
+    school_class = load_class(class_id, "class.manage" if request.method == "POST" else "class.staff")
+    entry = load_member(school_class, username)
     membership = entry.membership
     form = MemberForm(obj=membership)
     if membership.stage is not None:  # a recorded stage is changed, never cleared
@@ -157,7 +151,7 @@ def member(class_id: int, username: str):
 @login_required
 def import_roster(class_id: int):
     """Upload, then a preview of every row; the confirm form carries the signed rows."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = UploadForm()
     plan = confirm = None
     if form.validate_on_submit():
@@ -180,7 +174,7 @@ def import_roster(class_id: int):
 @login_required
 def import_confirm(class_id: int):
     """Import the previewed rows (re-checked now) and show the password sheet, once."""
-    school_class = class_or_404(class_id, "class.manage")
+    school_class = load_class(class_id, "class.manage")
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

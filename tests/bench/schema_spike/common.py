@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from learnhub.api.classes import class_or_404
+from learnhub.classes.loaders import load_class
 from learnhub.core.api import ApiError, page_of, page_params
 from learnhub.core.types import utcnow
 from learnhub.extensions import db
@@ -39,7 +39,7 @@ def save(attempt_id: int, question_id: int, response):
 def dashboard_page(class_id: int):
     """The dashboard API's rows (MemberRow objects) for one page, as class_progress.py does."""
     require_user()
-    school_class = class_or_404(class_id, "class.staff")
+    school_class = load_class(class_id, "class.staff")
     offset, limit = page_params()
     dashboard = rules.build(school_class, utcnow(), request.args, strict=True)
     return page_of(dashboard.rows, offset, limit)
