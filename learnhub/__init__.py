@@ -62,8 +62,7 @@ def _init_features(app: Flask) -> None:
     """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     from . import api, auth, classes, courses, health, progress, quizzes
-    from .core import audit  # noqa: F401  (the audit_log table)
-    from .core import notifications_views
+    from .core import audit, notifications_views  # noqa: F401  (audit: the audit_log table)
     from .demo import demo_command
 
     notifications_views.init_app(app)  # core's page and header badge (the notifications table)

@@ -5,9 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
-
 from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, logout_user
 
 from ..core.forms import saved
 from ..extensions import db, limiter

@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.database import add_or_get
-from ..core.signals import unit_viewed
 from ..core.permissions import allowed
+from ..core.signals import unit_viewed
 from ..core.types import utcnow
 from ..extensions import db
 from .catalog import get_catalog

@@ -8,8 +8,8 @@ from flask_babel import format_date, format_percent, gettext as _, lazy_gettext 
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..classes.roster.services import STAGE_LABELS
 from ..classes.loaders import load_class
+from ..classes.roster.services import STAGE_LABELS
 from ..core import charts
 from ..core.exports import table_response
 from ..core.permissions import allowed

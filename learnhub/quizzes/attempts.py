@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 import secrets
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
