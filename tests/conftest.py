@@ -1,40 +1,26 @@
 """Shared fixtures. TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL."""
 from __future__ import annotations
 
-import contextvars
 import os
-import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from learnhub import create_app
 from learnhub.auth import services as auth_services
-from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.config import make_test_config
-from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
+from learnhub.courses.index import sync_all
 from learnhub.extensions import db as _db
-
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PASSWORD = "correct-horse-1"
-
-
-class IsolatedClient(FlaskClient):
-    """Runs each request outside the test's app context, as a real server would.
-
-    Otherwise Flask reuses the fixture's app context, and `g` (Flask-Login's cached
-    user, Flask-WTF's CSRF token) would leak from one request into the next.
-    """
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+from tests.support.content import course_file, unit_file
+from tests.support.factories import enrol, start_session
+from tests.support.quizzes import ALL_TYPES_QUIZ, Clock
+from tests.support.web import PASSWORD, IsolatedClient, api_client, login
 
 
 def normalise_url(url: str) -> str:
@@ -133,28 +119,6 @@ def make_user(app):
     return factory
 
 
-def csrf_from(client, url: str) -> str:
-    response = client.get(url)
-    match = CSRF_INPUT.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def login(client, username: str, password: str = PASSWORD, next_url: str | None = None):
-    """Log in through the real form, CSRF included."""
-    token = csrf_from(client, "/login")
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(url, data={"username": username, "password": password, "csrf_token": token})
-
-
-def signed_in(app, user):
-    """A fresh client logged in as `user`, with `.headers` carrying its CSRF token for the API."""
-    client = app.test_client()
-    assert login(client, user.username).status_code == 302
-    client.headers = {"X-CSRFToken": csrf_from(client, "/account")}
-    return client
-
-
 @pytest.fixture
 def login_as(client, make_user):
     """Create a user with `role`, log the test client in as them, return the user."""
@@ -210,49 +174,6 @@ def write_content(tmp_path):
 
 # ---- quizzes ------------------------------------------------------------------------------
 
-ALL_TYPES_QUIZ = """---
-title: Every type
-time_limit: 10m
-grace: 30s
-review: answers_after_submit
-points:
-  essay: 2
----
-::single::Capital of China? {=Beijing#Right, Beijing. ~Shanghai#No, that is Shanghai. ~Guangzhou}
-
-::multiple::Pick the even numbers. {~%50%2 ~%50%4 ~%-100%3}
-
-::tf::The sky is blue. {T#Not quite.#Yes.}
-
-::short::Name the capital. {=Beijing =Peking}
-
-::numerical::What is pi? {#3.14:0.01}
-
-::matching::Match. {=cat -> meow =dog -> woof =cow -> moo}
-
-::essay::Write a few words. {}
-
-Just some information, no answer needed.
-"""
-
-
-class Clock:
-    """A controllable 'now' for the quiz views and API (services take `now` explicitly)."""
-
-    def __init__(self, monkeypatch):
-        from datetime import datetime, timezone
-
-        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-        # One source of "now" for every module (services, views, column defaults).
-        monkeypatch.setattr("learnhub.core.types.now_source", lambda: self.now)
-
-    def advance(self, **delta):
-        from datetime import timedelta
-
-        self.now += timedelta(**delta)
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch):
     return Clock(monkeypatch)
@@ -287,17 +208,10 @@ def quiz_app(make_app, quiz_content):
 @pytest.fixture
 def quiz_client(quiz_app):
     """A logged-in member's client on quiz_app: `.user`, `.csrf`, `.api(method, path, json)`."""
-    client = quiz_app.test_client()
     user = auth_services.create_user("taker", PASSWORD, "member")
     _db.session.commit()
-    assert login(client, "taker").status_code == 302
+    client = api_client(quiz_app, user)
     client.user = user
-    client.csrf = csrf_from(client, "/account")
-
-    def api(method: str, path: str, json=None):
-        return client.open(path, method=method, json=json, headers={"X-CSRFToken": client.csrf})
-
-    client.api = api
     return client
 
 
@@ -344,9 +258,9 @@ def make_class(app, make_user):
             fields.pop("starts_on", date(2026, 9, 1)), fields.pop("ends_on", date(2027, 1, 15)),
             course_slugs=fields.pop("courses", ["party-building-online"]), **fields)
         for user in members:
-            _db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="member"))
+            enrol(school_class, user, "member")
         for user in graders:
-            _db.session.add(Membership(class_id=school_class.id, user_id=user.id, role="grader"))
+            enrol(school_class, user, "grader")
         _db.session.commit()
         school_class.head = head
         return school_class
@@ -354,3 +268,54 @@ def make_class(app, make_user):
     return factory
 
 
+@pytest.fixture
+def school(app, db, make_user, make_class, clock):
+    """A class (head teacher, grader, two members) with a session that started 5 minutes ago."""
+    members = [make_user(f"member{i}") for i in (1, 2)]
+    grader = make_user("grader", role="instructor")
+    school_class = make_class(members=members, graders=[grader])
+    session = start_session(school_class, "Lecture 1", clock.now - timedelta(minutes=5),
+                            clock.now + timedelta(hours=1), place="Room 101", late_after_minutes=10)
+    db.session.commit()
+
+    class School:
+        pass
+
+    school = School()
+    school.school_class, school.session, school.members, school.grader = school_class, session, members, grader
+    school.head = school_class.head
+    return school
+
+
+# ---- content that a test may change ----------------------------------------------------------
+
+@pytest.fixture
+def content_app(make_app, write_content):
+    """An app over a small content tree that tests may change."""
+    root = write_content({
+        "c/course.md": course_file("Small course"),
+        "c/01-first.md": unit_file("First"),
+        "c/02-second.md": unit_file("Second", completion="manual"),
+        "c/03-hidden.md": unit_file("Hidden draft", draft=True),
+        "secret/course.md": course_file("Secret draft course", draft=True, order=2),
+        "secret/01-only.md": unit_file("Only"),
+    })
+    app = make_app(CONTENT_DIR=str(root))
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def content_client(content_app, db):
+    """A client of content_app and a function logging it in as a new user with a role."""
+    client = content_app.test_client()
+    names = iter(range(1, 1000))
+
+    def log_in(role: str = "member"):
+        user = auth_services.create_user(f"reader{next(names)}", PASSWORD, role)
+        db.session.commit()
+        assert login(client, user.username).status_code == 302
+        return user
+
+    client.log_in = log_in
+    return client

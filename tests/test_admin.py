@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from learnhub.auth import services
 from learnhub.auth.models import User
-
-from .conftest import csrf_from, login
+from tests.support.web import csrf_from, login
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new"]
 

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from learnhub.auth import services
 from learnhub.auth.models import User
 from learnhub.extensions import db
-
-from .race_helpers import race, slow_reads
+from tests.support.threads import race, slow_reads
 
 ROUNDS = 5
 

@@ -7,18 +7,14 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnhub.classes.announcements import services as rules
 from learnhub.classes.announcements.models import Announcement, AnnouncementRead
 from learnhub.core.audit import AuditEntry
 from learnhub.core.database import add_or_get
-
-from .conftest import csrf_from, login, signed_in
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.support.factories import count
+from tests.support.web import csrf_from, signed_in
 
 
 def post(client, class_id, **body):
@@ -56,7 +52,7 @@ def test_staff_post_members_read_once_and_receipts_say_who(app, db, school):
     again = reader.post(f"/api/v1/announcements/{body['id']}/read", headers=reader.headers)
     assert first.status_code == again.status_code == 200
     assert first.get_json()["read_at"] == again.get_json()["read_at"]
-    assert count(db, AnnouncementRead) == 1
+    assert count(AnnouncementRead) == 1
     assert reader.get(f"/api/v1/classes/{school.a.id}/announcements").get_json()["items"][0]["read"] is True
 
     receipts = head.get(f"/api/v1/announcements/{body['id']}/receipts").get_json()
@@ -85,7 +81,7 @@ def test_a_concurrent_second_receipt_is_found_not_an_error(app, db, school):
                               lambda: rules.mark_read(school.members[0], announcement))
     assert (row.id, created) == (first.id, False)
     db.session.commit()
-    assert count(db, AnnouncementRead) == 1
+    assert count(AnnouncementRead) == 1
 
 
 def test_outsiders_members_and_other_graders_are_refused(app, db, make_user, make_class, school):
@@ -110,8 +106,8 @@ def test_outsiders_members_and_other_graders_are_refused(app, db, make_user, mak
     assert member.get(f"/announcements/{announcement.id}/receipts").status_code == 403
     assert member.get(f"/announcements/{announcement.id}/unread.csv").status_code == 403
     assert member.get(f"/announcements/{announcement.id}/edit").status_code == 403
-    assert count(db, Announcement) == 2  # the head's and the grader's, nothing else
-    assert count(db, AnnouncementRead) == 0
+    assert count(Announcement) == 2  # the head's and the grader's, nothing else
+    assert count(AnnouncementRead) == 0
 
 
 def test_author_or_head_teacher_edit_and_delete(app, db, make_user, school):
@@ -142,7 +138,7 @@ def test_author_or_head_teacher_edit_and_delete(app, db, make_user, school):
     token = csrf_from(head, f"/announcements/{announcement_id}")
     assert head.post(f"/announcements/{announcement_id}/delete", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
-    assert count(db, Announcement) == 0 and count(db, AnnouncementRead) == 0
+    assert count(Announcement) == 0 and count(AnnouncementRead) == 0
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "announcement.delete"))
     assert entry.actor_id == school.head.id and entry.data["title"] == "Moved again"
 
@@ -172,7 +168,7 @@ def test_markdown_is_sanitised(app, db, school):
 def test_bad_api_input_is_422_and_writes_nothing(app, db, school, body):
     response = post(signed_in(app, school.head), school.a.id, **body)
     assert response.status_code == 422, response.get_json()
-    assert count(db, Announcement) == 0
+    assert count(Announcement) == 0
 
 
 @pytest.mark.parametrize("form, status", [
@@ -188,7 +184,7 @@ def test_bad_page_input_shows_errors_and_writes_nothing(app, db, school, form, s
     assert response.status_code == status
     if status == 200:
         assert "field-error" in response.get_data(as_text=True)
-    assert count(db, Announcement) == 0
+    assert count(Announcement) == 0
 
 
 def test_archived_class_refuses_writes(app, db, school):
@@ -205,7 +201,7 @@ def test_archived_class_refuses_writes(app, db, school):
     reader = signed_in(app, school.members[0])
     assert reader.post(f"/api/v1/announcements/{announcement.id}/read", headers=reader.headers).status_code == 409
     assert reader.get(f"/announcements/{announcement.id}").status_code == 200  # still readable
-    assert count(db, Announcement) == 1 and count(db, AnnouncementRead) == 0
+    assert count(Announcement) == 1 and count(AnnouncementRead) == 0
 
 
 def test_pinned_first_then_newest(app, db, clock, school):
@@ -291,8 +287,7 @@ def test_edit_keeps_published_time(app, db, clock, school):
 def test_concurrent_reads_make_one_receipt(app, db, school):
     """Eight requests opening it at once (SQLite file or PostgreSQL): one row, no error."""
     from learnhub.auth.models import User
-
-    from .test_quiz_concurrency import run_in_threads
+    from tests.support.threads import run_in_threads
 
     announcement_id = rules.post_announcement(school.head, school.a, "Now", "").id
     user_id = school.members[0].id
@@ -306,7 +301,7 @@ def test_concurrent_reads_make_one_receipt(app, db, school):
 
     ids = run_in_threads(app, read)
     assert len(ids) == 8 and len(set(ids)) == 1
-    assert count(db, AnnouncementRead) == 1
+    assert count(AnnouncementRead) == 1
 
 
 # ---- issue 11: bounded Markdown, "edited", lists after text, the preview -----------------------
@@ -316,7 +311,7 @@ PATHOLOGICAL_BODIES = ["1. " * 1000, "[" * 19000, ">" * 5000, "- a\n" + "\n".joi
 
 @pytest.mark.parametrize("body", PATHOLOGICAL_BODIES, ids=["list markers", "brackets", "quotes", "indented lists"])
 def test_a_body_over_the_renderer_bounds_is_refused_by_the_api_and_stored_nowhere(app, db, school, body):
-    from .test_markdown_bounds import BOUND, within
+    from tests.support.threads import BOUND, within
 
     head = signed_in(app, school.head)
     response = within(BOUND, post, head, school.a.id, body=body)
@@ -324,12 +319,12 @@ def test_a_body_over_the_renderer_bounds_is_refused_by_the_api_and_stored_nowher
     error = response.get_json()["error"]
     assert error["code"] == "invalid_field" and list(error["fields"]) == ["body"]
     assert error["message"].startswith("'body' ")
-    assert count(db, Announcement) == 0
+    assert count(Announcement) == 0
 
 
 @pytest.mark.parametrize("body", PATHOLOGICAL_BODIES[:2], ids=["list markers", "brackets"])
 def test_a_body_over_the_renderer_bounds_is_a_form_error_on_the_pages(app, db, school, body):
-    from .test_markdown_bounds import BOUND, within
+    from tests.support.threads import BOUND, within
 
     announcement = rules.post_announcement(school.head, school.a, "Kept", "Kept text")
     db.session.commit()
@@ -340,13 +335,13 @@ def test_a_body_over_the_renderer_bounds_is_a_form_error_on_the_pages(app, db, s
         assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
         assert "&#39;body&#39;" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert count(db, Announcement) == 1
+    assert count(Announcement) == 1
     assert (announcement.title, announcement.body) == ("Kept", "Kept text")
 
 
 def test_a_stored_body_over_the_bounds_shows_escaped_with_a_200(app, db, school):
     """A row written before the check (or straight into the database) breaks no page."""
-    from .test_markdown_bounds import BOUND, within
+    from tests.support.threads import BOUND, within
 
     now = rules.utcnow()
     db.session.add_all([Announcement(class_id=school.a.id, title="Bad list", body="1. " * 1000 + "<b>x</b>",
@@ -409,17 +404,17 @@ def test_preview_shows_the_rendered_text_and_stores_nothing(app, db, school):
     assert "<li><strong>带笔记本</strong>" in html and "<script>alert(1)" not in html
     assert 'formaction="/classes/%d/announcements/new#announcement-preview"' % school.a.id in html
     assert "准时" in html.split('id="body"')[1]            # the text stays in the form to go on editing
-    assert count(db, Announcement) == 0
+    assert count(Announcement) == 0
 
     no_title = head.post(page, data={**form, "title": ""}).get_data(as_text=True)   # the title can wait
     assert 'id="announcement-preview"' in no_title and "field-error" in no_title
     refused = head.post(page, data={**form, "body": "1. " * 1000}).get_data(as_text=True)
     assert 'id="announcement-preview"' not in refused and "&#39;body&#39;" in refused
     assert head.post(page, data={**form, "csrf_token": "forged"}).status_code == 400
-    assert count(db, Announcement) == 0
+    assert count(Announcement) == 0
 
     published = head.post(page, data={key: value for key, value in form.items() if key != "preview"})
-    assert published.status_code == 302 and count(db, Announcement) == 1
+    assert published.status_code == 302 and count(Announcement) == 1
 
 
 def test_preview_on_the_edit_page_changes_nothing_and_is_staff_only(app, db, school):

@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from learnhub.classes.announcements import services as rules
-from learnhub.classes.attendance.models import ClassSession
-from learnhub.classes.exams.models import ClassExam, ExamOverride
+from learnhub.classes.exams.models import ExamOverride
 from learnhub.classes.home import home_summary, today_bounds
 from learnhub.classes.models import Membership
 from learnhub.quizzes.models import Quiz
-
-from .conftest import login
+from tests.support.factories import add_exam, add_session, announce
+from tests.support.web import login
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -34,20 +33,6 @@ def section(html: str, heading_id: str) -> str:
     match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
     assert match, f"no section {heading_id}"
     return match.group(1)
-
-
-def session(db, school_class, title, starts_at):
-    row = ClassSession(class_id=school_class.id, title=title, kind="lecture", starts_at=starts_at,
-                       ends_at=starts_at + timedelta(hours=1), place="Room 101")
-    db.session.add(row)
-    return row
-
-
-def exam(db, school_class, quiz_id, opens_at, closes_at):
-    row = ClassExam(class_id=school_class.id, quiz_id=quiz_id, opens_at=opens_at, closes_at=closes_at)
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 @pytest.fixture
@@ -71,15 +56,15 @@ def test_member_home_shows_unread_today_and_open_exams(app, db, clock, make_user
     posted = []
     for n in range(5):
         clock.advance(minutes=1)
-        posted.append(rules.post_announcement(school_class.head, school_class, f"Notice {n}", ""))
+        posted.append(announce(school_class, f"Notice {n}", ""))
     rules.mark_read(member, posted[0])
     now = clock.now  # 2026-11-24 ~12:05 UTC, 20:05 in Shanghai
-    session(db, school_class, "Early lecture", datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc))  # 01:00 today
-    session(db, school_class, "Evening meeting", now + timedelta(hours=1))                           # 21:05 today
-    session(db, school_class, "Tomorrow's lesson", now + timedelta(hours=5))                         # 01:05 tomorrow
-    exam(db, school_class, quiz_ids[0], now - timedelta(hours=1), now + timedelta(hours=1))          # open
-    exam(db, quiet, quiz_ids[0], now + timedelta(days=1), now + timedelta(days=2))                  # upcoming
-    late = exam(db, school_class, quiz_ids[1], now - timedelta(days=2), now - timedelta(days=1))    # closed...
+    add_session(school_class, "Early lecture", datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc))  # 01:00 today
+    add_session(school_class, "Evening meeting", now + timedelta(hours=1))                           # 21:05 today
+    add_session(school_class, "Tomorrow's lesson", now + timedelta(hours=5))                         # 01:05 tomorrow
+    add_exam(school_class, quiz_ids[0], now - timedelta(hours=1), now + timedelta(hours=1))          # open
+    add_exam(quiet, quiz_ids[0], now + timedelta(days=1), now + timedelta(days=2))                  # upcoming
+    late = add_exam(school_class, quiz_ids[1], now - timedelta(days=2), now - timedelta(days=1))    # closed...
     db.session.add(ExamOverride(exam_id=late.id, user_id=member.id, closes_at=now + timedelta(hours=2),
                                 reason="ill"))                                                     # ...but not for them
     db.session.commit()
@@ -104,7 +89,7 @@ def test_staff_home_shows_the_classes_they_run(app, db, make_user, make_class):
     make_class(name="Someone else's class", members=[make_user()])
     archived = make_class(head=running.head, name="Old class", status="archived")
     for n in range(2):
-        rules.post_announcement(running.head, running, f"Notice {n}", "")
+        announce(running, f"Notice {n}", "")
     first = rules.announcements_for(running.head, running)[0].announcement
     rules.mark_read(members[0], first)
     rules.mark_read(running.head, first)  # staff's own reads do not count
@@ -133,10 +118,10 @@ def test_home_summary_queries_do_not_grow(app, db, clock, make_user, make_class,
         other = make_class(members=[member])
         for n in range(n_announcements):
             rules.post_announcement(head, school_class, f"A{n}", "")
-            rules.post_announcement(other.head, other, f"B{n}", "")
-        session(db, school_class, "Lecture", clock.now + timedelta(minutes=30))
-        session(db, other, "Lecture", clock.now + timedelta(minutes=30))
-        exam(db, other, quiz_ids[0], clock.now - timedelta(hours=1), clock.now + timedelta(hours=1))
+            announce(other, f"B{n}", "")
+        add_session(school_class, "Lecture", clock.now + timedelta(minutes=30))
+        add_session(other, "Lecture", clock.now + timedelta(minutes=30))
+        add_exam(other, quiz_ids[0], clock.now - timedelta(hours=1), clock.now + timedelta(hours=1))
         db.session.commit()
 
     add_class(1, 1)
@@ -156,7 +141,7 @@ def test_home_page_query_count_does_not_grow(app, db, make_user, make_class, cou
     client = app.test_client()
     assert login(client, member.username).status_code == 302
     first = make_class(members=[member])
-    rules.post_announcement(first.head, first, "Hello", "")
+    announce(first, "Hello", "")
     db.session.commit()
     client.get("/")
     with count_queries() as few:
@@ -164,7 +149,7 @@ def test_home_page_query_count_does_not_grow(app, db, make_user, make_class, cou
     for _ in range(4):
         school_class = make_class(members=[member, make_user(), make_user()])
         for n in range(4):
-            rules.post_announcement(school_class.head, school_class, f"N{n}", "")
+            announce(school_class, f"N{n}", "")
     db.session.add(Membership(class_id=first.id, user_id=make_user().id, role="member"))
     db.session.commit()
     with count_queries() as many:

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from learnhub.api.openapi import document
-
-from .conftest import PASSWORD, csrf_from
+from tests.support.web import PASSWORD, csrf_from
 
 COURSE = "party-building-online"
 

@@ -42,7 +42,7 @@ def test_pages_have_no_inline_script_or_style(client, login_as):
 
 
 def test_session_cookie_flags(client, make_user):
-    from .conftest import CSRF_INPUT, csrf_from
+    from tests.support.web import CSRF_INPUT, csrf_from
 
     token = csrf_from(client, "/login")
     make_user("cookie")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -14,11 +13,11 @@ from learnhub.classes.attendance.codes import NONCE_COOKIE, TICKET_SECONDS, vali
 from learnhub.classes.attendance.models import AttendanceRecord, ClassSession
 from learnhub.classes.models import Membership
 from learnhub.core.audit import AuditEntry
-
-from .attendance_helpers import api_client, current_code, records, school  # noqa: F401  (school: a fixture)
-from .conftest import CSRF_INPUT, csrf_from, login
+from tests.support.attendance import current_code, form_ticket, post_checkin, records
+from tests.support.web import CSRF_INPUT, api_client, csrf_from, login
 
 # ---- sessions ---------------------------------------------------------------------------------
+
 
 def test_staff_create_a_session_in_local_time_stored_as_utc(app, db, school):
     head = api_client(app, school.head)
@@ -281,17 +280,6 @@ def test_check_in_attempts_are_rate_limited_per_user(make_app, db, make_user, cl
 
 
 # ---- the check-in pages and the login round trip ----------------------------------------------
-
-def form_ticket(html: str) -> str:
-    match = re.search(r'name="ticket"[^>]*value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-def post_checkin(client, page_html: str):
-    token = CSRF_INPUT.search(page_html).group(1)
-    return client.post("/checkin", data={"csrf_token": token, "ticket": form_ticket(page_html)})
-
 
 def test_logged_in_member_opens_the_code_url_and_is_present(app, db, school, clock):
     member = api_client(app, school.members[0])

@@ -7,9 +7,8 @@ from sqlalchemy import func, select
 
 from learnhub.classes.attendance import checkin
 from learnhub.core.audit import AuditEntry
-
-from .attendance_helpers import api_client, current_code, records, school  # noqa: F401  (school: a fixture)
-from .conftest import CSRF_INPUT
+from tests.support.attendance import current_code, records
+from tests.support.web import CSRF_INPUT, api_client
 
 
 def mark_audits(db) -> list[AuditEntry]:

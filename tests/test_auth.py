@@ -8,8 +8,7 @@ import pytest
 from learnhub.auth import services
 from learnhub.auth.models import User
 from learnhub.auth.views import safe_next
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.web import PASSWORD, csrf_from, login
 
 
 def test_login_success_redirects_home_and_records_login(client, make_user, db):

@@ -32,8 +32,8 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from learnhub.quizzes.models import Answer, Attempt
-
-from .conftest import ALL_TYPES_QUIZ, PASSWORD, csrf_from, login
+from tests.support.quizzes import ALL_TYPES_QUIZ
+from tests.support.web import PASSWORD, csrf_from, login
 
 LOGIN = "login"  # a 302 to /login
 ACTORS = ("anonymous", "member", "other", "instructor", "staff", "admin")

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 from learnhub.classes.attendance import sessions as attendance
 from learnhub.classes.attendance.codes import code_for
 from learnhub.classes.models import Membership
-
-from .attendance_helpers import api_client, records, school  # noqa: F401  (school: a fixture)
-from .conftest import CSRF_INPUT
+from tests.support.attendance import records
+from tests.support.web import CSRF_INPUT, api_client
 
 
 def short_code(app, session_id, at):
@@ -129,7 +128,7 @@ def limited(make_app, db, clock):
 def test_short_code_guesses_are_limited_per_user_and_session(limited, db, clock):
     app, members, (first, second) = limited
     with app.app_context():
-        guesser = _client(app, members[0])
+        guesser = api_client(app, members[0])
         code = short_code(app, first, clock.now)
         guesses = [guesser.api("POST", "/api/v1/checkin", {"session": first, "code": wrong(code)}).status_code
                    for _ in range(3)]
@@ -142,7 +141,7 @@ def test_short_code_guesses_are_limited_per_user_and_session(limited, db, clock)
         # Another session, another member: their own budgets.
         other_session = guesser.api("POST", "/api/v1/checkin",
                                     {"session": second, "code": short_code(app, second, clock.now)})
-        other_member = _client(app, members[1]).api("POST", "/api/v1/checkin", {"session": first, "code": code})
+        other_member = api_client(app, members[1]).api("POST", "/api/v1/checkin", {"session": first, "code": code})
         # Scanned codes are not counted against typed ones.
         assert guesses == [422, 422, 422]
         assert blocked.status_code == 429 and blocked.get_json()["error"]["code"] == "rate_limited"
@@ -150,17 +149,6 @@ def test_short_code_guesses_are_limited_per_user_and_session(limited, db, clock)
         assert other_session.status_code == 200 and other_member.status_code == 200
         statuses = {(r.session_id, r.user_id) for r in records(db)}
         assert statuses == {(second, members[0].id), (first, members[1].id)}
-
-
-def _client(app, user):
-    client = app.test_client()
-    token = CSRF_INPUT.search(client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"username": user.username, "password": "correct-horse-1",
-                                       "csrf_token": token}).status_code == 302
-    client.csrf = CSRF_INPUT.search(client.get("/account").get_data(as_text=True)).group(1)
-    client.api = lambda method, path, json=None: client.open(path, method=method, json=json,
-                                                             headers={"X-CSRFToken": client.csrf})
-    return client
 
 
 # ---- the member's page: type the code ----------------------------------------------------------

@@ -21,8 +21,7 @@ from learnhub.extensions import db
 from learnhub.progress import class_dashboard as rules
 from learnhub.progress.models import StudyTime
 from learnhub.quizzes.models import Attempt, Quiz
-
-from .conftest import login
+from tests.support.web import login
 
 COURSE = "party-building-online"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)  # the clock fixture's "now"

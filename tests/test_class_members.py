@@ -18,13 +18,7 @@ from learnhub.classes.exams.services import schedule_exam
 from learnhub.classes.models import ClassUnitRule, Membership, SchoolClass
 from learnhub.classes.roster.models import StageChange
 from learnhub.core.audit import AuditEntry
-
-from .conftest import PASSWORD, csrf_from, login
-
-
-def api_login(client, user):
-    assert login(client, user.username).status_code == 302
-    return {"X-CSRFToken": csrf_from(client, "/account")}
+from tests.support.web import PASSWORD, api_login, csrf_from, login
 
 
 def membership(db, school_class, user):

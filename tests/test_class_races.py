@@ -19,8 +19,7 @@ from learnhub.classes.roster.files import COLUMNS, FileRow, ParsedFile
 from learnhub.classes.roster.importer import apply_import, plan_import
 from learnhub.core.types import utcnow
 from learnhub.extensions import db
-
-from .race_helpers import race, slow_reads
+from tests.support.threads import race, slow_reads
 
 ROUNDS = 3
 

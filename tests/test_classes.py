@@ -10,13 +10,7 @@ from learnhub.classes import services
 from learnhub.classes.models import SchoolClass
 from learnhub.core.audit import AuditEntry
 from learnhub.extensions import db as _db
-
-from .conftest import PASSWORD, csrf_from, login
-
-
-def api_login(client, user):
-    assert login(client, user.username).status_code == 302
-    return {"X-CSRFToken": csrf_from(client, "/account")}
+from tests.support.web import PASSWORD, api_login, csrf_from
 
 
 def test_staff_create_a_class_and_become_its_head_teacher(client, make_user, db):

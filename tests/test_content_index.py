@@ -8,16 +8,13 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from learnhub.courses import index as content_index_module
-from learnhub.courses import services as course_services
-from learnhub.courses.catalog import get_catalog
-from learnhub.courses.models import Course, UnitProgress
 from learnhub.core import signals
 from learnhub.core.types import utcnow
+from learnhub.courses import index as content_index_module, services as course_services
+from learnhub.courses.catalog import get_catalog
+from learnhub.courses.models import Course, UnitProgress
 from learnhub.quizzes.models import Attempt, Quiz
-
-from .test_courses import content_app, content_client  # noqa: F401  (fixtures)
-from .test_quiz_attempts import by_type, save, start
+from tests.support.quizzes import by_type, save, start
 
 
 def test_content_sync_indexes_every_quiz(quiz_app, quiz_content, db):
@@ -74,7 +71,7 @@ def test_completion_survives_a_concurrent_first_visit(content_client, db, monkey
     this request acknowledges is the one stored."""
     client = content_client
     user = client.log_in()
-    from .conftest import csrf_from
+    from tests.support.web import csrf_from
 
     token = csrf_from(client, "/courses/c")
     unit = next(u for u in course_services.content_index().units[
@@ -95,7 +92,7 @@ def test_completion_survives_a_concurrent_first_visit(content_client, db, monkey
 def test_api_completion_survives_a_concurrent_first_visit(content_client, db, monkeypatch):
     client = content_client
     user = client.log_in()
-    from .conftest import csrf_from
+    from tests.support.web import csrf_from
 
     csrf = csrf_from(client, "/account")
     index = course_services.content_index()
@@ -131,7 +128,7 @@ def test_attempts_at_removed_content_stay_readable(quiz_app, quiz_client, quiz_c
     assert fetched["content_removed"] is True and fetched["score"] == submitted["score"]
     assert "Every type" in quiz_client.get("/my/attempts").get_data(as_text=True)
 
-    from .conftest import login
+    from tests.support.web import login
 
     staff = quiz_app.test_client()
     make_user("reviewer", role="staff")

@@ -10,10 +10,9 @@ import re
 import pytest
 
 from learnhub.auth.services import create_user
-from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
-
-from .conftest import PASSWORD, login
+from learnhub.courses.index import sync_all
+from tests.support.web import PASSWORD, login
 
 
 def course(title: str, order: int, lang: str | None) -> str:

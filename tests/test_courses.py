@@ -4,55 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from learnhub.auth.services import create_user
 from learnhub.courses import services
 from learnhub.courses.catalog import get_catalog
 from learnhub.courses.models import Unit, UnitProgress
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.content import unit_file
+from tests.support.web import csrf_from
 
 COURSE = "party-building-online"
-
-
-def course_file(title="Course", draft=False, order=1):
-    return f"---\ntitle: {title}\nsummary: About {title}\norder: {order}\ndraft: {str(draft).lower()}\n---\nDescription.\n"
-
-
-def unit_file(title, completion="view", draft=False, body="## Part\n\nText.\n"):
-    return (f"---\ntitle: {title}\nsummary: S\nestimated_minutes: 5\ncompletion: {completion}\n"
-            f"draft: {str(draft).lower()}\n---\n{body}")
-
-
-@pytest.fixture
-def content_app(make_app, write_content):
-    """An app over a small content tree that tests may change."""
-    root = write_content({
-        "c/course.md": course_file("Small course"),
-        "c/01-first.md": unit_file("First"),
-        "c/02-second.md": unit_file("Second", completion="manual"),
-        "c/03-hidden.md": unit_file("Hidden draft", draft=True),
-        "secret/course.md": course_file("Secret draft course", draft=True, order=2),
-        "secret/01-only.md": unit_file("Only"),
-    })
-    app = make_app(CONTENT_DIR=str(root))
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def content_client(content_app, db):
-    """A client of content_app and a function logging it in as a new user with a role."""
-    client = content_app.test_client()
-    names = iter(range(1, 1000))
-
-    def log_in(role: str = "member"):
-        user = create_user(f"reader{next(names)}", PASSWORD, role)
-        db.session.commit()
-        assert login(client, user.username).status_code == 302
-        return user
-
-    client.log_in = log_in
-    return client
 
 
 @pytest.mark.parametrize("path", ["/", f"/courses/{COURSE}", f"/courses/{COURSE}/why-online",
@@ -182,7 +140,7 @@ def test_resume_points_at_last_unfinished_unit(content_client, db):
     client = content_client
     user = client.log_in()
     client.get("/courses/c/second")  # manual, not completed
-    view = services.load_course_view(user, "c")
+    view = services.find_course_view(user, "c")
     assert view.resume.slug == "second"
     assert "Resume: Second" in client.get("/courses/c").get_data(as_text=True)
 

@@ -18,8 +18,8 @@ from learnhub.classes.exams.models import ExamOverride
 from learnhub.classes.models import Membership
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
-
-from .test_exams import EXAM_QUIZ, T0, People, z
+from tests.support.exams import EXAM_QUIZ, People, z
+from tests.support.quizzes import T0
 
 REVIEW_QUIZ = ("---\ntitle: Review exam\nkind: exam\nattempts: 1\nreview: answers_after_close\n"
                "closes_at: 2026-11-24 21:00\n---\n::tf::True? {T}\n")  # the file closes at T0 + 1h
@@ -302,8 +302,7 @@ def test_concurrent_starts_under_two_exams_never_hand_back_the_other_exams_attem
     from learnhub.courses.index import content_index
     from learnhub.quizzes import attempts as rules
     from learnhub.quizzes.loader import get_quiz_catalog
-
-    from .test_quiz_concurrency import THREADS, run_in_threads
+    from tests.support.threads import THREADS, run_in_threads
 
     a, b = two.schedule(), two.schedule_b()
     user_id = two.users["ann"].id

@@ -14,8 +14,7 @@ from learnhub.classes.exams.models import ClassExam
 from learnhub.classes.exams.services import exam_key
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
-
-from .test_exams import EXAM_QUIZ, People
+from tests.support.exams import EXAM_QUIZ, People
 
 MIGRATION = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_exam_attempts.py"
 

@@ -16,8 +16,8 @@ from learnhub.classes.models import Membership
 from learnhub.core.audit import AuditEntry
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
-
-from .test_exams import EXAM_QUIZ, T0, People, z
+from tests.support.exams import EXAM_QUIZ, People, z
+from tests.support.quizzes import T0
 
 CLOSING = ("---\ntitle: Closing exam\nkind: exam\nattempts: 1\nreview: answers_after_close\n"
            "closes_at: 2026-11-24 20:00\n---\n::tf::True? {T}\n")  # the file's close = T0 (Asia/Shanghai)

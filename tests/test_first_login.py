@@ -8,14 +8,12 @@ from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from sqlalchemy import select
 
 from learnhub.auth import services as auth_services
 from learnhub.classes.attendance import sessions as attendance
 from learnhub.classes.attendance.codes import TICKET_SECONDS, code_for, ticket_for
-from learnhub.classes.attendance.models import AttendanceRecord
-
-from .conftest import CSRF_INPUT, csrf_from, login
+from tests.support.attendance import post_checkin, records
+from tests.support.web import csrf_from, login
 
 ONE_TIME = "abcd-efgh-jkmn-pqrs"
 
@@ -41,15 +39,6 @@ def scan_logged_out(app, client, session_id, now) -> str:
     scanned = client.get(f"/checkin?c={code}")
     assert scanned.status_code == 302 and urlsplit(scanned.headers["Location"]).path == "/login"
     return parse_qs(urlsplit(scanned.headers["Location"]).query)["next"][0]
-
-
-def post_checkin(client, page_html: str):
-    ticket = re.search(r'name="ticket"[^>]*value="([^"]+)"', page_html).group(1)
-    return client.post("/checkin", data={"csrf_token": CSRF_INPUT.search(page_html).group(1), "ticket": ticket})
-
-
-def records(db):
-    return db.session.scalars(select(AttendanceRecord)).all()
 
 
 def test_a_slow_first_login_still_checks_in_at_the_time_of_the_scan(app, db, school, clock):

@@ -155,7 +155,7 @@ def test_wildcards_round_trip():
 # -- through an attempt (the snapshot keeps the catch-all) ----------------------------------
 
 def test_an_attempt_grades_a_moodle_export_as_moodle_does(quiz_client, quiz_content, clock):
-    from .test_quiz_attempts import QUIZ, save, start
+    from tests.support.quizzes import save, start
 
     quiz_content("every-type", "---\ntitle: Moodle\n---\n" + MOODLE_EXPORT
                  + "\n::City::Capital? {=Beijing =%50%Bei*#Almost. =%10%*#Anything.}\n")

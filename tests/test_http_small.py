@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from learnhub.auth import services
 from learnhub.auth.models import User
 from learnhub.config import ConfigError, load_config
-
-from .conftest import PASSWORD, csrf_from
+from tests.support.web import PASSWORD, csrf_from
 
 ROOT = Path(__file__).resolve().parent.parent
 

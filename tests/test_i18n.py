@@ -8,8 +8,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from learnhub.config import PROJECT_ROOT
-
-CATALOG = PROJECT_ROOT / "learnhub" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+from tests.support.i18n import CATALOG
 
 
 @pytest.mark.parametrize("header", ["zh-CN", "zh-CN,zh;q=0.9,en;q=0.8", "zh", "zh-TW"])

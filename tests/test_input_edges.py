@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from learnhub.auth.models import User
 from learnhub.quizzes.models import Answer
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.web import PASSWORD, csrf_from, login
 
 QUIZ = "/api/v1/courses/qc/quizzes/every-type"
 LONE_SURROGATE_JSON = '"\\ud800"'  # as a client would send it: a JSON escape

@@ -8,12 +8,10 @@ escaped, with a 200. Item 18: a list typed right under a line of text is a list.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from learnhub.classes.attendance import sessions as attendance
 from learnhub.classes.attendance.models import ClassSession
@@ -27,10 +25,9 @@ from learnhub.core.markdown import (
     require_renderable,
 )
 from learnhub.core.markdown_guard import AUTHOR, MEMBER, exceeded, measure
-
-from .conftest import csrf_from, signed_in
-
-BOUND = 30   # seconds: far above what a guarded render takes, far below an unguarded one
+from tests.support.factories import count
+from tests.support.threads import BOUND, within
+from tests.support.web import csrf_from, signed_in
 
 PATHOLOGICAL = {
     "ordered list markers": "1. " * 1000,
@@ -54,25 +51,6 @@ PATHOLOGICAL = {
     "fence lines": "~~~\n" * 4900,
 }
 SIMPLE = "Welcome to **the class**.\n\n- bring a notebook\n- be on time\n"
-
-
-def within(seconds, function, *args, **kwargs):
-    """function(*args) in a thread; the test fails if it has not returned after `seconds`."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{function.__name__} still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 # ---- the renderers ---------------------------------------------------------------------------
@@ -190,10 +168,6 @@ def test_a_list_already_written_with_a_blank_line_renders_the_same():
 
 # ---- the write paths: class description and minutes ------------------------------------------
 
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
 @pytest.mark.parametrize("text", [PATHOLOGICAL["ordered list markers"], PATHOLOGICAL["open brackets"]])
 def test_a_class_description_over_the_bounds_is_refused_by_api_and_page(app, db, make_user, make_class, text):
     staff = make_user(role="staff")
@@ -204,7 +178,7 @@ def test_a_class_description_over_the_bounds_is_refused_by_api_and_page(app, db,
     assert response.status_code == 422, response.get_json()
     error = response.get_json()["error"]
     assert error["code"] == "invalid_field" and set(error["fields"]) == {"description"}
-    assert count(db, SchoolClass) == 0
+    assert count(SchoolClass) == 0
 
     school_class = make_class()
     head = signed_in(app, school_class.head)

@@ -21,8 +21,7 @@ from learnhub.progress.member_dashboard import my_courses, study_week, week_boun
 from learnhub.progress.member_dashboard_views import hours
 from learnhub.progress.models import StudyTime
 from learnhub.quizzes.models import Attempt, Quiz
-
-from .conftest import PASSWORD, login
+from tests.support.web import PASSWORD, login
 
 COURSES = [f"c{n}" for n in range(1, 9)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -17,8 +17,7 @@ from sqlalchemy.engine import make_url
 from learnhub import create_app
 from learnhub.config import make_test_config
 from learnhub.extensions import db as _db
-
-from .conftest import PASSWORD, IsolatedClient, csrf_from, login
+from tests.support.web import PASSWORD, IsolatedClient, login
 
 
 def assert_unavailable_page(response):

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from learnhub.auth import services
 from learnhub.auth.models import User
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.web import PASSWORD, csrf_from, login
 
 
 def _must_change(db, user, password="one-time-pass-1"):

@@ -16,8 +16,7 @@ from learnhub.progress.heartbeat import DAY_CAP_SECONDS, MAX_BEAT_SECONDS
 from learnhub.progress.models import ProgressEvent, StudyTime
 from learnhub.progress.recompute import recompute_all
 from learnhub.progress.rules import dwell_seconds
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.web import PASSWORD, csrf_from, login
 
 QUIZ = "---\ntitle: Check\npass_percent: 50\n---\n::q::True? {T}\n"
 CONTENT = {
@@ -183,8 +182,9 @@ def test_percent_counts_required_units_not_drafts_nor_class_optional(member, db)
     member.api("POST", "/api/v1/courses/c/units/manual/complete")
     figure = progress.course_progress_for(member.user, [course])[course.id]
     assert (figure.completed, figure.total, figure.percent) == (1, 4, 25)   # the draft not counted
-    from learnhub.classes.services import create_class
     from datetime import date
+
+    from learnhub.classes.services import create_class
     head = create_user("head", PASSWORD, "staff")
     school_class = create_class(head, "Class", "K1", date(2026, 9, 1), date(2027, 1, 1), course_slugs=["c"])
     db.session.add(Membership(class_id=school_class.id, user_id=member.user.id, role="member"))

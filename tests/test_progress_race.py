@@ -19,9 +19,8 @@ from learnhub.courses.index import content_index, sync_all
 from learnhub.extensions import db
 from learnhub.progress.heartbeat import MAX_BEAT_SECONDS, record_beat
 from learnhub.progress.models import StudyTime
-
-from .conftest import PASSWORD
-from .race_helpers import race, slow_reads
+from tests.support.threads import race, slow_reads
+from tests.support.web import PASSWORD
 
 CONTENT = {
     "c/course.md": "---\ntitle: Course\nsummary: S\n---\nText.\n",

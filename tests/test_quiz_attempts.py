@@ -1,7 +1,7 @@
 """Attempts: the server clock, grace, autosave, submission, grading and the open-attempt rule."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,39 +9,10 @@ from sqlalchemy import select
 from learnhub.courses.models import UnitProgress
 from learnhub.quizzes.attempts import compute_deadline
 from learnhub.quizzes.models import Answer, Attempt
-
-QUIZ = "/api/v1/courses/qc/quizzes/every-type"
-T0 = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-
-
-def start(client):
-    response = client.api("POST", QUIZ + "/attempts")
-    assert response.status_code in (200, 201), response.get_json()
-    return response.get_json()
-
-
-def by_type(attempt: dict) -> dict:
-    return {q["type"]: q for q in attempt["questions"]}
-
-
-def save(client, attempt, question, response):
-    return client.api("PUT", f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
-                      {"response": response})
-
-
-def right_answers(attempt: dict) -> dict:
-    """What a member who knows everything answers (found from the option texts)."""
-    q = by_type(attempt)
-    single = next(o["id"] for o in q["single"]["options"] if "Beijing" in o["text_html"])
-    multiple = [o["id"] for o in q["multiple"]["options"] if o["text_html"] in ("<p>2</p>", "<p>4</p>")]
-    right = {o["text_html"]: o["id"] for o in q["matching"]["options"]["right"]}
-    sounds = {"<p>cat</p>": "<p>meow</p>", "<p>dog</p>": "<p>woof</p>", "<p>cow</p>": "<p>moo</p>"}
-    matching = {o["id"]: right[sounds[o["text_html"]]] for o in q["matching"]["options"]["left"]}
-    return {"single": single, "multiple": multiple, "true_false": True, "short": "  peking ",
-            "numerical": "3.145", "matching": matching, "essay": "Some words."}
-
+from tests.support.quizzes import QUIZ, T0, by_type, right_answers, save, start
 
 # ---- deadlines ----------------------------------------------------------------------------
+
 
 def test_deadline_is_start_plus_limit_times_factor_or_close_time():
     assert compute_deadline(T0, 600, 1.0, None) == T0 + timedelta(minutes=10)

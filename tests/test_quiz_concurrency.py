@@ -1,7 +1,6 @@
 """Concurrent starts and submits: threads against one database (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
@@ -12,33 +11,9 @@ from learnhub.extensions import db
 from learnhub.quizzes import attempts as rules
 from learnhub.quizzes.loader import get_quiz_catalog
 from learnhub.quizzes.models import Answer, Attempt
+from tests.support.threads import THREADS, run_in_threads
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-THREADS = 8
-
-
-def run_in_threads(app, work) -> list:
-    """Run work() in THREADS threads at once, each with its own app context and session."""
-    barrier = threading.Barrier(THREADS)
-    results, errors = [], []
-
-    def target():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(work())
-            except Exception as error:  # reported below, with the test's failure
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == [], errors
-    return results
 
 
 def test_concurrent_starts_make_one_open_attempt(quiz_app, quiz_client):

@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from learnhub.auth import services as auth_services
 from learnhub.quizzes.models import Attempt, IntegrityEvent
-
-from .conftest import PASSWORD, csrf_from, login
-from .test_quiz_attempts import QUIZ, by_type, right_answers, save, start
+from tests.support.quizzes import QUIZ, by_type, right_answers, save, start
+from tests.support.web import PASSWORD, csrf_from, login
 
 TIMED = "---\ntitle: {title}\n{extra}---\n::single::Capital? {{=Beijing ~Shanghai}}\n\n::tf::True? {{T}}\n"
 

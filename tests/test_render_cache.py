@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from learnhub.auth.services import create_user
 from learnhub.courses.catalog import ContentCatalog
-
-from .conftest import PASSWORD, login
+from tests.support.web import PASSWORD, login
 
 UNIT = ("---\ntitle: Shared\nsummary: S\n---\n## Part\n\n![diagram](assets/d.svg) "
         "[next](02-next.md#part) [course](course.md)\n")

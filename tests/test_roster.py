@@ -14,13 +14,7 @@ from learnhub.classes.models import Membership
 from learnhub.classes.roster.models import StageChange
 from learnhub.classes.roster.services import next_step_due, one_year_after
 from learnhub.core.audit import AuditEntry
-
-from .conftest import csrf_from, login
-
-
-def api_login(client, user):
-    assert login(client, user.username).status_code == 302
-    return {"X-CSRFToken": csrf_from(client, "/account")}
+from tests.support.web import api_login, csrf_from
 
 
 def record(db, school_class, user, **fields):

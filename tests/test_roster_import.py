@@ -17,8 +17,7 @@ from learnhub.classes.roster import files as roster_files
 from learnhub.classes.roster.files import read_roster_file
 from learnhub.classes.roster.models import StageChange
 from learnhub.core.audit import AuditEntry
-
-from .conftest import csrf_from, login
+from tests.support.web import api_login, csrf_from, login
 
 HEADER = ["username", "display_name", "student_no", "department", "stage", "email", "phone", "role"]
 CHINESE = ["用户名", "姓名", "学号", "院系/支部", "阶段", "邮箱", "电话", "角色"]
@@ -43,11 +42,6 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def api_login(client, user):
-    assert login(client, user.username).status_code == 302
-    return {"X-CSRFToken": csrf_from(client, "/account")}
 
 
 def upload(client, school_class, data: bytes, headers, name="roster.csv", dry_run=False):

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 
 from learnhub.auth.models import User
 from learnhub.classes.models import Membership
-
-from .conftest import csrf_from, login
+from tests.support.web import api_login, csrf_from, login
 
 TEACHER_HEADER = ["姓名", "学号", "手机"]
 
@@ -38,11 +37,6 @@ def xlsx_bytes(header, rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def api_login(client, user) -> dict:
-    assert login(client, user.username).status_code == 302
-    return {"X-CSRFToken": csrf_from(client, "/account")}
 
 
 def upload(client, school_class, data: bytes, headers, name="roster.csv", dry_run=False):

@@ -15,8 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from learnhub.classes.roster.files import read_roster_file
-
-from .conftest import csrf_from, login
+from tests.support.web import csrf_from, login
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

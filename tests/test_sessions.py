@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from learnhub.auth import services
 from learnhub.auth.models import LoginSession, User
-
-from .conftest import PASSWORD, csrf_from, login
+from tests.support.web import PASSWORD, csrf_from, login
 
 QUIZ = "/api/v1/courses/qc/quizzes/every-type"
 

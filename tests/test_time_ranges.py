@@ -15,9 +15,10 @@ from learnhub.classes.exams.models import ClassExam
 from learnhub.core.errors import DomainError
 from learnhub.core.times import MAX_YEAR, MIN_YEAR, check_time, local_to_utc, parse_iso
 from learnhub.quizzes.attempts import accepts_writes_until, is_expired
-
-from .conftest import csrf_from
-from .test_exams import EXAM_QUIZ, T0, People, count, z
+from tests.support.exams import EXAM_QUIZ, People, z
+from tests.support.factories import count
+from tests.support.quizzes import T0
+from tests.support.web import csrf_from
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00+08:00", "0001-01-01T00:10:00Z", "9999-12-31T23:59:59-05:00",
                 "9999-12-31T23:59:59Z", "1999-12-31T12:00:00Z", "2101-01-01T00:00:00Z"]

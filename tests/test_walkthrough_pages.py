@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import login
+from tests.support.web import login
 
 
 def test_the_password_reset_is_not_the_records_main_button(client, make_class, make_user, db):

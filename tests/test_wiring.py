@@ -11,8 +11,7 @@ from learnhub.core.database import Conflict, add_or_get, savepoint
 from learnhub.core.errors import DomainError
 from learnhub.core.permissions import allowed, register_policy
 from learnhub.courses.models import Unit, UnitProgress
-
-from .conftest import PASSWORD, csrf_from
+from tests.support.web import PASSWORD, csrf_from
 
 
 def test_unknown_action_is_an_error_not_a_no(app, make_user):

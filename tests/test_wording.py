@@ -8,9 +8,8 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
 from learnhub.core.times import zone_label
-
-from .conftest import login
-from .test_i18n import CATALOG
+from tests.support.i18n import CATALOG
+from tests.support.web import login
 
 EXPLAINS_A_CLASS = "A class brings members together for a term"
 

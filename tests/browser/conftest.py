@@ -8,17 +8,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from learnhub.courses.index import sync_all
 from learnhub.courses.catalog import get_catalog
+from learnhub.courses.index import sync_all
 from learnhub.extensions import db
+from tests.support.browser import CHROMIUM_ARGS, CSP_LISTENER
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-# Records CSP violations from inside the page (init scripts are exempt from the CSP).
-CSP_LISTENER = ("window.__cspViolations = [];"
-                "document.addEventListener('securitypolicyviolation',"
-                " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
 
 
 def pytest_collection_modifyitems(items):

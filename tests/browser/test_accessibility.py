@@ -34,9 +34,9 @@ from learnhub.config import PROJECT_ROOT, make_test_config
 from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
-from tests.conftest import ALL_TYPES_QUIZ, IsolatedClient, csrf_from, login
-
-from .conftest import CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.quizzes import ALL_TYPES_QUIZ
+from tests.support.web import IsolatedClient, csrf_from, login
 
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 PASSWORD = "browser-pass-1"

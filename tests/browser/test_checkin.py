@@ -11,8 +11,7 @@ from learnhub.classes.attendance.sessions import create_session
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
-
-from .conftest import CSP_LISTENER
+from tests.support.browser import CSP_LISTENER
 
 PASSWORD = "browser-pass-1"
 PHONE = {"width": 360, "height": 740}

@@ -13,8 +13,7 @@ from learnhub.classes.attendance.sessions import create_session
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
-
-from .conftest import CSP_LISTENER
+from tests.support.browser import CSP_LISTENER
 
 ONE_TIME = "k7rm-2xqa-9hdf-tw3e"  # as printed on the member's slip
 PHONE = {"width": 390, "height": 844}

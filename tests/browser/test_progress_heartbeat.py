@@ -10,8 +10,7 @@ from learnhub.auth import services as auth_services
 from learnhub.courses.models import Unit, UnitProgress
 from learnhub.extensions import db
 from learnhub.progress.models import StudyTime
-
-from .conftest import CHROMIUM_ARGS, CSP_LISTENER  # noqa: F401
+from tests.support.browser import CHROMIUM_ARGS, CSP_LISTENER  # noqa: F401
 
 PASSWORD = "browser-pass-1"
 CONTENT = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .quiz_helpers import start_quiz
+from tests.support.browser import start_quiz
 
 EXAM = """---
 title: One at a time

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from learnhub.extensions import db
 from learnhub.quizzes.models import Answer, Attempt
-
-from .quiz_helpers import QUIZ, start_quiz
+from tests.support.browser import QUIZ, start_quiz
 
 SAVES = "**/api/v1/attempts/*/answers/*"
 HOLD_MS = 5000

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from learnhub.extensions import db
 from learnhub.quizzes.models import Answer, Attempt
-
-from .quiz_helpers import QUIZ, start_quiz
+from tests.support.browser import QUIZ, start_quiz
 
 
 def test_timer_submits_and_no_answer_is_lost(serve, phone_page, write_content):

@@ -7,11 +7,7 @@ from sqlalchemy import func, select
 
 from learnhub.core import notifications
 from learnhub.core.notifications import Notification, mark_read, notify, register_delivery, unread_count
-
-try:
-    from tests.support.web import CSRF_INPUT, login, signed_in
-except ImportError:  # until the shared test helpers (tests/support/) land; then only the line above
-    from tests.conftest import CSRF_INPUT, login, signed_in
+from tests.support.web import CSRF_INPUT, login, signed_in
 
 
 def texts(db, user):

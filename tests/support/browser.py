@@ -1,9 +1,15 @@
-"""Setting up a quiz in the browser tests: a course with one quiz, a member logged in."""
+"""Browser tests: Chromium's flags, a CSP listener for pages, and a quiz started in a page."""
 from __future__ import annotations
 
 from learnhub.auth import services as auth_services
 from learnhub.extensions import db
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+# Records CSP violations from inside the page (init scripts are exempt from the CSP).
+CSP_LISTENER = ("window.__cspViolations = [];"
+                "document.addEventListener('securitypolicyviolation',"
+                " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
 PASSWORD = "browser-pass-1"
 QUIZ = """---
 title: Ten seconds

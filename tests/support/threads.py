@@ -1,4 +1,5 @@
-"""Races with real threads for the tests of rules that must hold when requests arrive at once.
+"""Real threads for the tests of rules that must hold when requests arrive at once, and a
+time bound for work that must finish.
 
 Each thread has its own app (engine, connection pool, session) on the suite's database (an
 SQLite file or PostgreSQL), and a barrier releases them together. `slow_reads` widens the
@@ -16,6 +17,9 @@ from sqlalchemy.engine import Engine
 
 from learnhub.core.errors import DomainError
 from learnhub.extensions import db
+
+THREADS = 8
+BOUND = 30   # seconds: far above what a guarded render takes, far below an unguarded one
 
 
 @contextmanager
@@ -62,3 +66,46 @@ def race(apps, jobs, refused=DomainError, results: bool = False) -> list:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a racing request never finished"
     return outcomes
+
+
+def run_in_threads(app, work) -> list:
+    """Run work() in THREADS threads at once, each with its own app context and session."""
+    barrier = threading.Barrier(THREADS)
+    results, errors = [], []
+
+    def target():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results.append(work())
+            except Exception as error:  # reported below, with the test's failure
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=target) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [], errors
+    return results
+
+
+def within(seconds, function, *args, **kwargs):
+    """function(*args) in a thread; the test fails if it has not returned after `seconds`."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{function.__name__} still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
