@@ -57,8 +57,20 @@ def authenticate():
 
 def init_app(app) -> None:
     # The area modules add their routes to bp when first imported; bp is registered after them.
-    from . import (announcements, attendance, auth, class_progress, classes, courses, exams, me,  # noqa: F401
-                   notifications, openapi, progress, progress_me, quizzes, roster)
+    from . import (  # noqa: F401
+        announcements,
+        attendance,
+        auth,
+        classes,
+        courses,
+        exams,
+        me,
+        notifications,
+        openapi,
+        progress,
+        quizzes,
+        roster,
+    )
 
     csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked in authenticate()
     login_manager.request_loader(load_user_from_bearer)

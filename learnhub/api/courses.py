@@ -15,8 +15,7 @@ from ..courses.loader import COMPLETION_RULES, COURSE_LANGUAGES
 from ..courses.loaders import load_course_view, load_unit_view
 from ..courses.views import visit
 from ..extensions import db
-from ..progress import completion
-from ..progress import services as progress
+from ..progress import completion, services as progress
 from ..quizzes import services as quiz_services
 from ..quizzes.presenters import quiz_summary
 from ..quizzes.settings import KINDS

@@ -36,10 +36,6 @@ def _errors(*statuses: int) -> dict:
             for s in sorted(set(statuses + ALWAYS))}
 
 
-def _path_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-
-
 def _operation(operation_id: str, summary: str, responses: dict, params: list | None = None,
                body: dict | None = None, public: bool = False) -> dict:
     """`operation_id` is the Flask endpoint's name (api.<operation_id>)."""
@@ -68,7 +64,6 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_INTEGER = {"type": "integer", "nullable": True}
-COURSE, UNIT = [_path_param("course")], [_path_param("course"), _path_param("unit")]
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # beyond: 404 (no such row)
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
@@ -77,27 +72,14 @@ PAGE = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum"
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING)),
-    "Heartbeat": _obj(completed=BOOLEAN, study_seconds=INTEGER, unit_study_seconds=INTEGER,
-                      credited_seconds=INTEGER, progress=_ref("Progress"), progress_text=STRING,
-                      optional=("progress", "progress_text")),
 }
 
-PATHS = {
-    "/api/v1/courses/{course}/units/{unit}/heartbeat": {"post": _operation(
-        "unit_heartbeat",
-        "The unit page's study-time heartbeat: adds at most the real time since the member's "
-        "previous beat on any unit, at most 60 s a beat and 8 hours a day; completes a `view` "
-        "unit once its dwell time is reached or `reached_end` is sent",
-        {**_ok("Study time", _ref("Heartbeat")), **_errors(400, 401, 403, 404, 413, 422)},
-        params=UNIT,
-        body=_obj(visible_seconds={"type": "number", "minimum": 0, "maximum": 86400},
-                  reached_end=BOOLEAN, optional=("reached_end",)))},
-}
+PATHS: dict = {}
 
 
 # The party school's areas keep their paths and schemas in modules of their own.
 AREA_MODULES = ("openapi_classes", "openapi_announcements", "openapi_exams", "openapi_attendance",
-                "openapi_roster", "openapi_progress", "openapi_progress_me", "openapi_notifications")
+                "openapi_roster", "openapi_notifications")
 
 
 def _areas() -> tuple[dict, dict]:

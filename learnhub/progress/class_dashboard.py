@@ -159,10 +159,16 @@ class Dashboard:
     today: date
     departments: list[str] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
+    cells: dict | None = None  # a unit column's cells, when the rows are sorted by one
 
     @property
     def sort_keys(self) -> set[str]:
         return sort_keys_for(self.units, self.quizzes)
+
+    def sort_value(self, row: MemberRow):
+        """The value `rows` are sorted by (None last either way; username breaks ties): the
+        API's keyset cursor holds it."""
+        return _sort_value(row, self.filters.sort_key, self.cells)
 
 
 def sort_keys_for(units: list[UnitEntry], quizzes: list[DashboardQuiz]) -> set[str]:
@@ -357,8 +363,8 @@ def build(school_class: SchoolClass, now: datetime, args=None, strict: bool = Fa
     if filters.sort_key.startswith("unit:"):
         # One unit's column: its cells for every chosen member (one more query, still fixed).
         unit_id = int(filters.sort_key[5:])
-        cells = unit_cells(school_class.id, [unit_id], None)
-        dashboard.rows = sort_rows(chosen, filters.sort_key, filters.descending, cells)
+        dashboard.cells = unit_cells(school_class.id, [unit_id], None)
+        dashboard.rows = sort_rows(chosen, filters.sort_key, filters.descending, dashboard.cells)
     else:
         dashboard.rows = sort_rows(chosen, filters.sort_key, filters.descending)
     return dashboard

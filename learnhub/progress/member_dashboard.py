@@ -124,15 +124,17 @@ def _next_unit(units: list[UnitEntry], mine: dict[int, UnitProgress], figures) -
     return "resume", progress.resume_unit(units, mine) or unfinished
 
 
-def _order(items: list[MyCourse], catalog_order: dict[int, int]) -> list[MyCourse]:
-    """What to do next first: in progress (latest first), not started (catalog order), complete."""
-    def key(item: MyCourse):
-        if item.complete:
-            return (2, -(item.completed_on.timestamp() if item.completed_on else 0), catalog_order[item.course.id])
-        if item.action == "resume":
-            return (0, -(item.last_activity.timestamp() if item.last_activity else 0), catalog_order[item.course.id])
-        return (1, 0, catalog_order[item.course.id])
-    return sorted(items, key=key)
+def order_key(item: MyCourse) -> tuple[int, float, int, str]:
+    """What to do next first: in progress (latest first), not started, complete (latest first);
+    the catalog's order (the content index's: order, slug) within each. JSON values: the API's
+    cursor (GET /api/v1/progress pages by this key)."""
+    if item.complete:
+        group, when = 2, item.completed_on
+    elif item.action == "resume":
+        group, when = 0, item.last_activity
+    else:
+        group, when = 1, None
+    return group, -(when.timestamp() if when else 0), item.course.order, item.course.slug
 
 
 def my_courses(user) -> list[MyCourse]:
@@ -151,7 +153,7 @@ def my_courses(user) -> list[MyCourse]:
         items.append(MyCourse(course=course, progress=figures[course.id], study_seconds=seconds[course.id],
                               action=action, next_unit=next_unit, assigned=course.id in assigned,
                               last_activity=max((r.last_viewed_at for r in mine[course.id].values()), default=None)))
-    return _order(items, {c.id: n for n, c in enumerate(courses)})
+    return sorted(items, key=order_key)
 
 
 def week_bounds(now: datetime, tz: ZoneInfo) -> tuple[date, date]:
