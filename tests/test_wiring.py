@@ -1,14 +1,25 @@
 """The wiring features share: permissions, signals, panels, the domain error, savepoints."""
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
 import pytest
+from blinker import Signal
+from flask import render_template_string
 from sqlalchemy import func, select
 
+import learnhub
 from learnhub.auth.models import User
 from learnhub.auth.services import create_user
 from learnhub.core import signals
 from learnhub.core.database import Conflict, add_or_get, savepoint
 from learnhub.core.errors import DomainError
+from learnhub.core.panels import PANELS_KEY, declare_slot, panels, register_panel
 from learnhub.core.permissions import allowed, register_policy
 from learnhub.courses.models import Unit, UnitProgress
 from tests.support.web import PASSWORD, csrf_from
@@ -132,3 +143,88 @@ def test_factories_make_a_quiz_and_an_attempt(make_quiz, make_attempt, clock, db
     attempt = make_attempt(create_user("examinee", PASSWORD), "tiny")
     assert attempt.state == "in_progress" and len(attempt.questions) == 2
     assert attempt.started_at == clock.now  # the one test clock reaches the services too
+
+
+# Registration: slots are declared, everything is wired per app in init_app, nothing at import.
+
+def _template_slots() -> set[str]:
+    root = Path(learnhub.__file__).parent / "templates"
+    return {slot for path in root.rglob("*.html")
+            for slot in re.findall(r"""panels\(\s*['"]([^'"]+)['"]""", path.read_text(encoding="utf-8"))}
+
+
+def test_every_slot_a_page_asks_for_is_declared_and_every_declared_slot_is_asked_for(app):
+    declared = set(app.extensions[PANELS_KEY])
+    assert _template_slots() == declared
+    assert {"course_page", "class_page", "home_page", "login_destination"} <= declared
+
+
+def test_filling_or_asking_for_an_undeclared_slot_is_an_error(app):
+    with pytest.raises(KeyError):
+        register_panel(app, "corse_page", lambda **_: "never shown")  # a typo
+    with pytest.raises(KeyError):
+        panels("corse_page")
+    with pytest.raises(KeyError):
+        render_template_string("{% for html in panels('corse_page') %}{{ html }}{% endfor %}")
+    with pytest.raises(ValueError):
+        declare_slot(app, "course_page")  # two pages cannot share one name
+    declare_slot(app, "new_page")
+    register_panel(app, "new_page", lambda **context: f"<p>{context['who']}</p>")
+    assert panels("new_page", who="x") == ["<p>x</p>"]
+
+
+def _registrations(app) -> dict:
+    groups = {name: sorted(group.commands) if isinstance(group, click.Group) else None
+              for name, group in app.cli.commands.items()}
+    slots = {slot: [f"{panel.__module__}.{panel.__qualname__}" for panel in slot_panels]
+             for slot, slot_panels in app.extensions[PANELS_KEY].items()}
+    receivers = {name: len(list(signal.receivers_for(app))) for name, signal in _signals().items()}
+    return {"cli": groups, "panels": slots, "receivers": receivers, "blueprints": sorted(app.blueprints)}
+
+
+def _signals() -> dict[str, Signal]:
+    return {name: value for name, value in vars(signals).items() if isinstance(value, Signal)}
+
+
+def test_a_second_app_registers_nothing_twice(make_app):
+    first = make_app()
+    before = _registrations(first)
+    second = make_app()
+    assert _registrations(first) == before == _registrations(second)
+    assert {"users", "content", "quizzes", "classes", "progress", "demo"} <= set(before["cli"])
+    assert before["cli"]["users"] == ["create", "ensure-admin", "list", "set-password", "set-role"]
+    assert before["receivers"]["unit_viewed"] == before["receivers"]["attempt_graded"] == 1
+    for slot_panels in before["panels"].values():
+        assert len(slot_panels) == len(set(slot_panels))
+    assert first.cli.commands["users"] is not second.cli.commands["users"]  # a group per app
+    # Receivers are connected for each app, none for every sender.
+    assert all(not list(signal.receivers_for(object())) for signal in _signals().values())
+
+
+IMPORT_PROBE = """
+import importlib, json, pkgutil, click
+from blinker import Signal
+import learnhub
+from learnhub.core import signals
+from learnhub.extensions import csrf, login_manager
+names = [m.name for m in pkgutil.walk_packages(learnhub.__path__, "learnhub.")]
+modules = [importlib.import_module(name) for name in names]
+print(json.dumps({
+    "modules": len(modules),
+    "groups": sorted(m.__name__ + "." + k for m in modules for k, v in vars(m).items()
+                     if isinstance(v, click.Group)),
+    "receivers": sorted(k for k, v in vars(signals).items() if isinstance(v, Signal) and v.receivers),
+    "csrf_exempt": sorted(csrf._exempt_blueprints | csrf._exempt_views),
+    "login_loaders": [login_manager._user_callback is not None, login_manager._request_callback is not None],
+}))
+"""
+
+
+def test_importing_every_module_registers_nothing():
+    """In a fresh interpreter: no receiver connected, no exemption, no loader, no module-level group."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, timeout=120,
+                          cwd=Path(learnhub.__file__).parent.parent, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["modules"] > 50
+    assert found == {"modules": found["modules"], "groups": [], "receivers": [], "csrf_exempt": [],
+                     "login_loaders": [False, False]}

@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
+    from ..core.panels import declare_slot
     from ..core.permissions import register_role_policy
     from . import admin_views, views
     from .cli import register_cli
@@ -16,3 +17,4 @@ def init_app(app) -> None:
     app.before_request(send_to_password_form)
     app.context_processor(lambda: {"role_labels": ROLE_LABELS})
     register_role_policy(app, "admin.manage_users")  # admins only
+    declare_slot(app, "login_destination")  # login and first-password pages: where the login leads

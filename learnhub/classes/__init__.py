@@ -2,12 +2,16 @@
 
 
 def init_app(app) -> None:
-    from . import announcements, attendance, exams, models, policies, roster, views  # noqa: F401
-    from .cli import classes_cli
+    # copy_views and roster.members_views add routes to views.bp: imported before it is registered.
+    from ..core.panels import declare_slot
+    from . import announcements, attendance, copy_views, exams, models, policies, roster, views  # noqa: F401
+    from .cli import register_cli
+    from .roster import members_views  # noqa: F401
 
     app.register_blueprint(views.bp)
     policies.register(app)
-    app.cli.add_command(classes_cli)  # each sub-package adds its commands (roster: import-roster)
+    register_cli(app)
+    declare_slot(app, "class_page")  # the class overview (classes/overview.html); progress fills it too
     # Panels show in the order registered: sessions, announcements, exams, roster.
     attendance.init_app(app)
     announcements.init_app(app)

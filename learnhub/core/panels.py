@@ -1,8 +1,11 @@
 """Extension points for "show something here": a lower page asks for the panels of a slot.
 
-A higher feature registers `panel(**context) -> Markup | str` for a slot in its init_app
-(the quizzes list on the course page, later a class banner or the threads). The page
-renders `{% for html in panels('course_page', course=view.course) %}{{ html }}{% endfor %}`.
+The feature that owns a page declares its slots in its init_app (`declare_slot`); a higher
+feature registers `panel(**context) -> Markup | str` for a slot in its own init_app (the
+quizzes list on the course page, later a class banner or the threads). The page renders
+`{% for html in panels('course_page', course=view.course) %}{{ html }}{% endfor %}`.
+Filling or asking for an undeclared slot raises, as an unknown permission action does:
+a typo must not silently show nothing.
 """
 from __future__ import annotations
 
@@ -12,13 +15,30 @@ from markupsafe import Markup
 PANELS_KEY = "learnhub_panels"
 
 
+def _slots(app) -> dict[str, list]:
+    return app.extensions.setdefault(PANELS_KEY, {})
+
+
+def declare_slot(app, slot: str) -> None:
+    slots = _slots(app)
+    if slot in slots:
+        raise ValueError(f"panel slot {slot!r} is declared twice")  # two pages, one name
+    slots[slot] = []
+
+
 def register_panel(app, slot: str, panel) -> None:
-    app.extensions.setdefault(PANELS_KEY, {}).setdefault(slot, []).append(panel)
+    slots = _slots(app)
+    if slot not in slots:
+        raise KeyError(f"no panel slot {slot!r} declared (declare it in the page's init_app, first)")
+    slots[slot].append(panel)
 
 
 def panels(slot: str, **context) -> list[Markup]:
+    slot_panels = _slots(current_app).get(slot)
+    if slot_panels is None:
+        raise KeyError(f"no panel slot {slot!r} declared")
     rendered = []
-    for panel in current_app.extensions.get(PANELS_KEY, {}).get(slot, []):
+    for panel in slot_panels:
         html = panel(**context)
         if html:
             rendered.append(Markup(html))

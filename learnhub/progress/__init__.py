@@ -7,8 +7,8 @@ def init_app(app) -> None:
     from ..courses.cli import register_check
     from ..courses.services import register_unit_gate
     from ..quizzes.services import register_quiz_gate
-    from . import completion, exam_requirements, models, prerequisites, recompute, views  # noqa: F401
-    from .cli import progress_cli  # one `progress` group: each area's module adds its commands
+    from . import completion, exam_requirements, models, prerequisites, views  # noqa: F401
+    from .cli import register_cli
 
     # Completion is written here, in answer to the lower features' signals (their transaction).
     unit_viewed.connect(completion.on_unit_viewed, sender=app)
@@ -22,8 +22,8 @@ def init_app(app) -> None:
     register_panel(app, "unit_progress", views.unit_progress_panel)
     register_panel(app, "unit_completion", views.unit_completion_panel)
     app.register_blueprint(views.bp)
-    from . import dashboard_views, seed_demo  # noqa: F401  (staff class dashboard; seed-demo command)
+    from . import dashboard_views  # the staff class dashboard
     dashboard_views.init_app(app)
     from . import member_dashboard_views  # the member dashboard: home page panels
     member_dashboard_views.init_app(app)
-    app.cli.add_command(progress_cli)
+    register_cli(app)

@@ -1,10 +1,16 @@
-"""`flask --app wsgi progress ...`: the progress feature's commands, one click group.
+"""`flask --app wsgi progress ...`: the progress feature's commands, one group built per app.
 
-Every command of this feature attaches to `progress_cli` (`@progress_cli.command(...)`) in
-its own module, imported by init_app; the group is added to the app once, there.
+Each command is defined beside its code (`@command(...)` in recompute.py, seed_demo.py);
+register_cli, called from init_app, puts them in the app's `progress` group.
 """
 from __future__ import annotations
 
-from flask.cli import AppGroup
+from ..core.cli import add_command_group
 
-progress_cli = AppGroup("progress", help="Learning progress: recompute, demo data for the dashboards.")
+
+def register_cli(app) -> None:
+    from .recompute import recompute_command
+    from .seed_demo import seed_demo
+
+    add_command_group(app, "progress", "Learning progress: recompute, demo data for the dashboards.",
+                      (recompute_command, seed_demo))

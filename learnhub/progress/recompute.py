@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import click
 from sqlalchemy import func, select
 
+from ..core.cli import command
 from ..core.types import utcnow
 from ..courses.index import content_index
 from ..courses.models import UnitProgress
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
 from . import completion
-from .cli import progress_cli
 from .models import StudyTime
 from .rules import dwell_seconds
 
@@ -75,7 +75,7 @@ def recompute_all(keep_earned: bool = False) -> RecomputeResult:
     return result
 
 
-@progress_cli.command("recompute")
+@command("recompute")
 @click.option("--keep-earned", is_flag=True,
               help="Only give completions the rules now meet; never take one back.")
 def recompute_command(keep_earned: bool):

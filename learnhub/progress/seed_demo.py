@@ -24,6 +24,7 @@ from ..auth.services import create_user, get_user_by_username, hash_password
 from ..classes.attendance.models import AttendanceRecord, ClassSession
 from ..classes.models import ClassCourse, Membership, SchoolClass
 from ..classes.services import create_class
+from ..core.cli import command
 from ..core.types import utcnow
 from ..courses.catalog import get_catalog
 from ..courses.index import sync_all
@@ -31,7 +32,6 @@ from ..courses.loader import load_tree
 from ..courses.models import Course, Unit, UnitProgress
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
-from .cli import progress_cli
 from .models import StudyTime
 
 COURSE_SLUG = "progress-demo"
@@ -161,7 +161,7 @@ def seed_class(code: str, members: int, units: int, head: User, seed: int | None
             "attendance": len(records)}
 
 
-@progress_cli.command("seed-demo")
+@command("seed-demo")
 @click.argument("code")
 @click.option("--members", default=2000, show_default=True, type=click.IntRange(1, 20_000))
 @click.option("--units", default=60, show_default=True, type=click.IntRange(1, 500))

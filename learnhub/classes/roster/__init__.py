@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     from ...core.panels import register_panel
-    from . import cli, members_views, models, views  # noqa: F401  (cli: import-roster joins the classes group)
+    from . import models, views  # noqa: F401  (models: tables known to the metadata)
 
     app.register_blueprint(views.bp)
     register_panel(app, "class_page", views.class_page_panel)

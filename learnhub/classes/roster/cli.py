@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from ...core.cli import command
 from ...core.errors import DomainError
 from ...extensions import db
-from ..cli import classes_cli
 from ..models import SchoolClass
 from .files import read_roster_file
 from .importer import apply_import, plan_import
@@ -49,7 +49,7 @@ def _write_sheet(plan, target: str | None) -> None:
         writer.writerows(rows)
 
 
-@classes_cli.command("import-roster")
+@command("import-roster")
 @click.argument("code")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only print what each row would do.")
