@@ -50,7 +50,7 @@ MATRIX = {
     ("auth.account", "GET"):                        (LOGIN, 200,   200,   200,   200,   200),
     ("auth.account", "POST"):                       (LOGIN, 302,   302,   302,   302,   302),
     # The focused first-login page: only an account that must change its password uses it
-    # (tests/test_password_change.py); everyone here need not, and is sent on (302).
+    # (tests/auth/test_password_change.py); everyone here need not, and is sent on (302).
     ("auth.first_password", "GET"):                 (LOGIN, 302,   302,   302,   302,   302),
     ("auth.first_password", "POST"):                (LOGIN, 302,   302,   302,   302,   302),
     ("admin.users", "GET"):                         (LOGIN, 403,   403,   403,   403,   200),

@@ -82,7 +82,7 @@ def test_drafts_visible_to_instructors_only(content_client, role, visible):
 
 def test_opening_completes_nothing_and_manual_units_need_the_button(content_client, db):
     """Opening a `view` unit is a visit, not a completion (progress decides: dwell time or
-    the end reached; see tests/test_progress_completion.py)."""
+    the end reached; see tests/progress/test_progress_completion.py)."""
     client = content_client
     user = client.log_in()
     client.get("/courses/c/first")

@@ -5,18 +5,18 @@ reuse a cancelled exam's id); every other attempt keeps NULL (the quiz file's ru
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from learnhub.classes.exams.models import ClassExam
 from learnhub.classes.exams.services import exam_key
+from learnhub.config import PROJECT_ROOT
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
 from tests.support.exams import EXAM_QUIZ, People
 
-MIGRATION = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_exam_attempts.py"
+MIGRATION = PROJECT_ROOT / "migrations" / "versions" / "0008_exam_attempts.py"
 
 
 def _migration():

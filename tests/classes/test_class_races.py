@@ -4,7 +4,7 @@ Two threads, each with its own app (engine, connection pool, session) on the sui
 database (an SQLite file or PostgreSQL), released together by a barrier. A listener
 widens the window between reading the memberships and writing, as a slow request would:
 without a lock or a database constraint both requests read the same state and both go
-ahead. The pattern of tests/test_admin_race.py.
+ahead. The pattern of tests/auth/test_admin_race.py.
 """
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -12,11 +11,8 @@ from sqlalchemy.orm import Session
 
 from learnhub.auth import services
 from learnhub.auth.models import User
-from learnhub.config import ConfigError, load_config
+from learnhub.config import PROJECT_ROOT, ConfigError, load_config
 from tests.support.web import PASSWORD, csrf_from
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 # ---- /admin/users?page= -----------------------------------------------------------------
 
@@ -156,7 +152,7 @@ def test_demo_prints_the_port_it_was_given(app):
 
 
 def test_make_demo_passes_port():
-    dry = subprocess.run(["make", "-n", "demo", "PORT=8123"], cwd=ROOT, capture_output=True, text=True,
+    dry = subprocess.run(["make", "-n", "demo", "PORT=8123"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                          env={**os.environ, "MAKEFLAGS": ""})
     line = next(l for l in dry.stdout.splitlines() if "flask demo" in l)
     assert "PORT=8123" in line
