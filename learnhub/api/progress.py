@@ -109,7 +109,7 @@ def _my_course(item: MyCourse) -> dict:
          query=PageQuery, responses={200: Page[MyCourseProgress]}, errors=(400,), tags=TAGS)
 def list_my_progress(query: PageQuery):
     """Only the caller's own, in the dashboard's order (member_dashboard.order_key)."""
-    page = page_of_sorted(my_courses(current_user), MY_ORDER, **page_request())
+    page = page_of_sorted(my_courses(current_user), MY_ORDER, in_order=True, **page_request())
     page.items = [_my_course(item) for item in page.items]
     return page
 
@@ -152,5 +152,6 @@ def get_class_progress(class_id: int, query: ClassProgressQuery):
     school_class = load_class(class_id, "class.staff")
     paging = page_request()  # 400 before the work
     dashboard = rules.build(school_class, utcnow(), request.args, strict=True)
+    # dashboard.rows are in this order already (class_dashboard.sort_rows): no second sort.
     keys = [Key(dashboard.sort_value, desc=dashboard.filters.descending), Key(attrgetter("username"))]
-    return page_of_sorted(dashboard.rows, keys, context=dashboard.filters.sort, **paging)
+    return page_of_sorted(dashboard.rows, keys, context=dashboard.filters.sort, in_order=True, **paging)

@@ -229,32 +229,36 @@ def _rank(keys: Sequence[Key], values: Sequence) -> tuple:
 
 
 def page_of_sorted(items: Sequence, keys: Sequence[Key], *, limit: int = DEFAULT_LIMIT,
-                   cursor: str | None = None, context: str = "") -> Page:
+                   cursor: str | None = None, context: str = "", in_order: bool = False) -> Page:
     """One page of a list that no SQL select gives (sorted or filtered on values computed in
     Python), cut by keyset all the same: each Key's `expr` is a function of an item giving a
-    JSON value (the last key unique); the items are sorted by the keys as `paginate` would,
-    and the page starts after the cursor's values, so an item added or removed before the
-    cursor neither repeats nor skips one. `context` (e.g. the chosen sort) goes in the cursor:
-    a cursor given under another context is a 400 `invalid_cursor`."""
+    JSON value (the last key unique), and the page starts after the cursor's values, so an
+    item added or removed before the cursor neither repeats nor skips one. The items are
+    sorted by the keys as `paginate` would; `in_order`: they already are (a long list the
+    caller sorted: only the few items a binary search reads are keyed). `context` (e.g. the
+    chosen sort) goes in the cursor: a cursor given under another context is a 400
+    `invalid_cursor`."""
     keys = list(keys)
-    ordered = []  # (rank, the key's values, item)
-    for item in items:
-        values = [key.expr(item) for key in keys]
-        ordered.append((_rank(keys, values), values, item))
-    ordered.sort(key=lambda entry: entry[0])  # already in order: one pass
+
+    def values(item) -> list:
+        return [key.expr(item) for key in keys]
+
+    def rank(item) -> tuple:
+        return _rank(keys, values(item))
+
+    ordered = items if in_order else sorted(items, key=rank)
     start = 0
     if cursor:
         found = decode_cursor(cursor, [Key(None, nullable=True), *keys])
         if found[0] != context:
             raise InvalidCursor()
         try:
-            start = bisect.bisect_right(ordered, _rank(keys, found[1:]), key=lambda entry: entry[0])
+            start = bisect.bisect_right(ordered, _rank(keys, found[1:]), key=rank)
         except TypeError:  # a value of another type than the key's (a forged cursor)
             raise InvalidCursor() from None
-    window = ordered[start:start + limit]
+    window = list(ordered[start:start + limit])
     more = start + limit < len(ordered)
-    return Page(items=[item for _rank_, _values, item in window],
-                next=encode_cursor([context, *window[-1][1]]) if more and window else None)
+    return Page(items=window, next=encode_cursor([context, *values(window[-1])]) if more and window else None)
 
 
 # ---- reading the request --------------------------------------------------------------------

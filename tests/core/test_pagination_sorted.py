@@ -53,3 +53,21 @@ def test_a_cursor_of_another_context_or_of_another_type_is_refused():
     for bad in (cursor, encode_cursor(["-score", "text", "1"]), encode_cursor(["-score", 1]), "%%%"):
         with pytest.raises(InvalidCursor):
             page_of_sorted(rows, KEYS, limit=2, cursor=bad, context="score" if bad == cursor else "-score")
+
+
+def test_a_long_list_in_order_already_is_keyed_only_where_the_search_reads():
+    rows = sorted((Row(f"r{n:03d}", float(n % 7) if n % 5 else None) for n in range(300)),
+                  key=lambda r: (r.score is None, -(r.score or 0), r.name))
+    read = []
+    keys = [Key(lambda row: read.append(row) or row.score, desc=True), Key(attrgetter("name"))]
+    pages, cursor = [], None
+    while True:
+        read.clear()
+        page = page_of_sorted(rows, keys, limit=40, cursor=cursor, in_order=True)
+        assert len(read) <= 12  # a binary search and the last item, not 300
+        pages += page.items
+        if page.next is None:
+            break
+        cursor = page.next
+    assert pages == rows
+    assert walk(list(reversed(rows)), limit=40) == walk(rows, limit=40)
