@@ -12,6 +12,7 @@ from ..classes.roster import services as rules
 from ..classes.roster.files import MAX_BYTES, read_roster_file, template_table
 from ..classes.roster.importer import apply_import, plan_import
 from ..classes.roster.loaders import load_member
+from ..classes.roster.policies import roster_role_refusal
 from ..classes.services import FieldError
 from ..core.api import ApiError, json_body, page_of, page_params
 from ..core.exports import table_response
@@ -55,8 +56,8 @@ def update_member(class_id: int, username: str):
         raise FieldError("stage", _("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES)))
     if changes.get("stage_date") is not None:
         changes["stage_date"] = parse_date(changes, "stage_date")
-    if "role" in changes and changes["role"] not in ("member", "grader"):
-        raise FieldError("role", _("The role in the class is member or grader."))
+    if "role" in changes and (refusal := roster_role_refusal(changes["role"])) is not None:
+        raise FieldError("role", refusal)
     result = rules.update_member(current_user, school_class, entry.membership,
                                  db.session.get(User, entry.membership.user_id), changes, utcnow().date())
     db.session.commit()

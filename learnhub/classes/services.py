@@ -19,6 +19,7 @@ from ..core.audit import audit
 from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
 from ..core.markdown import markdown_problem
+from ..core.permissions import allowed
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
 from .models import CLASS_STATUSES, STAFF_ROLES, ClassCourse, Membership, SchoolClass
@@ -68,7 +69,7 @@ def forget_roles() -> None:
 def caller_role(user, school_class: SchoolClass) -> str | None:
     """What the API reports as `role`: the role in the class, or `admin` for admins outside it."""
     role = class_role(user.id, school_class.id)
-    if role is None and user.role == "admin":
+    if role is None and allowed(user, "class.any"):
         return "admin"
     return role
 
@@ -92,7 +93,8 @@ def classes_for(user) -> list[ClassRow]:
                  .outerjoin(Membership, (Membership.class_id == SchoolClass.id)
                             & (Membership.user_id == user.id))
                  .order_by(SchoolClass.starts_on.desc(), SchoolClass.id.desc()))
-    if user.role != "admin":
+    sees_all = allowed(user, "class.any")
+    if not sees_all:
         statement = statement.where(Membership.id.is_not(None))
     rows = db.session.execute(statement).all()
     if not rows:
@@ -102,7 +104,7 @@ def classes_for(user) -> list[ClassRow]:
         select(Membership.class_id, func.count()).where(Membership.class_id.in_(ids),
                                                         Membership.role == "member")
         .group_by(Membership.class_id)).all())
-    return [ClassRow(c, role or ("admin" if user.role == "admin" else None), counts.get(c.id, 0))
+    return [ClassRow(c, role or ("admin" if sees_all else None), counts.get(c.id, 0))
             for c, role in rows]
 
 
@@ -246,7 +248,7 @@ def set_staff_role(actor: User, school_class: SchoolClass, user: User, role: str
     ensure_writable(school_class)
     if role is not None and role not in STAFF_ROLES:
         raise ClassError(_l("Unknown class role."))
-    if user.role == "member" and role is not None:
+    if role is not None and not allowed(user, "class.be_staff"):
         raise ClassError(_l("Only staff, instructor or admin accounts can be class staff."))
     # One savepoint: on SQLite it opens the transaction with BEGIN IMMEDIATE, so the
     # head-teacher guard below reads under the database's write lock (see _keep_a_head_teacher).

@@ -26,7 +26,7 @@ from ...core.text import require_valid_text
 from ...core.types import utcnow
 from ...extensions import db
 from ..models import Membership, SchoolClass
-from ..services import class_role, ensure_writable
+from ..services import ensure_writable
 from .models import Announcement, AnnouncementRead
 
 TITLE_MAX = 200
@@ -106,16 +106,6 @@ def delete_announcement(actor: User, school_class: SchoolClass, announcement: An
     audit(actor, "announcement.delete", announcement, class_id=school_class.id, title=announcement.title)
     db.session.delete(announcement)
     db.session.flush()
-
-
-def may_edit(user, announcement: Announcement) -> bool:
-    """`announcement.edit`: the author while still staff of the class, its head teacher, admins."""
-    if announcement is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == "admin":
-        return True
-    role = class_role(user.id, announcement.class_id)
-    return role == "head_teacher" or (role == "grader" and announcement.author_id == user.id)
 
 
 # ---- reading ---------------------------------------------------------------------------------

@@ -3,13 +3,12 @@
 
 def init_app(app) -> None:
     from ...core.panels import register_panel
-    from ...core.permissions import register_policy
     from ...quizzes.schedule import register_latest_close_provider, register_schedule_provider
-    from . import models, services, views  # noqa: F401  (models: tables known to the metadata)
+    from . import models, policies, services, views  # noqa: F401  (models: tables known to the metadata)
 
     app.register_blueprint(views.bp)
     register_panel(app, "home_page", views.home_page_panel)
     register_panel(app, "class_page", views.class_page_panel)
     register_schedule_provider(app, services.exam_schedules)
     register_latest_close_provider(app, services.latest_close)  # answers after close wait for it
-    register_policy(app, "attempt.view", services.exam_staff_may_view)
+    policies.register(app)

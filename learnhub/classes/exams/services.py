@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ...auth.models import User
@@ -25,11 +25,10 @@ from ...auth.services import normalise_username
 from ...core.audit import audit
 from ...core.database import savepoint
 from ...core.errors import DomainError
-from ...core.permissions import allowed
 from ...core.times import check_time
 from ...courses.index import CourseEntry, content_index
 from ...extensions import db
-from ...quizzes.attempts import quiz_row
+from ...quizzes.attempts import quiz_row, reset_attempts as reset_quiz_attempts
 from ...quizzes.loader import get_quiz_catalog
 from ...quizzes.models import Attempt, Quiz
 from ...quizzes.schedule import Schedule
@@ -266,13 +265,6 @@ def exam_for_key(key: str | None) -> ClassExam | None:
     return exam if exam is not None and exam_key(exam) == key else None
 
 
-def exam_staff_may_view(user, attempt) -> bool:
-    """An `attempt.view` policy: the staff of the class whose exam the attempt was made under
-    (and only that class's) see it, whatever their global role."""
-    exam = exam_for_key(getattr(attempt, "schedule_key", None))
-    return exam is not None and allowed(user, "class.staff", db.session.get(SchoolClass, exam.class_id))
-
-
 def exam_attempts(exam: ClassExam) -> list[tuple[Attempt, str]]:
     """(attempt, username) of every attempt made under the exam, newest first: what the
     class's staff see (attempts under another class's exam of the same quiz are not theirs)."""
@@ -302,9 +294,7 @@ def reset_attempts(actor: User, school_class: SchoolClass, exam: ClassExam, memb
     ids = sorted(attempt_id for attempt_id, _state in rows)
     if not ids:
         return []
-    db.session.execute(update(Attempt).where(Attempt.id.in_(ids), Attempt.reset_at.is_(None),
-                                             Attempt.state != "in_progress")
-                       .values(reset_at=now).execution_options(synchronize_session=False))
+    reset_quiz_attempts(ids, now)  # the quizzes feature writes its own rows
     audit(actor, "exam.reset", exam, class_id=school_class.id, username=member.username,
           attempts=ids, reason=reason)
     db.session.flush()

@@ -176,7 +176,7 @@ def home_page_panel(user, **_context) -> str:
 
 def class_page_panel(school_class, role=None, **_context) -> str:
     now = utcnow()
-    is_member = role == "member"
+    is_member = allowed(current_user, "class.member", school_class)
     items = rules.member_exams(current_user, now, school_class) if is_member else rules.class_exams(school_class)
     if not items and not allowed(current_user, "class.manage", school_class):
         return ""

@@ -28,6 +28,7 @@ from ...auth.services import USERNAME_PATTERN
 from ...core.audit import audit
 from ...core.database import savepoint
 from ...core.errors import DomainError
+from ...core.permissions import allowed
 from ...core.signals import member_enrolled
 from ...core.text import is_valid_text
 from ...core.types import utcnow
@@ -273,7 +274,7 @@ def _check_against_database(school_class: SchoolClass, plans: list[RowPlan], lab
             elif user.id in enrolled:
                 plan.result, plan.message = "already_enrolled", str(_l(
                     "Already in the class (nothing is changed)."))
-            elif plan.values["role"] == "grader" and user.role == "member":
+            elif plan.values["role"] == "grader" and not allowed(user, "class.be_staff"):
                 plan.result, plan.message = "error", str(_l(
                     "Only staff, instructor or admin accounts can be graders."))
             else:

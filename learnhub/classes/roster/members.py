@@ -14,16 +14,17 @@ from ...auth.models import User
 from ...core.audit import audit
 from ...core.database import Conflict, add_or_get
 from ...core.errors import DomainError
+from ...core.permissions import allowed
 from ...core.signals import member_enrolled
 from ...core.text import is_valid_text
 from ...extensions import db
 from .. import services
 from ..models import STAGES, Membership, SchoolClass
 from .models import StageChange
+from .policies import roster_role_refusal
 from .services import RosterError, check_student_no_free, clean_text, duplicate_student_no
 
 DISPLAY_NAME_MAX = 120
-ADDABLE_ROLES = ("member", "grader")
 RECORD_FIELDS = ("student_no", "department", "phone", "email")
 MEMBER_FIELDS = ("display_name", "student_no", "username", "department", "stage", "phone", "email", "role")
 
@@ -107,8 +108,8 @@ def _clean(values: dict) -> dict:
             errors["stage"] = _l("Unknown stage; choose one of %(values)s.", values=", ".join(STAGES))
     if "role" not in errors:
         cleaned["role"] = cleaned.get("role") or "member"
-        if cleaned["role"] not in ADDABLE_ROLES:
-            errors["role"] = _l("The role in the class is member or grader.")
+        if (refusal := roster_role_refusal(cleaned["role"])) is not None:
+            errors["role"] = refusal
     if errors:
         raise FieldErrors(errors)
     return cleaned
@@ -134,7 +135,7 @@ def add_member(actor: User, school_class: SchoolClass, values: dict) -> Added:
         if number and recorded and number not in recorded:
             raise DifferentPerson(_l("The username %(name)s is taken by a different person: that account "
                                      "has another student number on record.", name=user.username))
-        if cleaned["role"] == "grader" and user.role == "member":
+        if cleaned["role"] == "grader" and not allowed(user, "class.be_staff"):
             raise FieldErrors({"role": _l("Only staff, instructor or admin accounts can be graders.")})
     elif cleaned["role"] == "grader":
         raise FieldErrors({"role": _l("A grader needs an existing staff account: create it first.")})
@@ -179,10 +180,10 @@ def _enrol(school_class: SchoolClass, user: User, cleaned: dict) -> Membership:
 
 def reset_refusal(actor: User, school_class: SchoolClass, user: User) -> DomainError | None:
     """Why `actor` may not reset `user`'s password in this class (None: they may)."""
-    if services.class_role(user.id, school_class.id) != "member" or user.role != "member":
+    if services.class_role(user.id, school_class.id) != "member" or allowed(user, "class.be_staff"):
         return NotAMemberAccount(_l("Only a member's password can be reset here; staff accounts are "
                                     "reset by an administrator."))
-    if actor.role != "admin":
+    if not allowed(actor, "class.any"):
         run_by_actor = select(Membership.class_id).where(Membership.user_id == actor.id,
                                                          Membership.role == "head_teacher")
         elsewhere = db.session.scalar(select(Membership.id).where(

@@ -14,12 +14,14 @@ from sqlalchemy import func, select
 from ...auth.models import User
 from ...core.audit import audit
 from ...core.database import savepoint
+from ...core.permissions import allowed
 from ...core.text import is_valid_text
 from ...extensions import db
 from .. import services
 from ..attendance.stats import attendance_rates
 from ..models import CLASS_ROLES, LOCATIONS, STAGES, Membership, SchoolClass
 from .models import StageChange
+from .policies import roster_role_refusal
 
 STAGE_LABELS = {
     "applicant": _l("Applicant"),            # 入党申请人
@@ -330,8 +332,8 @@ def update_member(actor, school_class: SchoolClass, membership: Membership, user
     if stage is None and stage_date is not None:
         raise RosterError("stage", _l("A stage date needs a stage."))
     role = changes.get("role")
-    if role is not None and role not in ("member", "grader"):
-        raise RosterError("role", _l("The role in the class is member or grader."))
+    if role is not None and (refusal := roster_role_refusal(role)) is not None:
+        raise RosterError("role", refusal)
     if role is not None and role != membership.role:
         _check_role_change(membership, user, role)
 
@@ -369,7 +371,7 @@ def _check_role_change(membership: Membership, user: User, role: str) -> None:
     """Refused before anything is written: the same rules as services.set_staff_role."""
     if membership.role == "head_teacher":
         raise RosterError("role", _l("A head teacher's role is changed on the class's settings page."))
-    if role == "grader" and user.role == "member":
+    if role == "grader" and not allowed(user, "class.be_staff"):
         raise RosterError("role", _l("Only staff, instructor or admin accounts can be class staff."))
 
 
