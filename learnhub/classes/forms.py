@@ -7,8 +7,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Su
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .models import CLASS_STATUSES, STAGES
-from .roster.services import FIELD_LIMITS, STAGE_LABELS
+from .models import CLASS_STATUSES
 
 STATUS_LABELS = {
     "planned": _l("Planned"),
@@ -45,31 +44,6 @@ class StaffForm(FlaskForm):
                                 SelectChoice("head_teacher", ROLE_LABELS["head_teacher"]),
                                 SelectChoice("", _l("No role (remove)"))])
     add_staff = SubmitField(_l("Save role"))
-
-
-def _record(name: str):
-    return [Optional(), Length(max=FIELD_LIMITS[name])]
-
-
-class AddMemberForm(FlaskForm):
-    """One person without a roster file (members.add_member holds the rules)."""
-
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    username = StringField(_l("Username"), validators=[Optional(), Length(max=64)],
-                           description=_l("An existing account is enrolled; left empty, the student number is used."))
-    student_no = StringField(_l("Student or staff number"), validators=_record("student_no"))
-    department = StringField(_l("Department or branch"), validators=_record("department"))
-    stage = SelectField(_l("Stage"), choices=[SelectChoice("", _l("Not recorded"))]
-                        + [SelectChoice(s, STAGE_LABELS[s]) for s in STAGES])
-    phone = StringField(_l("Phone"), validators=_record("phone"))
-    email = StringField(_l("E-mail"), validators=_record("email"))
-    role = SelectField(_l("Role in this class"), choices=[SelectChoice("member", ROLE_LABELS["member"]),
-                                                          SelectChoice("grader", ROLE_LABELS["grader"])])
-    add = SubmitField(_l("Add to the class"))
-
-
-class ResetPasswordForm(FlaskForm):
-    reset = SubmitField(_l("Reset the password"))
 
 
 class CopyClassForm(FlaskForm):

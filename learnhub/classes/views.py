@@ -88,8 +88,3 @@ def edit(class_id: int):
             return redirect(url_for("classes.overview", class_id=class_id))
     return render_template("classes/edit.html", form=form, staff_form=staff_form,
                            school_class=school_class, staff=services.class_staff(school_class))
-
-
-# Routes of the same blueprint kept in their own modules (registered when imported).
-from . import copy_views  # noqa: E402,F401
-from .roster import members_views  # noqa: E402,F401

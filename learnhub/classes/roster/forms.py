@@ -1,4 +1,4 @@
-"""Forms of the roster pages: a member's record, the roster upload and its confirm."""
+"""Forms of the roster pages: a record, the roster upload and its confirm, adding one member, a reset."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -43,3 +43,24 @@ class UploadForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
     confirm = SubmitField(_l("Import these members"))
+
+
+class AddMemberForm(FlaskForm):
+    """One person without a roster file (members.add_member holds the rules)."""
+
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    username = StringField(_l("Username"), validators=[Optional(), Length(max=64)],
+                           description=_l("An existing account is enrolled; left empty, the student number is used."))
+    student_no = StringField(_l("Student or staff number"), validators=_limit("student_no"))
+    department = StringField(_l("Department or branch"), validators=_limit("department"))
+    stage = SelectField(_l("Stage"), choices=[SelectChoice("", _l("Not recorded"))]
+                        + [SelectChoice(s, STAGE_LABELS[s]) for s in STAGES])
+    phone = StringField(_l("Phone"), validators=_limit("phone"))
+    email = StringField(_l("E-mail"), validators=_limit("email"))
+    role = SelectField(_l("Role in this class"), choices=[SelectChoice("member", ROLE_LABELS["member"]),
+                                                          SelectChoice("grader", ROLE_LABELS["grader"])])
+    add = SubmitField(_l("Add to the class"))
+
+
+class ResetPasswordForm(FlaskForm):
+    reset = SubmitField(_l("Reset the password"))

@@ -10,10 +10,10 @@ from ...auth.services import get_user_by_username
 from ...core.forms import saved
 from ...extensions import db
 from .. import services
-from ..forms import AddMemberForm, ResetPasswordForm
 from ..loaders import load_class
 from ..views import bp
 from . import members
+from .forms import AddMemberForm, ResetPasswordForm
 
 NO_STORE = {"Cache-Control": "no-store"}  # one-time passwords: shown once, never cached
 
