@@ -318,6 +318,49 @@ def test_api_items_filters_and_pages(app, client, world):
     assert [i["username"] for i in second["items"]] == ["cai"] and second["next"] is None
 
 
+def test_api_pages_are_keyset_a_member_added_before_the_cursor_neither_repeats_nor_skips(
+        app, client, world, make_user):
+    assert login(client, "head").status_code == 302
+    base = f"/api/v1/classes/{world['class'].id}/progress"
+    first = client.get(base + "?sort=-percent&limit=1").get_json()
+    assert [i["username"] for i in first["items"]] == ["ann"]
+    # A new member at 0% sorts after ann: the next page is bob then cai, as if nothing changed
+    # before the cursor; an offset would have repeated or skipped one.
+    newcomer = make_user("aaa")
+    db.session.add(Membership(class_id=world["class"].id, user_id=newcomer.id, role="member"))
+    db.session.commit()
+    db.session.execute(Membership.__table__.delete().where(Membership.user_id == world["ann"].id))
+    db.session.commit()
+    second = client.get(base + f"?sort=-percent&limit=1&cursor={first['next']}").get_json()
+    assert [i["username"] for i in second["items"]] == ["bob"]
+    third = client.get(base + f"?sort=-percent&limit=5&cursor={second['next']}").get_json()
+    assert [i["username"] for i in third["items"]] == ["aaa", "cai"] and third["next"] is None
+
+
+def test_api_cursor_belongs_to_its_sort_and_a_unit_column_pages(app, client, world):
+    assert login(client, "head").status_code == 302
+    base = f"/api/v1/classes/{world['class'].id}/progress"
+    cursor = client.get(base + "?sort=-percent&limit=1").get_json()["next"]
+    response = client.get(base + f"?sort=percent&limit=1&cursor={cursor}")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_cursor"
+    unit = units()[2].id  # bob started it, ann completed it, cai has not opened it
+    walked, cursor = [], ""
+    while cursor is not None:
+        page = client.get(base + f"?sort=-unit:{unit}&limit=1" + (f"&cursor={cursor}" if cursor else "")).get_json()
+        walked += [i["username"] for i in page["items"]]
+        cursor = page["next"]
+    assert walked == ["ann", "bob", "cai"]
+
+
+def test_api_filter_values_are_named_in_the_error(app, client, world):
+    assert login(client, "head").status_code == 302
+    response = client.get(f"/api/v1/classes/{world['class'].id}/progress?status=done&stage=king")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"status", "stage"}
+    empty = client.get(f"/api/v1/classes/{world['class'].id}/progress?status=&stage=")
+    assert empty.status_code == 200 and len(empty.get_json()["items"]) == 3  # empty: no filter
+
+
 @pytest.mark.parametrize(("query", "status", "code"), [
     ("status=done", 422, "invalid_filter"), ("stage=king", 422, "invalid_filter"),
     ("behind=maybe", 422, "invalid_filter"), ("sort=password_hash", 422, "invalid_sort"),
