@@ -522,7 +522,7 @@ def test_every_route_has_a_row(world):
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX), ids=lambda v: v)
 def test_authorization_matrix(world, endpoint, method):
     """Each actor's status for one route, on fresh objects (a route's side effects stay in it)."""
-    expected = dict(zip(ACTORS, MATRIX[(endpoint, method)]))
+    expected = dict(zip(ACTORS, MATRIX[(endpoint, method)], strict=True))
     got = {actor: outcome(world.request(actor, endpoint, method)) for actor in ACTORS}
     assert got == expected, f"{endpoint} {method} {world.path(endpoint)}: got {got}"
 

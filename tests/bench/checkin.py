@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .runner import Result
     from .scenarios import Context
 
 USERNAME = "checkin{:04d}"
@@ -233,7 +232,7 @@ def seed(count: int) -> dict:
     head_token = issue_token(head)[0]
     db.session.commit()
     return {"session_id": session.id, "head_token": head_token,
-            "members": [{"id": user.id, "token": token} for user, token in zip(users, tokens)]}
+            "members": [{"id": user.id, "token": token} for user, token in zip(users, tokens, strict=True)]}
 
 
 def verify(ledger: dict) -> tuple[dict, list[str]]:

@@ -12,7 +12,6 @@ import re
 from typing import TYPE_CHECKING
 
 import requests
-
 from locust import FastHttpUser
 
 from .options import env_number

@@ -44,7 +44,7 @@ def print_rows(results: list[Result]) -> None:
     for cells in rows:
         # First column left-aligned (a name), the figures right-aligned.
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths))))
+                        for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
 
 
 def print_table(results: list[Result], users: int, seconds: float) -> None:

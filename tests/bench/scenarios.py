@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 from locust import FastHttpUser, constant, task
 
-from .checkin import run_checkin
 from . import dashboard
+from .checkin import run_checkin
 from .exam import run_exam
 from .login import Credentials
 from .server import BenchServer

@@ -33,7 +33,7 @@ def seed(count: int) -> list[dict]:
     db.session.flush()
     tokens = [issue_token(user)[0] for user in users]
     db.session.commit()
-    return [{"id": user.id, "token": token} for user, token in zip(users, tokens)]
+    return [{"id": user.id, "token": token} for user, token in zip(users, tokens, strict=True)]
 
 
 def main() -> int:

@@ -305,7 +305,7 @@ def sample_response(question: dict):
     options = question.get("options")
     return {"single": lambda: options[0]["id"], "multiple": lambda: [options[0]["id"]],
             "true_false": lambda: True, "short": lambda: "Beijing", "numerical": lambda: "3.14",
-            "matching": lambda: {left["id"]: right["id"] for left, right in zip(options["left"], options["right"])},
+            "matching": lambda: {left["id"]: right["id"] for left, right in zip(options["left"], options["right"], strict=False)},
             "essay": lambda: "A few words."}[question["type"]]()
 
 

@@ -30,13 +30,13 @@ def test_histogram_bars_match_the_counts():
     assert [int(b.get("data-count")) for b in bars] == counts
     heights = [float(b.get("height")) for b in bars]
     assert heights[3] == pytest.approx(charts.PLOT_H)  # the tallest fills the plot
-    for count, height in zip(counts, heights):
+    for count, height in zip(counts, heights, strict=True):
         assert height == pytest.approx(charts.PLOT_H * count / 12, abs=0.01)
     # Bars stand on the axis: y + height is the plot's bottom for every bar.
     for bar in bars:
         assert float(bar.get("y")) + float(bar.get("height")) == pytest.approx(charts.TOP + charts.PLOT_H, abs=0.02)
     assert no_style_anywhere(root)
-    assert chart.rows == [(label, f"{n} members") for label, n in zip(labels, counts)]
+    assert chart.rows == [(label, f"{n} members") for label, n in zip(labels, counts, strict=True)]
 
 
 def test_histogram_text_alternative_and_escaping():

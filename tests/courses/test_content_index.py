@@ -141,7 +141,7 @@ def test_attempts_at_removed_content_stay_readable(quiz_app, quiz_client, quiz_c
 
 
 def test_attempt_signals_once_per_submission(quiz_client, clock):
-    submitted, graded = [], []
+    submitted = []
     signals.attempt_submitted.connect(lambda sender, attempt: submitted.append(attempt.id), weak=False)
     try:
         attempt = start(quiz_client)

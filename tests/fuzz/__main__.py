@@ -153,7 +153,7 @@ def main() -> int:
     try:
         with server:
             tokens = dict(zip(("member", "other", "revoker", "saver"),
-                              (row["token"] for row in seed_members(server, 4))))
+                              (row["token"] for row in seed_members(server, 4)), strict=True))
             apis = {name: Api(server.base_url, token) for name, token in tokens.items()}
             try:
                 ids = seed_objects(apis["member"], apis["other"], apis["saver"])

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnhub.auth.services import create_user
-from learnhub.classes.models import ClassCourse, ClassUnitRule, Membership
+from learnhub.classes.models import ClassUnitRule, Membership
 from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import content_index, sync_all
 from learnhub.courses.models import Unit, UnitProgress

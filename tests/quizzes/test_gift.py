@@ -7,8 +7,7 @@ import pytest
 
 from learnhub.quizzes.gift import parse_gift
 from learnhub.quizzes.gift_writer import to_gift
-from learnhub.quizzes.questions import (Choice, MatchPair, NumericAnswer, Question,
-                                        QuizFormatError)
+from learnhub.quizzes.questions import Choice, MatchPair, NumericAnswer, Question, QuizFormatError
 
 
 def one(text: str) -> Question:

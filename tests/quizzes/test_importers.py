@@ -17,7 +17,7 @@ def assert_problems(parser, text: str, expected: list[tuple[int, str]]) -> None:
     """Exactly these problems, in this order; each message must contain its fragment."""
     found = problems_of(parser, text)
     assert [line for line, _ in found] == [line for line, _ in expected], found
-    for (_, message), (_, fragment) in zip(found, expected):
+    for (_, message), (_, fragment) in zip(found, expected, strict=True):
         assert fragment in message, (fragment, message)
 
 

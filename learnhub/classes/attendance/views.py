@@ -18,7 +18,6 @@ from ...core.types import utcnow
 from ...extensions import db
 from .. import services
 from ..loaders import load_class
-from .loaders import load_session
 from . import checkin, sessions as rules
 from .codes import code_for
 from .forms import (
@@ -31,6 +30,7 @@ from .forms import (
     MinutesForm,
     SessionForm,
 )
+from .loaders import load_session
 
 bp = Blueprint("attendance", __name__)
 

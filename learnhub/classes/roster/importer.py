@@ -329,7 +329,7 @@ def apply_import(actor, school_class: SchoolClass, plan: ImportPlan) -> ImportPl
              "must_change_password": True, "active": True, "time_factor": 1.0,
              "created_at": now, "updated_at": now}
             for row in new_accounts]).all() if new_accounts else []
-    for row, user_id in zip(new_accounts, ids):
+    for row, user_id in zip(new_accounts, ids, strict=True):  # RETURNING: one id per row
         row.user_id = user_id
     joining = [r for r in plan.rows if r.result in ("new_account", "enrolled")]
     records = [{"class_id": school_class.id, "user_id": r.user_id, "role": r.values["role"],
@@ -345,7 +345,7 @@ def apply_import(actor, school_class: SchoolClass, plan: ImportPlan) -> ImportPl
     history = [{"membership_id": membership_id, "from_stage": None, "to_stage": record["stage"],
                 "stage_date": record["stage_date"], "changed_by_id": getattr(actor, "id", None),
                 "changed_at": now}
-               for membership_id, record in zip(membership_ids, records) if record["stage"]]
+               for membership_id, record in zip(membership_ids, records, strict=True) if record["stage"]]
     if history:
         db.session.execute(insert(StageChange), history)
     app = current_app._get_current_object()
@@ -380,5 +380,5 @@ def rows_from_token(school_class: SchoolClass, actor, token: str) -> ParsedFile:
         raise expired from None
     if data.get("c") != school_class.id or data.get("u") != actor.id:
         raise expired
-    return ParsedFile(rows=[FileRow(row[0], dict(zip(COLUMNS, row[1:]))) for row in data["rows"]],
+    return ParsedFile(rows=[FileRow(row[0], dict(zip(COLUMNS, row[1:], strict=False))) for row in data["rows"]],
                       headers=data.get("h") or {})

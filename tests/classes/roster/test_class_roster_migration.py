@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from learnhub import create_app
 from learnhub.config import make_test_config
@@ -58,6 +59,6 @@ def test_duplicate_numbers_stop_the_upgrade_and_change_nothing(empty_database_ur
             connection.execute(text("UPDATE class_memberships SET student_no = '2026003' WHERE id = 2"))
         upgrade(revision="0007")
         assert _numbers() == ["2026001", "2026003", "2026002", None]
-        with pytest.raises(Exception), db.engine.begin() as connection:
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
             connection.execute(text("UPDATE class_memberships SET student_no = '2026001' WHERE id = 3"))
         db.engine.dispose()

@@ -248,7 +248,7 @@ def test_the_password_sheet_is_one_slip_per_new_member_with_the_login_address(cl
     assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
     slips = re.findall(r'<li class="slip">(.*?)</li>', sheet, re.S)
     assert len(slips) == 2  # new accounts only: 王五 already had an account
-    for slip, (name, number) in zip(slips, [("张三", "2025001"), ("李四", "2025002")]):
+    for slip, (name, number) in zip(slips, [("张三", "2025001"), ("李四", "2025002")], strict=True):
         assert name in slip and number in slip
         assert "http://localhost/login" in slip  # absolute: it is read on paper
         assert re.search(r'class="slip-username">' + number + "<", slip)
