@@ -1,119 +1,246 @@
 """/api/v1 attendance: class sessions, rotating check-in codes, check-in, attendance marks."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Annotated, Literal, Optional
 
-from flask import current_app, jsonify, url_for
-from flask_babel import gettext as _
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from pydantic import ConfigDict, Field, JsonValue, WithJsonSchema
 
 from ..classes.attendance import checkin, sessions as attendance
-from ..classes.attendance.codes import code_for, read_code
+from ..classes.attendance.checkin import MARKS_MAX, NOTE_MAX
+from ..classes.attendance.codes import InvalidCode, code_for, read_code
 from ..classes.attendance.limits import SCOPE as SHORT_CODE_SCOPE, not_a_typed_code, short_code_key, short_code_limit
 from ..classes.attendance.loaders import load_session
-from ..classes.attendance.models import ClassSession
+from ..classes.attendance.models import ATTENDANCE_STATUSES, CHECKIN_METHODS, SESSION_KINDS, ClassSession
+from ..classes.attendance.sessions import LATE_MAX, PHASES, PLACE_MAX, TITLE_MAX, URL_MAX
 from ..classes.loaders import load_class
 from ..classes.services import ensure_writable, get_class
-from ..core.api import ApiError, json_body, page_of, page_params
+from ..core.errors import DomainError
 from ..core.markdown import render_staff_markdown
-from ..core.times import parse_iso
+from ..core.pagination import page_request
 from ..core.types import utcnow
 from ..extensions import db, limiter
 from . import bp
+from .schema import ApiDateTime, Body, Id, Out, Page, PageQuery, declare, text
 
-SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "meeting_url", "late_after_minutes")
+TAGS = ("attendance",)
 
+# ---- schemas -----------------------------------------------------------------------------------
 
-def parse_datetime(value, field: str) -> datetime:
-    """ISO 8601; a time without an offset is in the configured time zone (TIMEZONE).
-    Years outside MIN_YEAR..MAX_YEAR are a 422 invalid_field (core/times.py)."""
-    moment = parse_iso(value, field, naive_zone=ZoneInfo(current_app.config["TIMEZONE"]))
-    if moment is None:
-        raise ApiError(422, "invalid_field",
-                       _("'%(field)s' must be a time like 2026-11-24T19:00:00+08:00.", field=field))
-    return moment
+LateMinutes = Annotated[int, Field(ge=0, le=LATE_MAX, description="a scan after the start plus these "
+                                                                  "minutes is late")]
 
 
-def session_fields(data: dict, partial: bool) -> dict:
-    unknown = sorted(set(data) - set(SESSION_FIELDS))
-    if unknown:
-        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
-    if not partial:
-        missing = [f for f in ("title", "kind", "starts_at", "ends_at") if f not in data]
-        if missing:
-            raise ApiError(422, "invalid_field", _("'%(field)s' is required.", field=missing[0]))
-    fields = dict(data)
-    for name in ("starts_at", "ends_at"):
-        if name in fields:
-            fields[name] = parse_datetime(fields[name], name)
-    return fields
+class SessionChange(Body):
+    """A session's fields, each optional (PATCH). Unknown fields are refused. The rules across
+    fields (ends after it starts, at most 24 hours, an http(s) meeting link) are the service's
+    (422 invalid_session), shared with the page's form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: text(TITLE_MAX) = None
+    kind: Literal[SESSION_KINDS] = None
+    starts_at: ApiDateTime = None
+    ends_at: ApiDateTime = None
+    place: Optional[text(PLACE_MAX, blank=True)] = None
+    meeting_url: Optional[text(URL_MAX, blank=True)] = Field(None, description="http or https only")
+    late_after_minutes: LateMinutes = None
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
+class NewSession(SessionChange):
+    title: text(TITLE_MAX)
+    kind: Literal[SESSION_KINDS]
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
+    late_after_minutes: LateMinutes = 10
 
 
-def session_json(session: ClassSession, now: datetime, row: attendance.SessionRow | None = None) -> dict:
-    body = {"id": session.id, "class_id": session.class_id, "title": session.title, "kind": session.kind,
-            "starts_at": iso(session.starts_at), "ends_at": iso(session.ends_at), "place": session.place,
+class Session(Out):
+    """Session"""
+
+    id: int
+    class_id: int
+    title: str
+    kind: Literal[SESSION_KINDS]
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
+    place: Optional[str]
+    meeting_url: Optional[str]
+    late_after_minutes: int
+    phase: Literal[PHASES]
+    checkin_open: bool
+    url: str
+
+
+class SessionItem(Session):
+    present_count: int = Field(description="present or late")
+    members_count: int
+    my_status: Optional[Literal[ATTENDANCE_STATUSES]] = Field(description="the caller's record (null: none)")
+
+
+class SessionDetail(Session):
+    minutes_html: Optional[str] = Field(description="the meeting's minutes, rendered and sanitised")
+
+
+class CheckinCode(Out):
+    """Code"""
+
+    code: str = Field(description="what the QR code shows; rotates every 15 s, accepted for its step "
+                                  "and the next")
+    url: str = Field(description="the check-in page's address with the code (the QR code's content)")
+    short_code: str = Field(description="6 digits shown beside the QR code, valid as long as `code`")
+    expires_at: ApiDateTime
+    rotates_at: ApiDateTime
+    present_count: int
+    members_count: int
+
+
+# The code is checked by the check-in service (as on the page), so a code of another type is a
+# 422 invalid_code like a forged one (API.md), not invalid_field.
+ScannedOrTyped = Annotated[JsonValue, WithJsonSchema({
+    "type": "string", "maxLength": 64,
+    "description": "a scanned code; with `session`, the 6 digits shown beside the QR code, typed"})]
+
+
+class CheckInBody(Body):
+    model_config = ConfigDict(extra="forbid")
+
+    session: Id = Field(None, description="the session whose short code is typed (left out for a scanned code)")
+    code: ScannedOrTyped
+
+
+class CheckedIn(Out):
+    """Checked in"""
+
+    session: Session
+    status: Literal["present", "late"]
+    checked_in_at: ApiDateTime
+
+
+class AttendanceItem(Out):
+    username: str
+    display_name: str
+    status: Optional[Literal[ATTENDANCE_STATUSES]] = Field(
+        description="null: nothing recorded and the session has not ended yet")
+    recorded: bool
+    checked_in_at: Optional[ApiDateTime]
+    method: Optional[Literal[CHECKIN_METHODS]]
+    note: Optional[str]
+
+
+class MarkIn(Body):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal[ATTENDANCE_STATUSES]
+    note: Optional[text(NOTE_MAX, blank=True)] = None
+
+
+class Marked(Out):
+    """Marked"""
+
+    username: str
+    status: Literal[ATTENDANCE_STATUSES]
+    method: Literal[CHECKIN_METHODS]
+    note: Optional[str]
+    checked_in_at: Optional[ApiDateTime]
+
+
+class Mark(MarkIn):
+    username: str
+
+
+# Each mark is checked by checkin.mark_many (shared with the page's form), all marks before any
+# is written, naming each bad one as marks[i] or marks[i].username: the list is typed here for
+# the document (Mark's schema) and its length, its items are the service's.
+Marks = Annotated[list[JsonValue], Field(min_length=1, max_length=MARKS_MAX), WithJsonSchema({
+    "type": "array", "minItems": 1, "maxItems": MARKS_MAX, "items": Mark.model_json_schema()})]
+
+
+class MarksIn(Body):
+    model_config = ConfigDict(extra="forbid")
+
+    marks: Marks
+
+
+class MarkedMany(Out):
+    """Marked"""
+
+    updated: int
+
+
+# ---- sessions ----------------------------------------------------------------------------------
+
+def session_out(session: ClassSession, now: datetime, **more) -> dict:
+    return {"id": session.id, "class_id": session.class_id, "title": session.title, "kind": session.kind,
+            "starts_at": session.starts_at, "ends_at": session.ends_at, "place": session.place,
             "meeting_url": session.meeting_url, "late_after_minutes": session.late_after_minutes,
             "phase": attendance.phase(session, now), "checkin_open": attendance.checkin_open(session, now),
-            "url": url_for("attendance.session_page", session_id=session.id)}
-    if row is not None:
-        body.update(present_count=row.present_count, members_count=row.members_count, my_status=row.my_status)
-    return body
+            "url": url_for("attendance.session_page", session_id=session.id), **more}
 
 
 @bp.get("/classes/<int:class_id>/sessions")
-def list_sessions(class_id: int):
+@declare("A class's sessions in time order, with present and member counts", query=PageQuery,
+         responses={200: Page[SessionItem]}, errors=(400, 404), tags=TAGS)
+def list_sessions(class_id: int, query: PageQuery):
     school_class = load_class(class_id)
-    offset, limit = page_params()
+    page = attendance.class_sessions_page(school_class, current_user.id, **page_request())
     now = utcnow()
-    rows = attendance.class_sessions(school_class, current_user.id)
-    return jsonify(page_of([session_json(r.session, now, r) for r in rows], offset, limit))
+    page.items = [session_out(row.session, now, present_count=row.present_count,
+                              members_count=row.members_count, my_status=row.my_status) for row in page.items]
+    return page
 
 
 @bp.post("/classes/<int:class_id>/sessions")
-def create_session(class_id: int):
+@declare("Schedule a session (staff of the class)", body=NewSession, responses={201: Session},
+         errors=(403, 404, 409), tags=TAGS)
+def create_session(class_id: int, body: NewSession):
     school_class = load_class(class_id, "class.staff")
-    fields = session_fields(json_body(), partial=False)
-    session = attendance.create_session(current_user, school_class, **fields)
+    session = attendance.create_session(current_user, school_class, **dict(body))
     db.session.commit()
-    return jsonify(session_json(session, utcnow())), 201
+    return session_out(session, utcnow()), 201
 
 
 @bp.get("/sessions/<int:session_id>")
+@declare("A session, with its minutes for the class's members and staff", responses={200: SessionDetail},
+         errors=(404,), tags=TAGS)
 def get_session(session_id: int):
-    session, school_class = load_session(session_id)
-    body = session_json(session, utcnow())
-    body["minutes_html"] = render_staff_markdown(session.minutes) if session.minutes else None
-    return jsonify(body)
+    session, _school_class = load_session(session_id)
+    minutes_html = render_staff_markdown(session.minutes) if session.minutes else None
+    return session_out(session, utcnow(), minutes_html=minutes_html)
 
 
 @bp.patch("/sessions/<int:session_id>")
-def update_session(session_id: int):
+@declare("Change a session (staff of the class)", body=SessionChange, responses={200: Session},
+         errors=(403, 404, 409), tags=TAGS)
+def update_session(session_id: int, body: SessionChange):
     session, school_class = load_session(session_id, "class.staff")
-    fields = session_fields(json_body(), partial=True)
-    attendance.update_session(current_user, school_class, session, **fields)
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    attendance.update_session(current_user, school_class, session, **changes)
     db.session.commit()
-    return jsonify(session_json(session, utcnow()))
+    return session_out(session, utcnow())
 
+
+# ---- codes and check-in ------------------------------------------------------------------------
 
 @bp.get("/sessions/<int:session_id>/code")
+@declare("The current rotating check-in code (changes every 15 s; accepted for its step and the next). "
+         "409 checkin_closed outside 30 min before the start until the end", responses={200: CheckinCode},
+         errors=(403, 404, 409), tags=TAGS)
 def get_code(session_id: int):
     session, school_class = load_session(session_id, "class.staff")
     ensure_writable(school_class)
     now = utcnow()
     if not attendance.checkin_open(session, now):
-        raise ApiError(409, "checkin_closed", _("Check-in runs from 30 minutes before the session "
-                                                "starts until it ends."))
+        raise DomainError(409, "checkin_closed", _l("Check-in runs from 30 minutes before the session "
+                                                    "starts until it ends."))
     code = code_for(session.id, now)
-    return jsonify({"code": code.code, "url": url_for("attendance.checkin", c=code.code, _external=True),
-                    "short_code": code.short_code,
-                    "expires_at": iso(code.expires_at), "rotates_at": iso(code.rotates_at),
-                    "present_count": attendance.present_count(session.id),
-                    "members_count": attendance.members_count(school_class.id)})
+    return {"code": code.code, "url": url_for("attendance.checkin", c=code.code, _external=True),
+            "short_code": code.short_code, "expires_at": code.expires_at, "rotates_at": code.rotates_at,
+            "present_count": attendance.present_count(session.id),
+            "members_count": attendance.members_count(school_class.id)}
 
 
 def checkin_limit() -> str:
@@ -129,74 +256,53 @@ def user_key() -> str:
 @limiter.limit(checkin_limit, key_func=user_key)
 @limiter.shared_limit(short_code_limit, scope=SHORT_CODE_SCOPE, key_func=short_code_key,
                       exempt_when=not_a_typed_code)
-def check_in():
-    """{"code"}: a scanned code; {"session", "code"}: the 6 digits shown beside it, typed."""
-    data = json_body()
+@declare("Check in (a member of the session's class): present or late. {\"code\"} is a scanned code; "
+         "{\"session\", \"code\"} the 6-digit short code shown beside it, typed. Typed codes are rate "
+         "limited per user and session (default 5 a minute, 15 an hour: 429)", body=CheckInBody,
+         responses={200: CheckedIn}, errors=(403, 404, 409, 410, 429), tags=TAGS)
+def check_in(body: CheckInBody):
     now = utcnow()
-    if "session" in data:
-        session, school_class = _typed_session(data)
-        record = checkin.check_in_typed(current_user, school_class, session, data.get("code"), now)
+    if "session" in body.model_fields_set:
+        session, school_class = load_session(body.session)
+        record = checkin.check_in_typed(current_user, school_class, session, body.code, now)
     else:
-        session_id = read_code(data.get("code"), now)
-        session = attendance.get_session(session_id)
+        session = attendance.get_session(read_code(body.code, now))
         school_class = get_class(session.class_id) if session is not None else None
         if school_class is None:  # a genuine code of a session deleted since
-            raise ApiError(422, "invalid_code", _("This is not a check-in code of this site."))
+            raise InvalidCode(_l("This is not a check-in code of this site."))
         record = checkin.check_in(current_user, school_class, session, now)
     db.session.commit()
-    return jsonify({"session": session_json(session, now), "status": record.status,
-                    "checked_in_at": iso(record.checked_in_at)})
+    return {"session": session_out(session, now), "status": record.status, "checked_in_at": record.checked_in_at}
 
 
-def _typed_session(data: dict):
-    unknown = sorted(set(data) - {"session", "code"})
-    if unknown:
-        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
-    session_id = data["session"]
-    if isinstance(session_id, bool) or not isinstance(session_id, int) or not 0 < session_id < 2 ** 31:
-        raise ApiError(422, "invalid_field", _("'session' must be the id of a session."))
-    return load_session(session_id)
-
-
-def attendance_json(row: checkin.AttendanceRow) -> dict:
-    return {"username": row.username, "display_name": row.display_name, "status": row.status,
-            "recorded": row.recorded, "checked_in_at": iso(row.checked_in_at), "method": row.method,
-            "note": row.note}
-
+# ---- marks -------------------------------------------------------------------------------------
 
 @bp.get("/sessions/<int:session_id>/attendance")
-def list_attendance(session_id: int):
-    session, _class = load_session(session_id, "class.staff")
-    offset, limit = page_params()
-    rows = checkin.attendance_rows(session, utcnow())
-    return jsonify(page_of([attendance_json(r) for r in rows], offset, limit))
+@declare("Every member's attendance at the session (staff of the class)", query=PageQuery,
+         responses={200: Page[AttendanceItem]}, errors=(400, 403, 404), tags=TAGS)
+def list_attendance(session_id: int, query: PageQuery):
+    session, _school_class = load_session(session_id, "class.staff")
+    return checkin.attendance_page(session, utcnow(), **page_request())
 
 
 @bp.put("/sessions/<int:session_id>/attendance")
-def mark_attendance_many(session_id: int):
-    """Many manual marks at once, all or nothing (checkin.mark_many)."""
+@declare("Mark many members at once (staff; each mark audited). All or nothing: one bad mark (an unknown "
+         "username, a name twice) is 422 with fields naming each bad mark (marks[i] or "
+         "marks[i].username), and nothing changes", body=MarksIn, responses={200: MarkedMany},
+         errors=(403, 404, 409), tags=TAGS)
+def mark_attendance_many(session_id: int, body: MarksIn):
     session, school_class = load_session(session_id, "class.staff")
-    data = json_body()
-    unknown = sorted(set(data) - {"marks"})
-    if unknown:
-        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
-    try:
-        updated = checkin.mark_many(current_user, school_class, session, data.get("marks"))
-    except checkin.MarksError as error:  # name every mark at fault, not only the first
-        db.session.rollback()
-        return jsonify({"error": {"code": error.code, "message": error.message, "fields": error.fields}}), 422
+    updated = checkin.mark_many(current_user, school_class, session, body.marks)  # 422 MarksError
     db.session.commit()
-    return jsonify({"updated": updated})
+    return {"updated": updated}
 
 
 @bp.put("/sessions/<int:session_id>/attendance/<username>")
-def mark_attendance(session_id: int, username: str):
+@declare("Mark a member present, late, excused or absent by hand (staff; audited)", body=MarkIn,
+         responses={200: Marked}, errors=(403, 404, 409), tags=TAGS)
+def mark_attendance(session_id: int, username: str, body: MarkIn):
     session, school_class = load_session(session_id, "class.staff")
-    data = json_body()
-    unknown = sorted(set(data) - {"status", "note"})
-    if unknown:
-        raise ApiError(422, "invalid_field", _("Unknown field '%(field)s'.", field=unknown[0][:64]))
-    record = checkin.mark(current_user, school_class, session, username, data.get("status"), data.get("note"))
+    record = checkin.mark(current_user, school_class, session, username, body.status, body.note)
     db.session.commit()
-    return jsonify({"username": username.strip().lower(), "status": record.status, "method": record.method,
-                    "note": record.note, "checked_in_at": iso(record.checked_in_at)})
+    return {"username": username.strip().lower(), "status": record.status, "method": record.method,
+            "note": record.note, "checked_in_at": record.checked_in_at}

@@ -20,6 +20,7 @@ from ...auth.models import User
 from ...core.audit import audit
 from ...core.database import add_or_get, savepoint
 from ...core.errors import DomainError
+from ...core.pagination import Key, Page, paginate
 from ...extensions import db
 from ..models import Membership, SchoolClass
 from ..services import class_role, ensure_writable
@@ -218,22 +219,41 @@ class AttendanceRow:
     note: str | None
 
 
-def attendance_rows(session: ClassSession, now: datetime) -> list[AttendanceRow]:
-    """Every member of the session's class with their record, by username: one query."""
-    rows = db.session.execute(
-        select(User.username, User.display_name, Membership.student_no, Membership.department,
-               AttendanceRecord.status, AttendanceRecord.checked_in_at, AttendanceRecord.method,
-               AttendanceRecord.note)
-        .join(Membership, Membership.user_id == User.id)
-        .outerjoin(AttendanceRecord, (AttendanceRecord.user_id == User.id)
-                   & (AttendanceRecord.session_id == session.id))
-        .where(Membership.class_id == session.class_id, Membership.role == "member")
-        .order_by(User.username)).all()
+# Members by username (unique), for the pages and the API's keyset pages (core.pagination).
+ROSTER_ORDER = (Key(User.username),)
+
+
+def _attendance_statement(session: ClassSession):
+    """Every member of the session's class with their record, unordered: one select."""
+    return (select(User.username, User.display_name, Membership.student_no, Membership.department,
+                   AttendanceRecord.status, AttendanceRecord.checked_in_at, AttendanceRecord.method,
+                   AttendanceRecord.note)
+            .join(Membership, Membership.user_id == User.id)
+            .outerjoin(AttendanceRecord, (AttendanceRecord.user_id == User.id)
+                       & (AttendanceRecord.session_id == session.id))
+            .where(Membership.class_id == session.class_id, Membership.role == "member"))
+
+
+def _attendance_rows(session: ClassSession, rows, now: datetime) -> list[AttendanceRow]:
     ended = now > session.ends_at
     return [AttendanceRow(username, name, number, department,
                           status or ("absent" if ended else None), status is not None,
                           checked_in_at, method, note)
             for username, name, number, department, status, checked_in_at, method, note in rows]
+
+
+def attendance_rows(session: ClassSession, now: datetime) -> list[AttendanceRow]:
+    """Every member of the session's class with their record, by username: one query."""
+    rows = db.session.execute(_attendance_statement(session)
+                              .order_by(*(key.order_by() for key in ROSTER_ORDER))).all()
+    return _attendance_rows(session, rows, now)
+
+
+def attendance_page(session: ClassSession, now: datetime, limit: int, cursor: str | None) -> Page:
+    """One keyset page of `attendance_rows` (400 `invalid_cursor` on a bad cursor)."""
+    page = paginate(_attendance_statement(session), ROSTER_ORDER, limit=limit, cursor=cursor)
+    page.items = _attendance_rows(session, page.items, now)
+    return page
 
 
 def ticket_used() -> TicketUsed:

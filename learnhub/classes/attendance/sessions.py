@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from ...core.audit import audit
 from ...core.errors import DomainError
 from ...core.markdown import require_renderable
+from ...core.pagination import Key, Page, paginate
 from ...core.times import check_time
 from ...extensions import db
 from ..models import Membership, SchoolClass
@@ -137,8 +138,11 @@ def save_minutes(actor, school_class: SchoolClass, session: ClassSession, text: 
 
 # ---- reading ----------------------------------------------------------------------------------
 
+PHASES = ("upcoming", "running", "ended")
+
+
 def phase(session: ClassSession, now: datetime) -> str:
-    """upcoming, running or ended."""
+    """One of PHASES."""
     if now < session.starts_at:
         return "upcoming"
     return "running" if now <= session.ends_at else "ended"
@@ -161,19 +165,24 @@ def members_count(class_id: int) -> int:
         Membership.class_id == class_id, Membership.role == "member")) or 0
 
 
-def class_sessions(school_class: SchoolClass, user_id: int | None = None) -> list[SessionRow]:
-    """The class's sessions in time order with their present counts: three queries at most,
-    whatever the number of sessions and members."""
+# The sessions' order, for the pages and the API's keyset pages (core.pagination).
+SESSION_ORDER = (Key(ClassSession.starts_at), Key(ClassSession.id))
+
+
+def _with_present_counts(school_class: SchoolClass):
+    """The class's sessions with their present (or late) counts, unordered: one select."""
     of_class = aliased(ClassSession)  # not the outer query's ClassSession (no correlation)
     attended = (select(AttendanceRecord.session_id, func.count().label("n"))
                 .join(of_class, of_class.id == AttendanceRecord.session_id)
                 .where(of_class.class_id == school_class.id, AttendanceRecord.status.in_(ATTENDED))
                 .group_by(AttendanceRecord.session_id).subquery())
-    rows = db.session.execute(
-        select(ClassSession, func.coalesce(attended.c.n, 0))
-        .outerjoin(attended, attended.c.session_id == ClassSession.id)
-        .where(ClassSession.class_id == school_class.id)
-        .order_by(ClassSession.starts_at, ClassSession.id)).all()
+    return (select(ClassSession, func.coalesce(attended.c.n, 0))
+            .outerjoin(attended, attended.c.session_id == ClassSession.id)
+            .where(ClassSession.class_id == school_class.id))
+
+
+def _session_rows(school_class: SchoolClass, rows, user_id: int | None) -> list[SessionRow]:
+    """SessionRows of (session, present count) rows: two more queries at most."""
     if not rows:
         return []
     total = members_count(school_class.id)
@@ -184,6 +193,22 @@ def class_sessions(school_class: SchoolClass, user_id: int | None = None) -> lis
             .join(ClassSession, ClassSession.id == AttendanceRecord.session_id)
             .where(ClassSession.class_id == school_class.id, AttendanceRecord.user_id == user_id)).all())
     return [SessionRow(session, count, total, mine.get(session.id)) for session, count in rows]
+
+
+def class_sessions(school_class: SchoolClass, user_id: int | None = None) -> list[SessionRow]:
+    """The class's sessions in time order with their present counts: three queries at most,
+    whatever the number of sessions and members."""
+    rows = db.session.execute(_with_present_counts(school_class)
+                              .order_by(*(key.order_by() for key in SESSION_ORDER))).all()
+    return _session_rows(school_class, rows, user_id)
+
+
+def class_sessions_page(school_class: SchoolClass, user_id: int | None, limit: int,
+                        cursor: str | None) -> Page:
+    """One keyset page of `class_sessions` (400 `invalid_cursor` on a bad cursor)."""
+    page = paginate(_with_present_counts(school_class), SESSION_ORDER, limit=limit, cursor=cursor)
+    page.items = _session_rows(school_class, page.items, user_id)
+    return page
 
 
 def present_count(session_id: int) -> int:
