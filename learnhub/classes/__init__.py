@@ -3,8 +3,8 @@
 
 def init_app(app) -> None:
     # copy_views and roster.members_views add routes to views.bp: imported before it is registered.
-    from ..core.panels import declare_slot
-    from . import announcements, attendance, copy_views, exams, models, policies, roster, views  # noqa: F401
+    from ..core.panels import declare_slot, register_panel
+    from . import announcements, attendance, copy_views, exams, home, models, policies, roster, views  # noqa: F401
     from .cli import register_cli
     from .roster import members_views  # noqa: F401
 
@@ -12,6 +12,7 @@ def init_app(app) -> None:
     policies.register(app)
     register_cli(app)
     declare_slot(app, "class_page")  # the class overview (classes/overview.html); progress fills it too
+    register_panel(app, "home_page", home.home_page_panel)  # the member's classes, first on the home page
     # Panels show in the order registered: sessions, announcements, exams, roster.
     attendance.init_app(app)
     announcements.init_app(app)

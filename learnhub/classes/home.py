@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
+from flask import render_template
+from flask_babel import get_timezone
 from sqlalchemy import and_, func, select
 
 from ..core.permissions import allowed
@@ -145,3 +148,11 @@ def _staff_counts(class_ids: list[int]):
         select(SchoolClass.id, members, announcements, reads).where(SchoolClass.id.in_(class_ids))).all()
     return [(class_id, member_count * announcement_count - read_count, member_count)
             for class_id, member_count, announcement_count, read_count in rows]
+
+
+def home_page_panel(user, **_context):
+    """The home page's classes with what needs doing; nothing for someone in no class."""
+    summary = home_summary(user, ZoneInfo(str(get_timezone())))
+    if summary.empty:
+        return ""
+    return render_template("classes/home_panel.html", summary=summary)

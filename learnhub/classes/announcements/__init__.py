@@ -1,4 +1,4 @@
-"""Announcements of a class and their read receipts; the class and home page panels."""
+"""Announcements of a class and their read receipts; the class page panel."""
 
 
 def init_app(app) -> None:
@@ -8,4 +8,3 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     policies.register(app)
     register_panel(app, "class_page", views.class_page_panel)
-    register_panel(app, "home_page", views.home_page_panel)

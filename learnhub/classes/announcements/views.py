@@ -1,11 +1,9 @@
 """Announcement pages (post, read, edit, delete, read receipts, unread export) and the
-panels: the class page's announcements and the home page's "what needs doing"."""
+class page's announcements panel (the home page's "what needs doing" is classes/home.py)."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_timezone, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...auth.forms import ActionForm
@@ -14,12 +12,11 @@ from ...core.exports import table_response
 from ...core.forms import saved
 from ...core.permissions import allowed
 from ...extensions import db
-from ..home import home_summary
 from ..loaders import load_class
 from ..services import ensure_writable
-from .loaders import load_announcement
 from . import services as rules
 from .forms import AnnouncementForm
+from .loaders import load_announcement
 
 bp = Blueprint("announcements", __name__)
 
@@ -134,12 +131,4 @@ def class_page_panel(school_class, role=None, **_context):
                            entries=rules.announcements_for(current_user, school_class),
                            may_post=allowed(current_user, "class.staff", school_class)
                            and not school_class.read_only)
-
-
-def home_page_panel(user, **_context):
-    """The home page's classes with what needs doing; nothing for someone in no class."""
-    summary = home_summary(user, ZoneInfo(str(get_timezone())))
-    if summary.empty:
-        return ""
-    return render_template("classes/home_panel.html", summary=summary)
 
