@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, and_, cast, select
 
 from ...auth.models import User
 from ...core.audit import audit
@@ -22,6 +22,7 @@ from ...core.database import add_or_get
 from ...core.errors import DomainError
 from ...core.markdown import render_staff_markdown, require_renderable
 from ...core.notifications import notify, site_path
+from ...core.pagination import Key, Page, paginate
 from ...core.text import require_valid_text
 from ...core.types import utcnow
 from ...extensions import db
@@ -170,12 +171,27 @@ def _entries_statement(user_id: int):
                                               AnnouncementRead.user_id == user_id)))
 
 
+# Pinned first, then newest first, for the pages and the API's keyset pages (core.pagination).
+# The pin as 1/0 (a keyset compares it: SQLAlchemy writes no `pinned < true`), labelled so the
+# page reads it back from the row.
+NEWEST_PINNED_FIRST = (Key(cast(Announcement.pinned, Integer).label("pin"), desc=True, nullable=False),
+                       Key(Announcement.published_at, desc=True), Key(Announcement.id, desc=True))
+
+
 def announcements_for(user: User, school_class: SchoolClass) -> list[AnnouncementEntry]:
     """The class's announcements, pinned first, then newest first; one query in all."""
     rows = db.session.execute(
         _entries_statement(user.id).where(Announcement.class_id == school_class.id)
-        .order_by(Announcement.pinned.desc(), Announcement.published_at.desc(), Announcement.id.desc())).all()
+        .order_by(*(key.order_by() for key in NEWEST_PINNED_FIRST))).all()
     return [AnnouncementEntry(*row) for row in rows]
+
+
+def announcements_page(user: User, school_class: SchoolClass, limit: int, cursor: str | None) -> Page:
+    """One keyset page of `announcements_for` (400 `invalid_cursor` on a bad cursor)."""
+    page = paginate(_entries_statement(user.id).where(Announcement.class_id == school_class.id),
+                    NEWEST_PINNED_FIRST, limit=limit, cursor=cursor)
+    page.items = [AnnouncementEntry(*row) for row in page.items]
+    return page
 
 
 def announcement_entry(user: User, announcement: Announcement) -> AnnouncementEntry:
