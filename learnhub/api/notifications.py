@@ -7,26 +7,65 @@ query and no rendering; the badge's poll (every ~30 s per open tab) costs that.
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated, Literal, Optional
 
-from flask import jsonify, make_response, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import after_this_request, request
+from flask_babel import get_locale
 from flask_login import current_user
+from pydantic import Field, ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from ..core import notifications as service
-from ..core.api import json_body
-from ..core.errors import FieldError
 from ..core.pagination import page_request
 from ..core.types import iso
 from ..extensions import db
 from . import bp
+from .schema import ApiDateTime, Body, Id, Out, Page, PageQuery, declare
 
 MAX_IDS = 1000
-MAX_ID = 2**31 - 1
+TAGS = ("notifications",)
+
+# ---- schemas -----------------------------------------------------------------------------------
+
+
+def _as_one_field(value, handler):
+    """A list's first fault, reported on the list itself ('ids', not 'ids.3')."""
+    try:
+        return handler(value)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise PydanticCustomError(first["type"], first["msg"], first.get("ctx")) from None
+
+
+class ReadIn(Body):
+    ids: Optional[Annotated[list[Id], Field(max_length=MAX_IDS), WrapValidator(_as_one_field)]] = Field(
+        None, description="the notifications to mark read (others' ids change nothing); left out: all")
+
+
+class NotificationItem(Out):
+    id: int
+    kind: Literal[service.KINDS]
+    text: str = Field(description="in the caller's language")
+    url: str = Field(description="the page it is about")
+    created_at: ApiDateTime
+    read: bool
+
+
+class NotificationPage(Page[NotificationItem]):
+    """A page of notifications"""
+
+    unread_count: int = Field(description="the caller's unread notifications, on every page")
+
+
+class UnreadCount(Out):
+    """Unread count"""
+
+    unread_count: int
 
 
 def notification_item(n: service.Notification) -> dict:
-    return {"id": n.id, "kind": n.kind, "text": n.render(), "url": n.url,
-            "created_at": iso(n.created_at), "read": n.read}
+    return {"id": n.id, "kind": n.kind, "text": n.render(), "url": n.url, "created_at": n.created_at,
+            "read": n.read}
 
 
 def list_etag(user) -> str:
@@ -36,35 +75,40 @@ def list_etag(user) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+# ---- routes ------------------------------------------------------------------------------------
+
 @bp.get("/notifications")
-def list_notifications():
-    """Newest first, keyset-paginated; `unread_count` is the caller's total."""
+@declare("The caller's notifications, newest first, with the unread count; answers If-None-Match with "
+         "304 while nothing changed (poll this)", query=PageQuery,
+         responses={200: NotificationPage, 304: None}, errors=(400,), tags=TAGS)
+def list_notifications(query: PageQuery):
+    """Keyset-paginated. The 304 path is two statements (the caller, the aggregate)."""
     user = current_user._get_current_object()
     etag = list_etag(user)
     if request.if_none_match.contains(etag):
-        response = make_response("", 304)
-    else:
-        page = service.page_for(user, **page_request())
-        response = jsonify({**page.as_dict(notification_item),
-                            "unread_count": service.unread_count(user)})
-    response.set_etag(etag)
-    response.vary.add("Cookie")
-    response.vary.add("Authorization")
-    return response
+        return _tagged(etag, (None, 304))
+    page = service.page_for(user, **page_request())
+    return _tagged(etag, {**page.as_dict(notification_item), "unread_count": service.unread_count(user)})
+
+
+def _tagged(etag: str, answer):
+    """The answer, sent with its ETag; it differs by caller (cookie or token)."""
+    @after_this_request
+    def conditional(response):
+        response.set_etag(etag)
+        response.vary.add("Cookie")
+        response.vary.add("Authorization")
+        return response
+
+    return answer
 
 
 @bp.post("/notifications/read")
-def read_notifications():
-    """{"ids": [...]} marks those of the caller's (others' ids change nothing); no ids: all."""
-    data = json_body() if request.get_data(cache=True) else {}  # no body: mark all read
-    ids = data.get("ids")
-    if ids is not None:
-        if (not isinstance(ids, list) or len(ids) > MAX_IDS
-                or not all(isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= MAX_ID for i in ids)):
-            error = FieldError("ids", _l("'ids' must be a list of notification ids."))
-            return jsonify({"error": {"code": error.code, "message": error.message,
-                                      "fields": error.fields}}), error.status
+@declare("Mark the caller's notifications read: those in `ids` (ids of others change nothing), or all "
+         "when `ids` is left out", body=ReadIn, body_required=False, responses={200: UnreadCount},
+         tags=TAGS)
+def read_notifications(body: ReadIn):
     user = current_user._get_current_object()
-    service.mark_read(user, ids)
+    service.mark_read(user, body.ids)
     db.session.commit()
-    return jsonify({"unread_count": service.unread_count(user)})
+    return {"unread_count": service.unread_count(user)}
