@@ -11,7 +11,6 @@ from ..core.permissions import allowed
 from . import copying
 from .forms import CopyClassForm
 from .loaders import load_class
-from .roster.members_views import with_field_errors
 from .roster.services import one_year_after
 from .views import bp
 
@@ -27,8 +26,8 @@ def copy(class_id: int):
         form.name.data = source.name
         form.starts_on.data, form.ends_on.data = one_year_after(source.starts_on), one_year_after(source.ends_on)
     if form.validate_on_submit():
-        copied = saved(form, with_field_errors(form, lambda: copying.copy_class(
-            current_user, source, form.name.data, form.code.data, form.starts_on.data, form.ends_on.data)))
+        copied = saved(form, lambda: copying.copy_class(
+            current_user, source, form.name.data, form.code.data, form.starts_on.data, form.ends_on.data))
         if copied:
             result = copied.value
             flash(_("%(name)s was created from %(source)s: %(exams)d exams and %(sessions)d sessions "

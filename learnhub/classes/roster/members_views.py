@@ -18,20 +18,6 @@ from .forms import AddMemberForm, ResetPasswordForm
 NO_STORE = {"Cache-Control": "no-store"}  # one-time passwords: shown once, never cached
 
 
-def with_field_errors(form, action):
-    """The service call for `saved`, its FieldErrors shown beside the fields they name."""
-    def call():
-        try:
-            return action()
-        except services.FieldError as error:
-            for name, message in error.fields.items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors = [*field.errors, message]
-            raise services.ClassError(_("Correct the fields marked below.")) from None
-    return call
-
-
 def password_page(school_class, user, password: str, *, reset: bool):
     """The one-time password as one slip, in this response only."""
     return render_template("classes/member_password.html", school_class=school_class, user=user,
@@ -46,8 +32,7 @@ def add_member(class_id: int):
     form = AddMemberForm()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in members.MEMBER_FIELDS}
-        added = saved(form, with_field_errors(form, lambda: members.add_member(
-            current_user, school_class, values)))
+        added = saved(form, lambda: members.add_member(current_user, school_class, values))
         if added and added.value.password:
             return password_page(school_class, added.value.user, added.value.password, reset=False)
         if added:
