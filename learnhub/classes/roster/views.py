@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,6 +12,7 @@ from ...auth.models import User
 from ...core.errors import DomainError
 from ...core.exports import csv_response, table_response
 from ...core.forms import saved
+from ...core.pagination import Key, Page, next_page_url, page_of_sorted, page_request
 from ...core.permissions import allowed
 from ...core.types import utcnow
 from ...extensions import db
@@ -26,7 +26,7 @@ from .importer import apply_import, plan_import, rows_from_token, sign_rows
 from .loaders import load_member
 
 bp = Blueprint("roster", __name__)
-PAGE_SIZE = 50
+PAGE_SIZE = 100
 IMPORT_RESULT_LABELS = {"new_account": _l("New account"), "enrolled": _l("Existing account enrolled"),
                         "already_enrolled": _l("Already enrolled"), "error": _l("Error")}
 FILTER_KEYS = ("q", "stage", "department", "location", "role", "sort")
@@ -49,26 +49,33 @@ def _filters() -> rules.RosterFilters:
                                sort=args.get("sort", "username"))
 
 
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+def roster_page(entries: list[rules.RosterEntry], filters: rules.RosterFilters, limit: int,
+                cursor: str | None) -> Page:
+    """One keyset page of the sorted roster (a cursor holds the sort's value and the username,
+    so a member added or removed before it neither repeats nor skips a row); the sort is the
+    cursor's context: a cursor of another sort is a 400."""
+    key, descending = filters.sort_key, filters.descending
+    keys = [Key(lambda entry: rules.sort_value(entry, key), desc=descending), Key(lambda entry: entry.username)]
+    return page_of_sorted(entries, keys, in_order=True, context=("-" if descending else "") + key,
+                          limit=limit, cursor=cursor)
 
 
 @bp.route("/classes/<int:class_id>/roster")
 @login_required
 def page(class_id: int):
+    """The roster, PAGE_SIZE rows a page by keyset (`?after=`); the count is of every match."""
     school_class = load_class(class_id, "class.staff")
     filters = _filters()
+    paging = page_request("after", PAGE_SIZE)
     entries = rules.roster(school_class, filters, utcnow())
-    pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
-    number = min(_page_number(), pages)
+    shown = roster_page(entries, filters, **paging)
+    shown.next_url = next_page_url(shown.next)
+    first = next((n for n, entry in enumerate(entries) if shown.items and entry is shown.items[0]), 0)
     return render_template(
-        "classes/roster_list.html", school_class=school_class, filters=filters,
-        entries=entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], total=len(entries),
-        page=number, pages=pages, departments=rules.departments(school_class),
-        stages=STAGES, locations=LOCATIONS, roles=CLASS_ROLES, args=_filter_args())
+        "classes/roster_list.html", school_class=school_class, filters=filters, page=shown,
+        entries=shown.items, total=len(entries), first=first + 1, last=first + len(shown.items),
+        departments=rules.departments(school_class), stages=STAGES, locations=LOCATIONS,
+        roles=CLASS_ROLES, args=_filter_args())
 
 
 def _filter_args() -> dict[str, str]:
