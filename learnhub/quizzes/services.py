@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
-
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.services import get_user_by_username
 from ..core.errors import DomainError, Forbidden
+from ..core.pagination import Key, Page, paginate
 from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..courses import services as course_services
@@ -157,23 +157,32 @@ class AttemptRow:
     username: str = ""
 
 
-def my_attempts(user) -> list[AttemptRow]:
-    """The member's attempts, newest first (one query, whatever their number)."""
+# Newest first, for the keyset pages of attempts (core.pagination): the id breaks ties.
+NEWEST_FIRST = (Key(Attempt.started_at, desc=True), Key(Attempt.id, desc=True))
+
+
+def my_attempts_page(user, limit: int, cursor: str | None) -> Page:
+    """One keyset page of the member's attempts, newest first (one query, whatever their number)."""
     index = content_index()
-    rows = db.session.execute(select(Attempt, Quiz).join(Quiz, Quiz.id == Attempt.quiz_id)
-                              .where(Attempt.user_id == user.id)
-                              .order_by(Attempt.started_at.desc())).all()
-    return [AttemptRow(attempt, index.course_by_id(quiz.course_id)
-                       or course_entry_any(db.session, quiz.course_id), quiz)
-            for attempt, quiz in rows]
+    page = paginate(select(Attempt, Quiz).join(Quiz, Quiz.id == Attempt.quiz_id).where(Attempt.user_id == user.id),
+                    NEWEST_FIRST, limit=limit, cursor=cursor)
+    page.items = [AttemptRow(attempt, index.course_by_id(quiz.course_id)
+                             or course_entry_any(db.session, quiz.course_id), quiz)
+                  for attempt, quiz in page.items]
+    return page
 
 
-def quiz_attempts(quiz: Quiz) -> list[AttemptRow]:
-    rows = db.session.execute(select(Attempt, User.username).join(User, User.id == Attempt.user_id)
-                              .where(Attempt.quiz_id == quiz.id)
-                              .order_by(Attempt.started_at.desc())).all()
+def quiz_attempts_page(quiz: Quiz, limit: int, cursor: str | None) -> Page:
+    """One keyset page of everyone's attempts at the quiz, newest first, with the number of all."""
+    page = paginate(select(Attempt, User.username).join(User, User.id == Attempt.user_id)
+                    .where(Attempt.quiz_id == quiz.id), NEWEST_FIRST, limit=limit, cursor=cursor)
     course = content_index().course_by_id(quiz.course_id)
-    return [AttemptRow(attempt, course, quiz, username) for attempt, username in rows]
+    page.items = [AttemptRow(attempt, course, quiz, username) for attempt, username in page.items]
+    return page
+
+
+def count_attempts(quiz: Quiz) -> int:
+    return db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id))
 
 
 @dataclass

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
 from ..core.forms import saved
+from ..core.pagination import Page, next_page_url, page_request
 from ..core.permissions import permission_required
 from ..core.types import utcnow
 from ..extensions import db
-from . import attempts as rules
-from . import services
+from . import attempts as rules, services
 from .forms import AccommodationForm, form_responses
 from .grading import quiz_grade
 from .loaders import load_attempt, load_quiz
@@ -19,6 +19,7 @@ from .presenters import attempt_view, finished_percents, questions_count
 from .schedule import named_schedule, pick_schedule, quiz_rules, schedules_for
 
 bp = Blueprint("quizzes", __name__)
+PAGE_SIZE = 50  # attempts a page (keyset, ?after=)
 
 
 @bp.app_context_processor
@@ -155,19 +156,23 @@ def _close_expired(rows: list[services.AttemptRow]) -> None:
 @bp.route("/my/attempts")
 @login_required
 def my_attempts():
-    rows = services.my_attempts(current_user)
-    _close_expired(rows)
-    return render_template("quizzes/my_attempts.html", rows=rows)
+    page = services.my_attempts_page(current_user, **page_request("after", PAGE_SIZE))
+    page.next_url = next_page_url(page.next)
+    _close_expired(page.items)
+    return render_template("quizzes/my_attempts.html", rows=page.items, page=page)
 
 
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/attempts")
 @permission_required("quiz.review_attempts")
 def quiz_attempts(course_slug: str, quiz_slug: str):
     found = load_quiz(course_slug, quiz_slug)
+    paging = page_request("after", PAGE_SIZE)
     row = rules.find_quiz_row(found.course, found.quiz.slug)
-    rows = services.quiz_attempts(row) if row else []
-    _close_expired(rows)
-    return render_template("quizzes/quiz_attempts.html", course=found.course, quiz=found.quiz, rows=rows)
+    page = services.quiz_attempts_page(row, **paging) if row else Page(items=[], next=None)
+    page.next_url = next_page_url(page.next)
+    _close_expired(page.items)
+    return render_template("quizzes/quiz_attempts.html", course=found.course, quiz=found.quiz, rows=page.items,
+                           page=page, total=services.count_attempts(row) if row else 0)
 
 
 @bp.route("/staff/accommodations", methods=["GET", "POST"])
