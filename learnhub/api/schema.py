@@ -56,7 +56,8 @@ Datetimes
 ---------
 `ApiDateTime` is the one time field of the API: in, an ISO 8601 string with an offset (`Z` or
 `+08:00`; a time without one, or outside core.times' years, is 422 `invalid_field`), read as
-aware UTC; out, core.types.iso (`2026-11-24T12:00:00Z`).
+aware UTC; out, core.types.iso (`2026-11-24T12:00:00Z`). `ApiDate` is a calendar date
+(`2026-09-01`, exactly that form, in and out).
 
 Lists
 -----
@@ -85,7 +86,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Callable, Generic, Optional, TypeVar
 
 from flask import Response, current_app, request
@@ -109,7 +110,7 @@ from ..core.errors import DomainError
 from ..core.times import MAX_YEAR, MIN_YEAR, in_range
 from ..core.types import iso
 
-__all__ = ["ApiDateTime", "Body", "ErrorBody", "File", "Id", "JsonValue", "Out", "Page", "PageQuery",
+__all__ = ["ApiDate", "ApiDateTime", "Body", "ErrorBody", "File", "Id", "JsonValue", "Out", "Page", "PageQuery",
            "Query", "declare", "text"]
 
 
@@ -155,6 +156,23 @@ def _time(value: Any) -> datetime:
 
 ApiDateTime = Annotated[datetime, BeforeValidator(_time), PlainSerializer(iso, return_type=str),
                         WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):  # a response's own value
+        return value
+    if isinstance(value, str) and len(value) == 10:  # YYYY-MM-DD only: fromisoformat takes 20260901 too
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_format", "not a date")
+
+
+# A calendar date (a term's first day, a stage date): YYYY-MM-DD in and out.
+ApiDate = Annotated[date, BeforeValidator(_day),
+                    PlainSerializer(date.isoformat, return_type=str, when_used="json"),
+                    WithJsonSchema({"type": "string", "format": "date"})]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # beyond 32 bits: no such row
 
 
@@ -237,6 +255,7 @@ FIELD_MESSAGES = {
     "dict_type": _OBJECT, "model_type": _OBJECT, "model_attributes_type": _OBJECT,
     "extra_forbidden": _l("Unknown field '%(field)s'."),
     "time_offset": _l("'%(field)s' must be a time with its offset, like 2026-12-01T09:00:00+08:00."),
+    "date_format": _l("'%(field)s' must be a date like 2026-09-01."),
     "time_range": _l("'%(field)s' must be a time between the years %(low)d and %(high)d."),
 }
 _INVALID = _l("'%(field)s' is not valid.")

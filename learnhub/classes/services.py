@@ -19,6 +19,7 @@ from ..core.audit import audit
 from ..core.database import add_or_get, savepoint
 from ..core.errors import DomainError
 from ..core.markdown import markdown_problem
+from ..core.pagination import Key, Page, paginate
 from ..core.permissions import allowed
 from ..courses.index import CourseEntry, content_index
 from ..extensions import db
@@ -83,20 +84,20 @@ class ClassRow:
     members_count: int
 
 
-def classes_for(user) -> list[ClassRow]:
-    """The classes the user belongs to or manages (all of them for admins), newest term first.
-
-    Two queries whatever the number of classes and members: the classes with the caller's
-    role, and the member counts grouped by class.
-    """
+def _classes_of(user) -> tuple:
+    """(the select of the classes the user belongs to or manages, all of them for admins, with
+    the user's role in each; whether the user sees all)."""
     statement = (select(SchoolClass, Membership.role)
                  .outerjoin(Membership, (Membership.class_id == SchoolClass.id)
-                            & (Membership.user_id == user.id))
-                 .order_by(SchoolClass.starts_on.desc(), SchoolClass.id.desc()))
+                            & (Membership.user_id == user.id)))
     sees_all = allowed(user, "class.any")
     if not sees_all:
         statement = statement.where(Membership.id.is_not(None))
-    rows = db.session.execute(statement).all()
+    return statement, sees_all
+
+
+def _class_rows(rows, sees_all: bool) -> list[ClassRow]:
+    """The rows with their member counts, in one query grouped by class."""
     if not rows:
         return []
     ids = [c.id for c, _role in rows]
@@ -106,6 +107,28 @@ def classes_for(user) -> list[ClassRow]:
         .group_by(Membership.class_id)).all())
     return [ClassRow(c, role or ("admin" if sees_all else None), counts.get(c.id, 0))
             for c, role in rows]
+
+
+NEWEST_TERM_FIRST = [Key(SchoolClass.starts_on, desc=True), Key(SchoolClass.id, desc=True)]
+
+
+def classes_for(user) -> list[ClassRow]:
+    """The classes the user belongs to or manages (all of them for admins), newest term first.
+
+    Two queries whatever the number of classes and members: the classes with the caller's
+    role, and the member counts grouped by class.
+    """
+    statement, sees_all = _classes_of(user)
+    order = [key.order_by() for key in NEWEST_TERM_FIRST]
+    return _class_rows(db.session.execute(statement.order_by(*order)).all(), sees_all)
+
+
+def classes_page(user, *, limit: int, cursor: str | None) -> Page:
+    """One page of classes_for's list (the API), cut by keyset in SQL; items are ClassRows."""
+    statement, sees_all = _classes_of(user)
+    page = paginate(statement, NEWEST_TERM_FIRST, limit=limit, cursor=cursor)
+    page.items = _class_rows(page.items, sees_all)
+    return page
 
 
 def get_class(class_id: int) -> SchoolClass | None:

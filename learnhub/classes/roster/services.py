@@ -142,7 +142,8 @@ class RosterEntry:
         return getattr(self.membership, key)
 
 
-def _sort_value(entry: RosterEntry, key: str):
+def sort_value(entry: RosterEntry, key: str):
+    """What the roster's sort on `key` orders by (None sorts last); the API's cursor holds it."""
     value = entry.value(key)
     if key == "stage":
         return STAGES.index(value) if value in STAGES else None
@@ -156,9 +157,9 @@ def _sort_value(entry: RosterEntry, key: str):
 def sort_entries(entries: list[RosterEntry], key: str, descending: bool = False) -> list[RosterEntry]:
     """Sorted by `key`, empty values last in either direction, username breaking ties."""
     entries = sorted(entries, key=lambda e: e.username)
-    present = [e for e in entries if _sort_value(e, key) is not None]
-    missing = [e for e in entries if _sort_value(e, key) is None]
-    present.sort(key=lambda e: _sort_value(e, key), reverse=descending)
+    present = [e for e in entries if sort_value(e, key) is not None]
+    missing = [e for e in entries if sort_value(e, key) is None]
+    present.sort(key=lambda e: sort_value(e, key), reverse=descending)
     return present + missing
 
 
