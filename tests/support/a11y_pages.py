@@ -1,0 +1,252 @@
+"""The accessibility audit's page list (tests/browser/test_accessibility.py): every page type
+as Page(name, who is logged in, path[, then]), and the actions that bring a page into a
+state worth auditing (a form with errors, ...). A path may use the ids in `Site.ids`
+(tests/support/a11y_site.py)."""
+from __future__ import annotations
+
+import re
+from typing import Callable, NamedTuple
+
+from learnhub.config import make_test_config
+
+COURSE, UNIT, QUIZ = "party-building-online", "why-online", "check-your-understanding"
+EXAM_COURSE, EXAM = "wangluo-dangjian", "final-exam"
+
+
+def submit_empty(page):
+    """Send the page's form with nothing filled in: the same page comes back with errors."""
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
+def announcement_preview(page):
+    """The announcement form after Preview: the text rendered above the form, nothing saved."""
+    page.fill("#title", "通知")
+    page.fill("#body", "要求：\n1. 准时\n2. **带笔记本**")
+    page.get_by_role("button", name=re.compile("Preview|预览")).click()
+    page.wait_for_load_state()
+    assert page.locator("#announcement-preview li").count() == 2
+
+
+def mark_all_read(page):
+    """The notifications page after "Mark all as read": the list read, the bell without a count
+    (a later run finds them read already: the button is gone)."""
+    button = page.locator("main form[action$='/notifications/read'] [type=submit]")
+    if button.count():
+        button.click()
+        page.wait_for_load_state()
+    assert page.locator("[data-notification-count]").is_hidden()
+
+
+def submit_override_empty(page):
+    """Send the exam page's override form without a reason: it comes back with errors."""
+    page.locator("main form[action$='/overrides'] [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
+def open_other_languages(page):
+    """Unfold the catalog's courses in other languages."""
+    page.locator(".other-languages > summary").click()
+    assert page.locator(".other-languages[open] .card").count() > 0
+
+
+def check_in_now(page):
+    """From the session page, open its current check-in code as a scan would (the code is
+    made here with the test SECRET_KEY): the page checks in and shows the outcome."""
+    from datetime import datetime as _datetime, timezone as _timezone
+
+    from flask import Flask
+
+    from learnhub.classes.attendance.codes import code_for
+
+    session_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    holder = Flask(__name__)
+    holder.config["SECRET_KEY"] = make_test_config("sqlite://")["SECRET_KEY"]
+    with holder.app_context():
+        code = code_for(session_id, _datetime.now(_timezone.utc)).code
+    page.goto(page.url.split("/sessions/")[0] + f"/checkin?c={code}")
+    page.wait_for_selector("#checkin-outcome")
+
+
+def _roster_upload(page, rows: str):
+    """Upload a small roster (Chinese headers) on the import page and wait for its preview."""
+    header = "用户名,姓名,学号,院系/支部,阶段,邮箱,电话,角色\n"
+    page.set_input_files("input[type=file]", files=[{"name": "roster.csv", "mimeType": "text/csv",
+                                                     "buffer": (header + rows).encode("utf-8")}])
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def roster_preview_with_errors(page):
+    _roster_upload(page, "newbie,新同学,2026001,第一党支部,入党积极分子,,,\n,无名,,,,,,\n")
+    assert page.locator("tr.roster-error").count() == 1
+
+
+def roster_password_sheet(page):
+    import secrets as _secrets
+
+    name = "a11y" + _secrets.token_hex(4)  # a new account on each run (en and zh)
+    _roster_upload(page, f"{name},新同学,,第一党支部,入党积极分子,,,\n")
+    page.get_by_role("button", name=re.compile("Import|导入")).click()
+    page.wait_for_load_state()
+    assert page.locator(".password-sheet code").count() == 1
+
+
+def add_member_slip(page):
+    """Add one new person on the page: the one-time password slip comes back."""
+    import secrets as _secrets
+
+    page.fill("#display_name", "新同学")
+    page.fill("#username", "a11y-add-" + _secrets.token_hex(4))  # a new account on each run
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".slip code").count() == 1
+
+
+def exam_next_question(page):
+    """The one-question-per-page exam moved on to its second question (focus on its legend)."""
+    page.get_by_role("button", name=re.compile("Next|下一题")).click()
+    page.wait_for_function("document.activeElement.tagName === 'LEGEND'")
+
+
+def exam_last_question(page):
+    """The exam's last question, where Next has disabled itself."""
+    next_button = page.get_by_role("button", name=re.compile("Next|下一题"))
+    while next_button.is_enabled():
+        next_button.click()
+
+
+def _answer_first_shown(page):
+    """Change the shown question's answer: an option not chosen yet (re-checking the chosen one
+    changes nothing and sends nothing), or new text where the question is typed. The exam
+    shuffles its questions per attempt, so the first one shown may be either kind."""
+    shown = page.locator("fieldset.question:not([hidden])").first
+    options = shown.locator("input[type=radio]:not(:checked), input[type=checkbox]:not(:checked)")
+    if options.count():
+        options.first.check()
+    else:
+        typed = shown.locator(".text-answer").first
+        typed.fill(typed.input_value() + "1")  # a digit: numeric questions take it too
+
+
+def exam_saving(page):
+    """An answer on its way to the server: the save is held, the status says so."""
+    # A save that never comes back (a held route would keep the network busy for ever).
+    page.evaluate("() => { const send = window.fetch; window.fetch = (url, options) =>"
+                  " String(url).includes('/answers/') ? new Promise(() => {}) : send(url, options); }")
+    _answer_first_shown(page)
+    page.wait_for_selector("#save-status[data-state=saving]")
+
+
+def exam_offline(page):
+    """The connection is gone: the answer is kept on the device and the status says so."""
+    page.context.set_offline(True)
+    _answer_first_shown(page)
+    page.wait_for_selector("#save-status[data-state=retrying]")
+
+
+def submit_wrong_code(page):
+    """The typed-code form with five digits: the page comes back with the code's error."""
+    page.fill("input[name=code]", "12345")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
+class Page(NamedTuple):
+    name: str
+    who: str | None  # logged in as: None (anonymous), "member", "staff", "admin" or "newcomer"
+    path: str
+    then: Callable | None = None
+    status: int = 200
+
+
+PAGES = [
+    Page("login", None, "/login"),
+    Page("login with errors", None, "/login", submit_empty),
+    # Early in the list: {ticket} (a scan before logging in) lasts TICKET_SECONDS from the start.
+    Page("login, checking in to a session", None, "/login?next=/checkin%3Ft%3D{ticket}"),
+    Page("first password (must change)", "newcomer", "/account/first-password?next=/checkin%3Ft%3D{ticket}"),
+    Page("first password with errors", "newcomer", "/account/first-password", submit_empty),
+    Page("home", "member", "/"),
+    Page("home, nothing started yet (admin)", "admin", "/"),
+    Page("home, courses in other languages unfolded", "member", "/", open_other_languages),
+    Page("course", "member", f"/courses/{COURSE}"),
+    Page("unit", "member", f"/courses/{COURSE}/{UNIT}"),
+    Page("unit (locked: what is still needed)", "member", "/courses/a11y/locked"),
+    Page("quiz intro", "member", f"/courses/{COURSE}/quizzes/{QUIZ}"),
+    Page("quiz intro, attempt open", "member", f"/courses/{EXAM_COURSE}/quizzes/{EXAM}"),
+    Page("quiz intro, choose the exam (two classes)", "member", "/courses/a11y/quizzes/two-classes"),
+    Page("attempt in progress", "member", "/attempts/{attempt}"),
+    Page("exam attempt, one question per page", "member", "/attempts/{exam}"),
+    Page("exam attempt, second question", "member", "/attempts/{exam}", exam_next_question),
+    Page("exam attempt, last question", "member", "/attempts/{exam}", exam_last_question),
+    Page("exam attempt, saving", "member", "/attempts/{exam}", exam_saving),
+    Page("exam attempt, offline", "member", "/attempts/{exam}", exam_offline),
+    Page("attempt result", "member", "/attempts/{result}"),
+    Page("my attempts", "member", "/my/attempts"),
+    Page("account", "member", "/account"),
+    # The member has unread notifications (the class's announcements): the bell shows a count.
+    Page("notifications (member)", "member", "/notifications"),
+    Page("notifications, all read (member)", "member", "/notifications", mark_all_read),
+    Page("error 404", "member", "/no-such-page", status=404),
+    Page("quiz attempts (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/attempts"),
+    Page("accommodations (staff)", "staff", "/staff/accommodations"),
+    Page("accommodations with errors (staff)", "staff", "/staff/accommodations", submit_empty),
+    Page("users (admin)", "admin", "/admin/users"),
+    Page("new user (admin)", "admin", "/admin/users/new"),
+    Page("user edit (admin)", "admin", "/admin/users/{member}"),
+    # The party school: staffer is the head teacher of {class}, learner a member.
+    Page("classes", "member", "/classes"),
+    Page("classes, none run yet (admin)", "admin", "/classes"),
+    Page("class overview (member)", "member", "/classes/{class}"),
+    Page("class overview (head teacher)", "staff", "/classes/{class}"),
+    Page("new class (staff)", "staff", "/classes/new"),
+    Page("new class with errors (staff)", "staff", "/classes/new", submit_empty),
+    Page("class edit (head teacher)", "staff", "/classes/{class}/edit"),
+    Page("home with classes (head teacher)", "staff", "/"),
+    Page("announcement (member)", "member", "/announcements/{announcement}"),
+    Page("new announcement (head teacher)", "staff", "/classes/{class}/announcements/new"),
+    Page("new announcement with errors", "staff", "/classes/{class}/announcements/new", submit_empty),
+    Page("new announcement preview", "staff", "/classes/{class}/announcements/new", announcement_preview),
+    Page("announcement edit (head teacher)", "staff", "/announcements/{announcement}/edit"),
+    Page("read receipts (head teacher)", "staff", "/announcements/{announcement}/receipts"),
+    Page("class exams (member)", "member", "/classes/{class}/exams"),
+    Page("class exams (head teacher)", "staff", "/classes/{class}/exams"),
+    Page("schedule an exam with errors", "staff", "/classes/{class}/exams", submit_empty),
+    Page("exam overrides (head teacher)", "staff", "/classes/{class}/exams/{class_exam}"),
+    Page("exam override with errors", "staff", "/classes/{class}/exams/{class_exam}", submit_override_empty),
+    Page("sessions (member)", "member", "/classes/{class}/sessions"),
+    Page("sessions (head teacher)", "staff", "/classes/{class}/sessions"),
+    Page("new session with errors", "staff", "/classes/{class}/sessions/new", submit_empty),
+    Page("session with minutes (member)", "member", "/sessions/{session}"),
+    Page("session with attendance (head teacher)", "staff", "/sessions/{session}"),
+    Page("session edit (head teacher)", "staff", "/sessions/{session}/edit"),
+    Page("session minutes (head teacher)", "staff", "/sessions/{session}/minutes"),
+    Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
+    Page("sign-in sheet (head teacher)", "staff", "/sessions/{session}/sign-in-sheet"),
+    Page("check-in with a typed code (member)", "member", "/checkin/code"),
+    Page("check-in with a typed code, wrong code (member)", "member", "/checkin/code", submit_wrong_code),
+    Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
+    Page("check-in, invalid code (member)", "member", "/checkin?c=0", status=422),
+    Page("roster (head teacher)", "staff", "/classes/{class}/roster"),
+    Page("member record (head teacher)", "staff", "/classes/{class}/members/learner"),
+    Page("roster import (head teacher)", "staff", "/classes/{class}/roster/import"),
+    Page("roster import with errors", "staff", "/classes/{class}/roster/import", submit_empty),
+    Page("roster import preview with error rows", "staff", "/classes/{class}/roster/import",
+         roster_preview_with_errors),
+    Page("roster password sheet", "staff", "/classes/{class}/roster/import", roster_password_sheet),
+    Page("add a member (head teacher)", "staff", "/classes/{class}/roster/add"),
+    Page("add a member with errors", "staff", "/classes/{class}/roster/add", submit_empty),
+    Page("add a member: the one-time password slip", "staff", "/classes/{class}/roster/add", add_member_slip),
+    Page("copy a class for the next term (head teacher)", "staff", "/classes/{class}/copy"),
+    Page("class progress dashboard (head teacher)", "staff", "/classes/{class}/progress"),
+]
+LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
+VIEWPORT = {"width": 360, "height": 740}
+# Every page on a phone in both languages, and in Chinese on a 1366 px laptop (where the
+# wide pages, the dashboard and the QR screen, lay out differently).
+RUNS = {"en-360": ("en", VIEWPORT), "zh-360": ("zh", VIEWPORT),
+        "zh-1366": ("zh", {"width": 1366, "height": 768})}
