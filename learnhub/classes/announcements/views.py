@@ -10,6 +10,7 @@ from ...auth.forms import ActionForm
 from ...core.errors import DomainError
 from ...core.exports import table_response
 from ...core.forms import saved
+from ...core.pagination import next_page_url, page_request
 from ...core.permissions import allowed
 from ...extensions import db
 from ..loaders import load_class
@@ -123,12 +124,31 @@ def export_unread(announcement_id: int, kind: str):
     return table_response(kind, stem, header, rows, sheet_title=_("Unread"))
 
 
-# ---- panels ----------------------------------------------------------------------------------
+# ---- the list ---------------------------------------------------------------------------------
+
+PAGE_SIZE = 20  # announcements on the class page's panel and on each page of the list
+
+
+def _may_post(school_class) -> bool:
+    return allowed(current_user, "class.staff", school_class) and not school_class.read_only
+
+
+@bp.route("/classes/<int:class_id>/announcements")
+@login_required
+def index(class_id: int):
+    """Every announcement of the class, pinned first, then newest first, PAGE_SIZE a page by
+    keyset (`?after=`: one posted meanwhile neither repeats nor skips a row)."""
+    school_class = load_class(class_id)
+    page = rules.announcements_page(current_user, school_class, **page_request("after", PAGE_SIZE))
+    page.next_url = next_page_url(page.next)
+    return render_template("classes/announcements_list.html", school_class=school_class, page=page,
+                           entries=page.items, may_post=_may_post(school_class))
+
 
 def class_page_panel(school_class, role=None, **_context):
-    """The class page's announcements: pinned first, newest first, unread marked."""
+    """The class page's announcements: the list's first page, unread marked; "More" goes on to
+    the list's second page."""
+    page = rules.announcements_page(current_user, school_class, limit=PAGE_SIZE, cursor=None)
+    more_url = url_for("announcements.index", class_id=school_class.id, after=page.next) if page.next else None
     return render_template("classes/announcements_panel.html", school_class=school_class,
-                           entries=rules.announcements_for(current_user, school_class),
-                           may_post=allowed(current_user, "class.staff", school_class)
-                           and not school_class.read_only)
-
+                           entries=page.items, more_url=more_url, may_post=_may_post(school_class))
