@@ -128,6 +128,7 @@ MATRIX = {
     ("api.roster_template_xlsx", "GET"):            (401,   403,   404,   403,   200,   200),
     # Announcements: {announcement} was posted by staff (the head teacher). Delete: the author
     # or head teacher; staff deletes it first, so admin (allowed too) then finds it gone (404).
+    ("announcements.index", "GET"):                 (LOGIN, 200,   404,   200,   200,   200),
     ("announcements.create", "GET"):                (LOGIN, 403,   404,   200,   200,   200),
     ("announcements.create", "POST"):               (LOGIN, 403,   404,   302,   302,   302),
     ("announcements.show", "GET"):                  (LOGIN, 200,   404,   200,   200,   200),
@@ -268,6 +269,7 @@ PATHS = {
     "api.copy_class": "/api/v1/classes/{class}/copy",
     "api.roster_template_csv": "/api/v1/classes/{class}/roster/template.csv",
     "api.roster_template_xlsx": "/api/v1/classes/{class}/roster/template.xlsx",
+    "announcements.index": "/classes/{class}/announcements",
     "announcements.create": "/classes/{class}/announcements/new",
     "announcements.show": "/announcements/{announcement}",
     "announcements.edit": "/announcements/{announcement}/edit",
