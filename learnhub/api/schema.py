@@ -74,13 +74,13 @@ so a view may return it as it is (items read by attribute, or turned into dicts 
 Constants (roles, stages, statuses) are `Literal[CONSTANT]` of the model's or policy's tuple
 (`Literal[ROLES]` from auth.models), never retyped.
 
-Porting a hand-written endpoint
--------------------------------
-Keep the view's name (it is the operationId the fuzzer's links name), move its hand checks
-into the models, return what it returned before jsonify, and delete its entries from
-openapi.py / openapi_<area>.py (the declared ones win anyway). The body is validated before
-the view runs, so a bad body on a missing object is a 422 before the view's 404. Run
-tests/test_openapi_document.py and the endpoint's tests: an undeclared response key fails.
+Adding an endpoint
+------------------
+Name the view as the operation (its name is the operationId the fuzzer's links name), put
+its checks in the models rather than in the view, and return plain values. The body is
+validated before the view runs, so a bad body on a missing object is a 422 before the view's
+404. Run tests/test_openapi_document.py and the endpoint's tests: an undeclared response
+key fails, and every /api/v1 rule must be in the document.
 """
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""Helpers for the JSON API: the error format, body parsing and cursor pagination."""
+"""Helpers for the JSON API: the error type and strict body parsing (pagination: core.pagination)."""
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 
 from flask import g, request
@@ -72,42 +70,3 @@ def json_body() -> dict:
     if path is not None:
         raise invalid_text_error(path)
     return data
-
-
-def require_string(data: dict, field: str, max_length: int = 200) -> str:
-    value = data.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise ApiError(422, "invalid_field", _l("'%(field)s' must be a non-empty string.", field=field))
-    if len(value) > max_length:
-        raise ApiError(422, "invalid_field", _l("'%(field)s' is longer than %(n)d characters.",
-                                                field=field, n=max_length))
-    return value
-
-
-def page_params(default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
-    """Read ?limit= and the opaque ?cursor= (an encoded offset)."""
-    raw_limit = request.args.get("limit", str(default_limit))
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        raise ApiError(400, "invalid_limit", _l("'limit' must be an integer.")) from None
-    if not 1 <= limit <= max_limit:
-        raise ApiError(400, "invalid_limit", _l("'limit' must be between 1 and %(n)d.", n=max_limit))
-    cursor = request.args.get("cursor")
-    offset = 0
-    if cursor:
-        try:
-            offset = int(base64.urlsafe_b64decode(cursor.encode()).decode())
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ApiError(400, "invalid_cursor", _l("'cursor' is not a cursor this API gave.")) from None
-        if offset < 0:
-            raise ApiError(400, "invalid_cursor", _l("'cursor' is not a cursor this API gave."))
-    return offset, limit
-
-
-def page_of(items: list, offset: int, limit: int) -> dict:
-    """Slice an ordered list into {"items", "next"}."""
-    window = items[offset:offset + limit]
-    has_more = offset + limit < len(items)
-    next_cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if has_more else None
-    return {"items": window, "next": next_cursor}
