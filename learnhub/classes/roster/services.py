@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ...auth.models import User
 from ...core.audit import audit
 from ...core.database import savepoint
+from ...core.pagination import Key, Page, page_of_sorted
 from ...core.permissions import allowed
 from ...core.text import is_valid_text
 from ...extensions import db
@@ -190,6 +191,17 @@ def roster(school_class: SchoolClass, filters: RosterFilters, now: datetime) -> 
                            next_step_due(membership.stage, membership.stage_date, today))
                for membership, username, display_name in rows]
     return sort_entries(entries, filters.sort_key, filters.descending)
+
+
+def roster_page(entries: list[RosterEntry], filters: RosterFilters, limit: int,
+                cursor: str | None) -> Page:
+    """One keyset page of the sorted roster (a cursor holds the sort's value and the username,
+    so a member added or removed before it neither repeats nor skips a row); the sort is the
+    cursor's context: a cursor of another sort is a 400."""
+    key, descending = filters.sort_key, filters.descending
+    keys = [Key(lambda entry: sort_value(entry, key), desc=descending), Key(lambda entry: entry.username)]
+    return page_of_sorted(entries, keys, in_order=True, context=("-" if descending else "") + key,
+                          limit=limit, cursor=cursor)
 
 
 def departments(school_class: SchoolClass) -> list[str]:

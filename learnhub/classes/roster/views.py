@@ -12,7 +12,7 @@ from ...auth.models import User
 from ...core.errors import DomainError
 from ...core.exports import csv_response, table_response
 from ...core.forms import saved
-from ...core.pagination import Key, Page, next_page_url, page_of_sorted, page_request
+from ...core.pagination import next_page_url, page_request
 from ...core.permissions import allowed
 from ...core.types import utcnow
 from ...extensions import db
@@ -49,17 +49,6 @@ def _filters() -> rules.RosterFilters:
                                sort=args.get("sort", "username"))
 
 
-def roster_page(entries: list[rules.RosterEntry], filters: rules.RosterFilters, limit: int,
-                cursor: str | None) -> Page:
-    """One keyset page of the sorted roster (a cursor holds the sort's value and the username,
-    so a member added or removed before it neither repeats nor skips a row); the sort is the
-    cursor's context: a cursor of another sort is a 400."""
-    key, descending = filters.sort_key, filters.descending
-    keys = [Key(lambda entry: rules.sort_value(entry, key), desc=descending), Key(lambda entry: entry.username)]
-    return page_of_sorted(entries, keys, in_order=True, context=("-" if descending else "") + key,
-                          limit=limit, cursor=cursor)
-
-
 @bp.route("/classes/<int:class_id>/roster")
 @login_required
 def page(class_id: int):
@@ -68,7 +57,7 @@ def page(class_id: int):
     filters = _filters()
     paging = page_request("after", PAGE_SIZE)
     entries = rules.roster(school_class, filters, utcnow())
-    shown = roster_page(entries, filters, **paging)
+    shown = rules.roster_page(entries, filters, **paging)
     shown.next_url = next_page_url(shown.next)
     first = next((n for n, entry in enumerate(entries) if shown.items and entry is shown.items[0]), 0)
     return render_template(
