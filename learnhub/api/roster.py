@@ -18,7 +18,7 @@ from ..classes.roster.loaders import load_member
 from ..classes.roster.policies import ROSTER_ROLES
 from ..core.errors import FieldError
 from ..core.exports import table_response
-from ..core.pagination import Key, page_of_sorted, page_request
+from ..core.pagination import page_request
 from ..core.types import utcnow
 from ..extensions import db
 from . import bp
@@ -133,12 +133,9 @@ def get_roster(class_id: int, query: RosterQuery):
     paging = page_request()
     filters = rules.RosterFilters(q=query.q[:100], stage=query.stage or "", department=query.department[:120],
                                   location=query.location, role=query.role, sort=query.sort)
-    # Attendance rates, due stages and the sorts on them are computed in Python (rules.roster):
-    # the sorted list is paged by keyset (the cursor holds the last row's sort value and username).
-    key, descending = filters.sort_key, filters.descending
-    keys = [Key(lambda entry: rules.sort_value(entry, key), desc=descending), Key(lambda entry: entry.username)]
-    page = page_of_sorted(rules.roster(school_class, filters, utcnow()), keys, in_order=True,
-                          context=("-" if descending else "") + key, **paging)
+    # Attendance rates, due stages and the sorts on them are computed in Python: the sorted
+    # list is paged by keyset, as the roster page does (rules.roster_page).
+    page = rules.roster_page(rules.roster(school_class, filters, utcnow()), filters, **paging)
     page.items = [rules.entry_json(entry) for entry in page.items]
     return page
 
