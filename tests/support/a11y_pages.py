@@ -207,6 +207,7 @@ PAGES = [
     Page("new class with errors (staff)", "staff", "/classes/new", submit_empty),
     Page("class edit (head teacher)", "staff", "/classes/{class}/edit"),
     Page("home with classes (head teacher)", "staff", "/"),
+    Page("class announcements (member)", "member", "/classes/{class}/announcements"),
     Page("announcement (member)", "member", "/announcements/{announcement}"),
     Page("new announcement (head teacher)", "staff", "/classes/{class}/announcements/new"),
     Page("new announcement with errors", "staff", "/classes/{class}/announcements/new", submit_empty),
