@@ -109,45 +109,46 @@ def manage(class_id: int, exam_id: int):
     return _render_manage(school_class, exam, window=window)
 
 
+def _for_one_member(class_id: int, exam_id: int, form_class, prefix: str, act, done_message):
+    """The exam page's forms for one member (override, reset): the member chosen from the
+    class, `act(school_class, exam, member, form)` through saved(), a message, the page again."""
+    exam, school_class = load_exam(class_id, exam_id, "class.manage")
+    form = form_class(prefix=prefix)
+    form.username.choices = _member_choices(school_class)
+    if form.validate_on_submit():
+        def call():
+            member = rules.class_member(school_class, form.username.data)
+            return member, act(school_class, exam, member, form)
+
+        done = saved(form, call)
+        if done:
+            flash(done_message(*done.value), "info")
+            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
+    return _render_manage(school_class, exam, **{prefix: form})
+
+
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/overrides", methods=["POST"])
 @login_required
 def override(class_id: int, exam_id: int):
-    exam, school_class = load_exam(class_id, exam_id, "class.manage")
-    form = OverrideForm(prefix="override")
-    form.username.choices = _member_choices(school_class)
-    if form.validate_on_submit():
-        def set_override():
-            member = rules.class_member(school_class, form.username.data)
-            rules.set_override(current_user, school_class, exam, member,
-                               opens_at=form_to_utc(form.opens_at.data), closes_at=form_to_utc(form.closes_at.data),
-                               time_limit_seconds=_minutes_to_seconds(form.time_limit_minutes.data),
-                               extra_attempts=form.extra_attempts.data or 0, reason=form.reason.data)
-            return member
+    def set_override(school_class, exam, member, form):
+        rules.set_override(current_user, school_class, exam, member,
+                           opens_at=form_to_utc(form.opens_at.data), closes_at=form_to_utc(form.closes_at.data),
+                           time_limit_seconds=_minutes_to_seconds(form.time_limit_minutes.data),
+                           extra_attempts=form.extra_attempts.data or 0, reason=form.reason.data)
 
-        done = saved(form, set_override)
-        if done:
-            flash(_("The override for %(name)s was saved.", name=done.value.username), "info")
-            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
-    return _render_manage(school_class, exam, override=form)
+    return _for_one_member(class_id, exam_id, OverrideForm, "override", set_override,
+                           lambda member, _none: _("The override for %(name)s was saved.", name=member.username))
 
 
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/resets", methods=["POST"])
 @login_required
 def reset(class_id: int, exam_id: int):
-    exam, school_class = load_exam(class_id, exam_id, "class.manage")
-    form = ResetForm(prefix="reset")
-    form.username.choices = _member_choices(school_class)
-    if form.validate_on_submit():
-        def reset_member():
-            member = rules.class_member(school_class, form.username.data)
-            return member, rules.reset_attempts(current_user, school_class, exam, member, form.reason.data, utcnow())
+    def reset_member(school_class, exam, member, form):
+        return rules.reset_attempts(current_user, school_class, exam, member, form.reason.data, utcnow())
 
-        done = saved(form, reset_member)
-        if done:
-            member, ids = done.value
-            flash(_("%(n)d attempt(s) of %(name)s reset.", n=len(ids), name=member.username), "info")
-            return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
-    return _render_manage(school_class, exam, reset=form)
+    return _for_one_member(class_id, exam_id, ResetForm, "reset", reset_member,
+                           lambda member, ids: _("%(n)d attempt(s) of %(name)s reset.", n=len(ids),
+                                                 name=member.username))
 
 
 @bp.route("/classes/<int:class_id>/exams/<int:exam_id>/cancel", methods=["POST"])
