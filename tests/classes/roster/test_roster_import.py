@@ -17,6 +17,7 @@ from learnhub.classes.roster import files as roster_files
 from learnhub.classes.roster.files import read_roster_file
 from learnhub.classes.roster.models import StageChange
 from learnhub.core.audit import AuditEntry
+from tests.support.roster_files import upload, xlsx_bytes as roster_xlsx
 from tests.support.web import api_login, csrf_from, login
 
 HEADER = ["username", "display_name", "student_no", "department", "stage", "email", "phone", "role"]
@@ -34,20 +35,7 @@ def csv_bytes(rows, header=HEADER, encoding="utf-8", bom=False) -> bytes:
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, school_class, data: bytes, headers, name="roster.csv", dry_run=False):
-    url = f"/api/v1/classes/{school_class.id}/roster/import" + ("?dry_run=1" if dry_run else "")
-    return client.post(url, data={"file": (io.BytesIO(data), name)}, headers=headers,
-                       content_type="multipart/form-data")
+    return roster_xlsx(header, rows)
 
 
 def counts(db):

@@ -10,11 +10,12 @@ import re
 from collections import Counter
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from learnhub.auth.models import User
 from learnhub.classes.models import Membership
+from tests.support.roster_files import upload, xlsx_bytes
 from tests.support.web import api_login, csrf_from, login
 
 TEACHER_HEADER = ["姓名", "学号", "手机"]
@@ -26,23 +27,6 @@ def csv_bytes(header, rows, encoding="utf-8") -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
-
-
-def xlsx_bytes(header, rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, school_class, data: bytes, headers, name="roster.csv", dry_run=False):
-    url = f"/api/v1/classes/{school_class.id}/roster/import" + ("?dry_run=1" if dry_run else "")
-    return client.post(url, data={"file": (io.BytesIO(data), name)}, headers=headers,
-                       content_type="multipart/form-data")
 
 
 def page_upload(client, school_class, data: bytes, name="roster.csv"):
