@@ -59,17 +59,25 @@ def init_app(app) -> None:
     # The area modules add their routes to bp when first imported; bp is registered after them.
     from . import (  # noqa: F401
         announcements,
+        assignments,
         attendance,
         auth,
+        certificates,
         classes,
+        completion,
         courses,
         exams,
+        gradebook,
+        marking,
         me,
         notifications,
         openapi,
         progress,
         quizzes,
+        regrade,
+        results,
         roster,
+        statistics,
     )
 
     csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked in authenticate()

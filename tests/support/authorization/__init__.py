@@ -16,10 +16,27 @@ redirect anywhere else.
 """
 from __future__ import annotations
 
-from tests.support.authorization import accounts, announcements, attendance, classes, courses, exams
+from tests.support.authorization import (
+    accounts,
+    announcements,
+    attendance,
+    classes,
+    courses,
+    exams,
+    grading_assignments,
+    grading_certificates,
+    grading_completion,
+    grading_gradebook,
+    grading_marking,
+    grading_regrade,
+    grading_results,
+    grading_statistics,
+)
 from tests.support.authorization.actors import ACTORS, LOGIN, UNSAFE
 
-AREAS = (accounts, courses, classes, announcements, attendance, exams)
+AREAS = (accounts, courses, classes, announcements, attendance, exams, grading_results, grading_marking,
+         grading_regrade, grading_assignments, grading_gradebook, grading_statistics, grading_completion,
+         grading_certificates)
 
 
 def merged(table: str) -> dict:

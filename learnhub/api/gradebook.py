@@ -1,0 +1,2 @@
+"""The API for gradebook (grading.gradebook): declared with api.schema.declare."""
+from __future__ import annotations
