@@ -1,4 +1,4 @@
-"""final grades, completion and certificates (grading.completion, grading.certificates)
+"""integrity findings confirmed by staff (grading.attempt_review)
 
 Revision ID: 0016
 Revises: 0015
