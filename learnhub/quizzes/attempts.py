@@ -24,11 +24,12 @@ from ..core.errors import DomainError
 from ..core.signals import attempt_graded, attempt_submitted
 from ..courses.index import CourseEntry
 from ..extensions import db
-from .grading import grade_answer, needs_manual_grading, question_of
+from .grading import grade_answer, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 from .questions import Question
 from .schedule import QuizRules, Schedule, named_schedule, pick_schedule, quiz_rules, schedule_for, schedules_for
+from .scoring import rescore
 from .types import InvalidResponse, question_type
 
 
@@ -434,28 +435,18 @@ def grade_attempt(attempt: Attempt) -> None:
     """Auto-grade every objective answer; manual ones leave the attempt needing grading."""
     answers = {a.attempt_question_id: a for a in db.session.scalars(
         select(Answer).where(Answer.attempt_id == attempt.id))}
-    score = max_score = 0.0
-    pending = False
     for attempt_question in attempt.questions:
         question = question_of(attempt_question)
         answer = answers.get(attempt_question.id)
         fraction, points = grade_answer(question, attempt_question, answer.response if answer else None)
-        pending = pending or needs_manual_grading(question)
-        if question.type != "description":
-            max_score += attempt_question.points
         if answer is None:
-            answer = Answer(attempt_id=attempt.id, attempt_question_id=attempt_question.id,
-                            response=None, saved_at=attempt.submitted_at)
+            answer = answers[attempt_question.id] = Answer(
+                attempt_id=attempt.id, attempt_question_id=attempt_question.id,
+                response=None, saved_at=attempt.submitted_at)
             db.session.add(answer)
         answer.fraction, answer.points_awarded = fraction, points
-        score += points or 0.0
-    attempt.score = round(score, 4)
-    attempt.max_score = round(max_score, 4)
-    attempt.percent = round(100 * score / max_score, 2) if max_score else 0.0
-    attempt.state = "needs_grading" if pending else "submitted"
-    attempt.passed = None if pending else attempt.percent >= attempt.settings.get("pass_percent", 60)
     attempt.times_graded += 1
-    db.session.flush()
+    rescore(attempt, answers)
     # A pass completes `completion: quiz` units: progress does it on `attempt_graded`.
 
 
