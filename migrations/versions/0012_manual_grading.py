@@ -3,8 +3,8 @@
 Revision ID: 0012
 Revises: 0011
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import learnhub.core.types  # noqa: F401
 
@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    pass  # filled in by the grading part that owns it
+    with op.batch_alter_table("answers") as batch:
+        batch.add_column(sa.Column(
+            "version", sa.Integer(), nullable=False, server_default="1",
+            comment="raised by each manual grade: two graders cannot overwrite each other"))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("answers") as batch:
+        batch.drop_column("version")
