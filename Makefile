@@ -39,8 +39,10 @@ demo: $(VENV)/.installed
 	$(BIN)/flask content sync
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask demo
 
+# Two workers (pytest-xdist), one per core; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 # Guardrails: ruff (pyflakes, bugbear, isort), the import layers of DESIGN.md, no module over 500 lines.
 lint: $(VENV)/.installed-dev

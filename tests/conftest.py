@@ -29,16 +29,38 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _server_statement(url: str, statement: str) -> None:
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(statement))
+    server.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
+    """The suite's database. Under pytest-xdist (`make test` runs two workers) each worker has
+    its own: a temp SQLite file, or on PostgreSQL a database named after TEST_DATABASE_URL's
+    with the worker's id appended, made here and dropped at the end."""
     url = os.environ.get("TEST_DATABASE_URL")
-    url = normalise_url(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    own_database = None
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif worker:
+        base = make_url(normalise_url(url))
+        own_database = f"{base.database}_{worker}"
+        _server_statement(normalise_url(url), f'DROP DATABASE IF EXISTS "{own_database}" WITH (FORCE)')
+        _server_statement(normalise_url(url), f'CREATE DATABASE "{own_database}"')
+        url = base.set(database=own_database).render_as_string(hide_password=False)
+    url = normalise_url(url)
     app = create_app(make_test_config(url))
     with app.app_context():
         _db.drop_all()
         _db.create_all()
         _db.engine.dispose()
-    return url
+    yield url
+    if own_database:
+        _server_statement(url, f'DROP DATABASE IF EXISTS "{own_database}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -48,15 +70,11 @@ def empty_database_url(database_url, tmp_path):
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
     name = f"learnhub_empty_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _server_statement(database_url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        _server_statement(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
