@@ -1,5 +1,8 @@
-"""Staff's view of an attempt: names, keys, points, save times, the integrity record in words."""
+"""Staff's view of an attempt: names, keys, points, save times, the integrity record in words;
+integrity findings; the per-attempt export."""
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from . import models, policies  # noqa: F401  (models: tables known to the metadata)
+
+    policies.register(app)
