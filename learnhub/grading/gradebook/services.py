@@ -1,0 +1,267 @@
+"""The class gradebook: each member's grade per scheduled exam by the quiz's grading method,
+their assignments' points, and a ranking.
+
+What counts for an exam: the member's attempts made under it (`schedule_key` is the exam's
+key, classes.exams.services.exam_key), finished (state submitted or graded) and not reset by
+staff. An attempt still waiting for manual grading (needs_grading) does not count yet: the
+grade says how many wait ("awaiting grading"). The grading method is the quiz's, as recorded
+in the settings of the member's latest such attempt (quizzes.grading.quiz_grade's methods:
+highest, last, first, average), and so is the pass mark (`pass_percent`, default 60).
+
+- highest: the best attempt (the earliest of equal best ones); first, last: that attempt;
+- average: the mean percent and score of the attempts, their MEAN time, the latest
+  submission among them; the attempt linked is the latest one.
+
+Ranking (`rank_rows`): by the sum of the member's exam percents (an exam not graded counts
+0, so this orders as the mean over all the class's exams would), ties broken by the shorter
+total time over the counted attempts, then by the earlier last submission (the latest
+submitted_at among the counted attempts: who finished first). Rows equal on all three share
+a rank (competition ranking: 1, 2, 2, 4); members with no graded exam have no rank (None)
+and come last.
+
+Everything is read in a fixed number of queries for the class (members, exams, attempts,
+and the assignments part's two), whatever the number of members or attempts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ...auth.models import User
+from ...classes.exams.models import ClassExam
+from ...classes.exams.services import MemberExam, class_exams, exam_key
+from ...classes.models import Membership, SchoolClass
+from ...extensions import db
+from ...quizzes.grading import quiz_grade
+from ...quizzes.models import Attempt
+
+METHODS = ("highest", "last", "first", "average")
+COUNTED_STATES = ("submitted", "graded")
+AWAITING_STATE = "needs_grading"
+DEFAULT_PASS_PERCENT = 60.0
+
+
+@dataclass(frozen=True)
+class ExamGrade:
+    """A member's grade for one exam. `percent` None: nothing graded yet (only attempts
+    awaiting grading, `awaiting` > 0)."""
+
+    score: float | None
+    percent: float | None
+    passed: bool | None
+    seconds: int | None
+    submitted_at: datetime | None
+    attempt_id: int | None = None      # the attempt that counts (average: the latest averaged)
+    attempt_ids: tuple[int, ...] = ()  # every attempt the grade is made of
+    method: str = "highest"
+    max_score: float | None = None
+    attempts: int = 0                  # finished attempts that count
+    awaiting: int = 0                  # attempts waiting for manual grading
+
+    @property
+    def graded(self) -> bool:
+        return self.percent is not None
+
+
+@dataclass
+class _Row:
+    """One attempt as read for the gradebook (the columns the grade needs, no ORM object)."""
+
+    id: int
+    user_id: int
+    schedule_key: str
+    state: str
+    number: int
+    score: float | None
+    max_score: float | None
+    percent: float | None
+    started_at: datetime
+    submitted_at: datetime | None
+    settings: dict
+
+    @property
+    def seconds(self) -> int | None:
+        if self.submitted_at is None or self.started_at is None:
+            return None
+        return max(0, round((self.submitted_at - self.started_at).total_seconds()))
+
+
+def _setting(settings, key: str, default):
+    return settings.get(key, default) if isinstance(settings, dict) else default
+
+
+def _pass_percent(settings) -> float:
+    value = _setting(settings, "pass_percent", DEFAULT_PASS_PERCENT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return DEFAULT_PASS_PERCENT
+    return float(value)
+
+
+def grade_of(rows: list[_Row]) -> ExamGrade | None:
+    """One member's grade for one exam from their attempts under it (not reset), oldest
+    first. None when there is neither a counted attempt nor one awaiting grading."""
+    counted = [r for r in rows if r.state in COUNTED_STATES and r.percent is not None]
+    awaiting = sum(1 for r in rows if r.state == AWAITING_STATE)
+    if not counted:
+        if not awaiting:
+            return None
+        latest = rows[-1]
+        method = _setting(latest.settings, "grading", "highest")
+        return ExamGrade(None, None, None, None, None, method=method if method in METHODS else "highest",
+                         awaiting=awaiting)
+    latest = counted[-1]
+    method = _setting(latest.settings, "grading", "highest")
+    method = method if method in METHODS else "highest"
+    percent = quiz_grade([r.percent for r in counted], method)
+    pass_percent = _pass_percent(latest.settings)
+    if method == "average":
+        scores = [r.score or 0.0 for r in counted]
+        times = [r.seconds for r in counted if r.seconds is not None]
+        moments = [r.submitted_at for r in counted if r.submitted_at is not None]
+        maxima = [r.max_score for r in counted if r.max_score is not None]
+        return ExamGrade(
+            score=round(sum(scores) / len(scores), 4), percent=percent,
+            passed=percent >= pass_percent,
+            seconds=round(sum(times) / len(times)) if times else None,
+            submitted_at=max(moments) if moments else None, attempt_id=latest.id,
+            attempt_ids=tuple(r.id for r in counted), method=method,
+            max_score=max(maxima) if maxima else None, attempts=len(counted), awaiting=awaiting)
+    if method == "first":
+        chosen = counted[0]
+    elif method == "last":
+        chosen = latest
+    else:  # highest: the earliest of the best
+        chosen = next(r for r in counted if r.percent == percent)
+    return ExamGrade(score=chosen.score, percent=chosen.percent,
+                     passed=chosen.percent >= _pass_percent(chosen.settings), seconds=chosen.seconds,
+                     submitted_at=chosen.submitted_at, attempt_id=chosen.id, attempt_ids=(chosen.id,),
+                     method=method, max_score=chosen.max_score, attempts=len(counted), awaiting=awaiting)
+
+
+def _member_ids(school_class: SchoolClass):
+    return select(Membership.user_id).where(Membership.class_id == school_class.id,
+                                            Membership.role == "member").scalar_subquery()
+
+
+def _grades_for(school_class: SchoolClass, keys: dict[str, int]) -> dict[int, dict[int, ExamGrade]]:
+    """{user_id: {exam_id: grade}} for the exams whose keys are given ({key: exam id}): one query."""
+    if not keys:
+        return {}
+    found = db.session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.schedule_key, Attempt.state, Attempt.number,
+               Attempt.score, Attempt.max_score, Attempt.percent, Attempt.started_at,
+               Attempt.submitted_at, Attempt.settings)
+        .where(Attempt.schedule_key.in_(list(keys)), Attempt.reset_at.is_(None),
+               Attempt.state.in_((*COUNTED_STATES, AWAITING_STATE)),
+               Attempt.user_id.in_(_member_ids(school_class)))
+        .order_by(Attempt.user_id, Attempt.schedule_key, Attempt.number, Attempt.id)).all()
+    grouped: dict[tuple[int, str], list[_Row]] = {}
+    for row in found:
+        item = _Row(*row)
+        grouped.setdefault((item.user_id, item.schedule_key), []).append(item)
+    grades: dict[int, dict[int, ExamGrade]] = {}
+    for (user_id, key), rows in grouped.items():
+        grade = grade_of(rows)
+        if grade is not None:
+            grades.setdefault(user_id, {})[keys[key]] = grade
+    return grades
+
+
+def exam_grades(school_class: SchoolClass) -> dict[int, dict[int, ExamGrade]]:
+    """user_id -> exam_id -> ExamGrade for the class's members (class role member) and its
+    scheduled exams, by each quiz's grading method; reset attempts excluded, attempts awaiting
+    grading counted apart (`awaiting`). A member with no finished attempt at an exam has no
+    entry for it. Two queries."""
+    exams = db.session.scalars(select(ClassExam).where(ClassExam.class_id == school_class.id)).all()
+    return _grades_for(school_class, {exam_key(exam): exam.id for exam in exams})
+
+
+# ---- the gradebook -------------------------------------------------------------------------------
+
+@dataclass
+class GradebookRow:
+    user_id: int
+    username: str
+    display_name: str
+    student_no: str | None
+    exams: dict[int, ExamGrade] = field(default_factory=dict)
+    assignments: dict[int, float | None] = field(default_factory=dict)
+    submissions: dict[int, object] = field(default_factory=dict)  # assignment id -> SubmissionGrade
+    rank: int | None = None
+    total: float | None = None            # the sum of the exam percents (None: nothing graded)
+    seconds: int | None = None            # the total time of the counted attempts
+    last_submitted_at: datetime | None = None
+
+
+@dataclass
+class Gradebook:
+    school_class: SchoolClass
+    exams: list[MemberExam]
+    assignments: list
+    rows: list[GradebookRow]
+
+
+def _sort_key(row: GradebookRow) -> tuple:
+    latest = row.last_submitted_at.timestamp() if row.last_submitted_at else float("inf")
+    return (-(row.total or 0.0), row.seconds if row.seconds is not None else float("inf"), latest)
+
+
+def rank_rows(rows: list[GradebookRow]) -> list[GradebookRow]:
+    """Set each row's total, time, last submission and rank; return them best first (the
+    unranked last, by name). Competition ranking: a row's rank is 1 + the rows strictly better."""
+    for row in rows:
+        graded = [g for g in row.exams.values() if g.graded]
+        if not graded:
+            row.total = row.seconds = row.last_submitted_at = row.rank = None
+            continue
+        row.total = round(sum(g.percent for g in graded), 2)
+        row.seconds = sum(g.seconds or 0 for g in graded)
+        moments = [g.submitted_at for g in graded if g.submitted_at is not None]
+        row.last_submitted_at = max(moments) if moments else None
+    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: (_sort_key(r), r.username))
+    previous, rank = None, 0
+    for position, row in enumerate(ranked, 1):
+        key = _sort_key(row)
+        if key != previous:
+            rank, previous = position, key
+        row.rank = rank
+    unranked = sorted((r for r in rows if r.total is None), key=lambda r: r.username)
+    return ranked + unranked
+
+
+def class_members(school_class: SchoolClass) -> list[GradebookRow]:
+    """The class's members (class role member) as empty rows, by username: one query."""
+    found = db.session.execute(
+        select(User.id, User.username, User.display_name, Membership.student_no)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.class_id == school_class.id, Membership.role == "member")
+        .order_by(User.username)).all()
+    return [GradebookRow(user_id=i, username=u, display_name=d, student_no=s) for i, u, d, s in found]
+
+
+def class_gradebook(school_class: SchoolClass) -> Gradebook:
+    """Every member x the class's exams (grade by the grading method) and assignments (points),
+    ranked (see rank_rows). A fixed number of queries for the class."""
+    exams = class_exams(school_class)
+    grades = _grades_for(school_class, {exam_key(item.exam): item.exam.id for item in exams})
+    assignments, submissions = _assignment_part(school_class)
+    rows = class_members(school_class)
+    for row in rows:
+        row.exams = grades.get(row.user_id, {})
+        for assignment in assignments:
+            grade = submissions.get((row.user_id, assignment.id))
+            if grade is not None:
+                row.submissions[assignment.id] = grade
+                row.assignments[assignment.id] = grade.points
+    return Gradebook(school_class=school_class, exams=exams, assignments=assignments, rows=rank_rows(rows))
+
+
+def _assignment_part(school_class: SchoolClass) -> tuple[list, dict]:
+    """The class's written assignments and their grades (grading.assignments' services)."""
+    try:
+        from ..assignments.services import assignment_grades, class_assignments
+    except ImportError:  # the assignments part is not there yet
+        return [], {}
+    return class_assignments(school_class.id), assignment_grades(school_class.id)
