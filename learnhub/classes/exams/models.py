@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...core.types import TimestampMixin, UTCDateTime
@@ -18,6 +18,8 @@ class ClassExam(TimestampMixin, db.Model):
         UniqueConstraint("class_id", "quiz_id"),
         CheckConstraint("closes_at > opens_at", name="window_order"),
         CheckConstraint("time_limit_seconds IS NULL OR time_limit_seconds > 0", name="limit_positive"),
+        CheckConstraint("release IN ('immediately', 'at', 'manual')", name="release_known"),
+        CheckConstraint("release != 'at' OR release_at IS NOT NULL", name="release_at_set"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +31,14 @@ class ClassExam(TimestampMixin, db.Model):
     requires_courses_complete: Mapped[bool] = mapped_column(
         default=False, server_default="0", comment="members must complete the class's courses first")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Results release (grading.results): when members see their scores.
+    release: Mapped[str] = mapped_column(
+        String(16), default="immediately", server_default="immediately",
+        comment="immediately (each attempt once fully graded), at (release_at), manual (staff release)")
+    release_at: Mapped[datetime | None] = mapped_column(UTCDateTime, comment="with release 'at'")
+    released_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="staff released (or the release-due command noted the time passed)")
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
 
 class ExamOverride(TimestampMixin, db.Model):

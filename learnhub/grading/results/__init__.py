@@ -2,4 +2,9 @@
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from ...core.signals import attempt_graded
+    from ...quizzes.visibility import register_result_gate
+    from . import services
+
+    register_result_gate(app, services.results_visible)
+    attempt_graded.connect(services.on_attempt_graded, sender=app)

@@ -1,0 +1,281 @@
+"""Class exam results: every member's status and score for one scheduled exam, and when
+members may see their results (the exam's release setting).
+
+Release: `immediately` (the default) shows each attempt's result once it is fully graded;
+`at` shows the exam's results from `release_at` on, once no answer of the exam waits for a
+grader (computed when asked: no job needs to run); `manual` when staff release them. A
+release (`released_at`) is refused while answers wait for grading unless staff force it; an
+attempt still waiting for a grader never shows its (partial) score to its member.
+Functions take explicit arguments and flush; the caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from ...auth.models import User
+from ...classes.exams.models import ClassExam
+from ...classes.exams.services import exam_for_key, exam_key
+from ...classes.models import Membership, SchoolClass
+from ...classes.services import ensure_writable
+from ...core.audit import audit
+from ...core.errors import DomainError
+from ...core.notifications import Notification, notify, site_path
+from ...core.times import check_time
+from ...extensions import db
+from ...quizzes.grading import quiz_grade
+from ...quizzes.models import Attempt
+
+STATUSES = ("not_started", "in_progress", "submitted", "needs_grading", "graded")
+FILTERS = ("all", "not_started", "failed", "needs_grading")
+RELEASES = ("immediately", "at", "manual")
+FINISHED = ("submitted", "needs_grading", "graded")
+
+
+class ReleaseError(DomainError):
+    status, code = 422, "invalid_release"
+
+
+class GradingPending(DomainError):
+    status, code = 409, "grading_pending"
+
+
+@dataclass
+class ResultRow:
+    """One member's result at one exam (the attempt that counts by the quiz's grading method)."""
+
+    user_id: int
+    username: str
+    display_name: str
+    student_no: str | None
+    status: str
+    score: float | None = None
+    max_score: float | None = None
+    percent: float | None = None
+    passed: bool | None = None
+    seconds: int | None = None
+    attempts: int = 0
+    attempt_id: int | None = None
+    submitted_at: datetime | None = None
+
+
+# ---- the results table ---------------------------------------------------------------------------
+
+def _seconds(attempt: Attempt) -> int | None:
+    if attempt.submitted_at is None or attempt.started_at is None:
+        return None
+    return max(0, int((attempt.submitted_at - attempt.started_at).total_seconds()))
+
+
+def counting_attempt(finished: list[Attempt], method: str) -> Attempt | None:
+    """The attempt whose result counts (oldest first in `finished`), as quizzes.grading.quiz_grade
+    chooses: highest (the first to reach it), last, first; for average the last one (its score
+    and percent are then the average: see _row)."""
+    scored = [a for a in finished if a.percent is not None]
+    if not scored:
+        return None
+    if method == "first":
+        return scored[0]
+    if method in ("last", "average"):
+        return scored[-1]
+    best = max(a.percent for a in scored)
+    return next(a for a in scored if a.percent == best)
+
+
+def _row(user: User, student_no: str | None, attempts: list[Attempt]) -> ResultRow:
+    row = ResultRow(user.id, user.username, user.display_name, student_no, "not_started",
+                    attempts=len(attempts))
+    finished = [a for a in attempts if a.state in FINISHED]
+    if any(a.state == "in_progress" for a in attempts):
+        row.status = "in_progress"
+    elif any(a.state == "needs_grading" for a in finished):
+        row.status = "needs_grading"
+    counting = counting_attempt(finished, (finished[0].settings or {}).get("grading", "highest")
+                                if finished else "highest")
+    if counting is None:
+        return row
+    if row.status == "not_started":
+        row.status = counting.state
+    method = (counting.settings or {}).get("grading", "highest")
+    row.attempt_id, row.max_score, row.submitted_at = counting.id, counting.max_score, counting.submitted_at
+    row.seconds = _seconds(counting)
+    scored = [a for a in finished if a.percent is not None]
+    if method == "average" and len(scored) > 1:
+        row.percent = quiz_grade([a.percent for a in scored], "average")
+        row.score = round(sum(a.score or 0.0 for a in scored) / len(scored), 2)
+        pending = any(a.state == "needs_grading" for a in scored)
+        row.passed = None if pending else row.percent >= (counting.settings or {}).get("pass_percent", 60)
+    else:
+        row.score, row.percent, row.passed = counting.score, counting.percent, counting.passed
+    return row
+
+
+def exam_results(school_class: SchoolClass, exam: ClassExam, now: datetime | None = None) -> list[ResultRow]:
+    """Every member (role member) of the class with their result at the exam, by student
+    number then username. Two queries whatever the size of the class: the members, then the
+    attempts made under the exam (attempts staff reset do not count)."""
+    members = db.session.execute(
+        select(User, Membership.student_no).join(Membership, Membership.user_id == User.id)
+        .where(Membership.class_id == school_class.id, Membership.role == "member")).all()
+    by_user: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+            select(Attempt).where(Attempt.quiz_id == exam.quiz_id, Attempt.schedule_key == exam_key(exam),
+                                  Attempt.reset_at.is_(None))
+            .order_by(Attempt.user_id, Attempt.number, Attempt.id)):
+        by_user.setdefault(attempt.user_id, []).append(attempt)
+    rows = [_row(user, student_no, by_user.get(user.id, [])) for user, student_no in members]
+    return sorted(rows, key=lambda r: (r.student_no is None, r.student_no or "", r.username))
+
+
+def filter_rows(rows: list[ResultRow], which: str) -> list[ResultRow]:
+    if which == "not_started":
+        return [r for r in rows if r.status == "not_started"]
+    if which == "failed":
+        return [r for r in rows if r.passed is False]
+    if which == "needs_grading":
+        return [r for r in rows if r.status == "needs_grading"]
+    return rows
+
+
+# ---- release ----------------------------------------------------------------------------------------
+
+def grading_pending(exam: ClassExam) -> bool:
+    """Whether an answer of the exam (an attempt made under it, not reset) waits for a grader."""
+    return bool(db.session.scalar(select(exists().where(
+        Attempt.quiz_id == exam.quiz_id, Attempt.schedule_key == exam_key(exam),
+        Attempt.reset_at.is_(None), Attempt.state == "needs_grading"))))
+
+
+def exam_released(exam: ClassExam, now: datetime) -> bool:
+    """Whether the exam's results are out (each attempt still needs to be fully graded)."""
+    if exam.release == "immediately" or exam.released_at is not None:
+        return True
+    if exam.release == "at" and exam.release_at is not None and now >= exam.release_at:
+        return not grading_pending(exam)
+    return False
+
+
+def results_visible(attempt: Attempt, now: datetime) -> bool:
+    """Whether the member may see this attempt's score, pass and feedback: always outside a
+    class exam; under one, once the attempt is fully graded and the exam's results are out."""
+    exam = exam_for_key(getattr(attempt, "schedule_key", None))
+    if exam is None:
+        return True
+    if attempt.state not in ("submitted", "graded"):
+        return False
+    return exam_released(exam, now)
+
+
+def check_release(release, release_at) -> tuple[str, datetime | None]:
+    """(release, release_at) as stored, or 422: `at` needs a time with a zone; the others none."""
+    if release not in RELEASES:
+        raise ReleaseError(422, "invalid_release",
+                           _l("Release results immediately, at a set time or by hand."))
+    if release != "at":
+        return release, None
+    if not isinstance(release_at, datetime) or release_at.tzinfo is None:
+        raise ReleaseError(422, "release_at_required", _l("Give the time the results are released."))
+    check_time(release_at)
+    return release, release_at
+
+
+def set_release(actor: User, school_class: SchoolClass, exam: ClassExam, release: str,
+                release_at: datetime | None) -> ClassExam:
+    """Change when the exam's results are released (head teacher)."""
+    ensure_writable(school_class)
+    release, release_at = check_release(release, release_at)
+    if (release, release_at) == (exam.release, exam.release_at):
+        return exam
+    old = {"release": exam.release, "release_at": exam.release_at.isoformat() if exam.release_at else None}
+    exam.release, exam.release_at = release, release_at
+    audit(actor, "exam.release_setting", exam, old=old, release=release, release_at=release_at)
+    db.session.flush()
+    return exam
+
+
+def _notify_result(user_id: int, attempt_id: int, title: str) -> None:
+    url = site_path("quizzes.attempt_page", attempt_id=attempt_id)
+    already = db.session.scalar(select(exists().where(
+        Notification.user_id == user_id, Notification.kind == "result_released", Notification.url == url)))
+    if not already:
+        notify([user_id], "result_released", _l("Results of %(quiz)s are out", quiz=title), url)
+
+
+def _quiz_title(exam: ClassExam) -> str:
+    from ...quizzes.models import Quiz
+
+    quiz = db.session.get(Quiz, exam.quiz_id)
+    return quiz.title if quiz is not None else ""
+
+
+def notify_visible_results(school_class: SchoolClass, exam: ClassExam) -> int:
+    """A result_released notice to each member whose result at the exam is now visible (a
+    fully graded attempt), linking to the attempt that counts; once per attempt."""
+    title = _quiz_title(exam)
+    count = 0
+    for row in exam_results(school_class, exam):
+        if row.attempt_id is not None and row.status in ("submitted", "graded"):
+            _notify_result(row.user_id, row.attempt_id, title)
+            count += 1
+    return count
+
+
+def release_results(actor: User, school_class: SchoolClass, exam: ClassExam, now: datetime,
+                    force: bool = False) -> bool:
+    """Publish the exam's results (head teacher): 409 grading_pending while answers wait for
+    a grader unless `force`. Members with a graded result are notified once. Returns False
+    when the results were already released (nothing changes then)."""
+    ensure_writable(school_class)
+    if exam.released_at is not None:
+        return False
+    pending = grading_pending(exam)
+    if pending and not force:
+        raise GradingPending(_l("Answers of this exam still wait for grading: grade them first, "
+                                "or release anyway."))
+    was_visible = exam_released(exam, now)
+    exam.released_at, exam.released_by_id = now, actor.id
+    audit(actor, "exam.results_released", exam, class_id=school_class.id, forced=bool(pending and force))
+    db.session.flush()
+    if not was_visible or exam.release == "at":
+        notify_visible_results(school_class, exam)
+    return True
+
+
+def release_due(now: datetime) -> list[int]:
+    """The `flask grading release-due` step: exams released `at` a time that has passed, with
+    nothing waiting for grading, get their released_at and their members' notices (once).
+    Returns the ids of the exams released."""
+    due = db.session.scalars(select(ClassExam).where(
+        ClassExam.release == "at", ClassExam.released_at.is_(None), ClassExam.release_at <= now)).all()
+    released = []
+    for exam in due:
+        if grading_pending(exam):
+            continue
+        exam.released_at = now
+        db.session.flush()
+        notify_visible_results(db.session.get(SchoolClass, exam.class_id), exam)
+        released.append(exam.id)
+    return released
+
+
+def on_attempt_graded(_sender, attempt: Attempt | None = None, **_kwargs) -> None:
+    """core.signals.attempt_graded: an attempt of a class exam left manual grading; when its
+    result is visible now, its member hears of it (an auto-graded one shows at once: no notice)."""
+    if attempt is None or attempt.state != "graded":
+        return
+    exam = exam_for_key(attempt.schedule_key)
+    if exam is None:
+        return
+    if exam.release == "at" and exam.released_at is None:
+        return  # the release-due step notifies the whole exam when its time has come
+    if results_visible(attempt, _now()):
+        _notify_result(attempt.user_id, attempt.id, _quiz_title(exam))
+
+
+def _now() -> datetime:
+    from ...core.types import utcnow
+
+    return utcnow()
