@@ -24,6 +24,7 @@ from ..core.errors import DomainError
 from ..core.signals import attempt_graded, attempt_submitted
 from ..courses.index import CourseEntry
 from ..extensions import db
+from .accepted import accepted_responses
 from .grading import grade_answer, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
@@ -435,10 +436,11 @@ def grade_attempt(attempt: Attempt) -> None:
     """Auto-grade every objective answer; manual ones leave the attempt needing grading."""
     answers = {a.attempt_question_id: a for a in db.session.scalars(
         select(Answer).where(Answer.attempt_id == attempt.id))}
+    accepted = accepted_responses(attempt.quiz_id)  # staff's accepted short answers, once per attempt
     for attempt_question in attempt.questions:
         question = question_of(attempt_question)
         answer = answers.get(attempt_question.id)
-        fraction, points = grade_answer(question, attempt_question, answer.response if answer else None)
+        fraction, points = grade_answer(question, attempt_question, answer.response if answer else None, accepted)
         if answer is None:
             answer = answers[attempt_question.id] = Answer(
                 attempt_id=attempt.id, attempt_question_id=attempt_question.id,

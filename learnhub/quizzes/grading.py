@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .accepted import accepted_fraction
 from .questions import Question
 from .types import question_type
 
@@ -11,15 +12,24 @@ def question_of(attempt_question) -> Question:
     return Question.from_dict(attempt_question.snapshot)
 
 
-def grade_answer(question: Question, attempt_question, response) -> tuple[float | None, float | None]:
-    """(fraction, points) for one answer; (None, None) when staff must grade it."""
+def grade_answer(question: Question, attempt_question, response,
+                 accepted: dict | None = None) -> tuple[float | None, float | None]:
+    """(fraction, points) for one answer; (None, None) when staff must grade it.
+    `accepted`: the quiz's accepted responses (accepted.accepted_responses, loaded once per
+    attempt): a short answer earns the better of the key's credit and the accepted one."""
     if question.manual or question.type == "description":
         return None, None
     fraction = question_type(question).grade(question, attempt_question.layout, response)
     if fraction is None:
         return None, None
+    fraction = max(fraction, accepted_fraction(accepted, question, response))
     fraction = min(1.0, max(0.0, fraction))
-    return fraction, round(fraction * attempt_question.points, 4)
+    return fraction, answer_points(fraction, attempt_question)
+
+
+def answer_points(fraction: float, attempt_question) -> float:
+    """The points a fraction of this question earns (the one rounding of an answer's points)."""
+    return round(fraction * attempt_question.points, 4)
 
 
 def needs_manual_grading(question: Question) -> bool:
