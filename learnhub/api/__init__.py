@@ -11,7 +11,7 @@ from ..extensions import csrf, login_manager
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")  # routes: the area modules, imported by init_app
 
-PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi", "api.get_certificate"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

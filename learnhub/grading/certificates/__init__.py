@@ -1,5 +1,10 @@
-"""Completion certificates (结业证书): issue, print, public verification, revocation."""
+"""Completion certificates: issue, the printable page with its QR code, public verification, revocation."""
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from ...core.panels import register_panel
+    from . import models, policies, views  # noqa: F401  (models: tables known to the metadata)
+
+    app.register_blueprint(views.bp)
+    register_panel(app, "class_page", views.class_page_panel)
+    policies.register(app)
