@@ -2,4 +2,10 @@
 
 
 def init_app(app) -> None:
-    from . import models  # noqa: F401  (tables known to the metadata)
+    from ...core.panels import register_panel
+    from ..marking.services import register_queue_source
+    from . import models, queue, views  # noqa: F401  (models: tables known to the metadata)
+
+    app.register_blueprint(views.bp)
+    register_panel(app, "class_page", views.class_page_panel)
+    register_queue_source(app, queue.pending_submissions)
