@@ -2,4 +2,7 @@
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from . import policies, views
+
+    app.register_blueprint(views.bp)
+    policies.register(app)
