@@ -17,6 +17,8 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.support.authorization import ACTORS, FORMS, JSON, PATHS, UNSAFE
+from tests.support.grading_completion import matrix_certificate
+from tests.support.grading_marking import MATRIX_ESSAY_EXAM, matrix_grading
 from tests.support.quizzes import ALL_TYPES_QUIZ
 from tests.support.web import PASSWORD, csrf_from, login
 
@@ -29,6 +31,7 @@ CONTENT = {
     "mx/quizzes/exam.gift": "---\ntitle: Matrix exam\nkind: exam\n---\n::tf::True? {T}\n",
     "mx/quizzes/new-staff.gift": "::tf::True? {T}\n",
     "mx/quizzes/new-admin.gift": "::tf::True? {T}\n",
+    "mx/quizzes/essay-exam.gift": MATRIX_ESSAY_EXAM,  # grading: the essay that waits for a grader
 }
 
 
@@ -84,7 +87,7 @@ def build_world(app) -> World:
         db.session.commit()
         tokens = {actor: auth_services.issue_token(user)[0] for actor, user in users.items()}
         db.session.commit()
-        ids = {"target": target.id, "class": school_class.id}
+        ids = {"target": target.id, "class": school_class.id, "staff_id": users["staff"].id}
         ids.update(matrix_session(users["staff"], school_class))
         ids["announcement"] = post_announcement(users["staff"], school_class, "Matrix notice", "Text").id
         db.session.commit()
@@ -92,6 +95,7 @@ def build_world(app) -> World:
                                     datetime(2020, 1, 1, tzinfo=timezone.utc),
                                     datetime(2100, 1, 1, tzinfo=timezone.utc)).id
         db.session.commit()
+        ids.update(matrix_certificate(users["staff"], school_class))  # grading: the member's certificate
     clients = {actor: app.test_client() for actor in ACTORS}
     for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
         client.set_cookie(NONCE_COOKIE, ids["nonce"], path="/checkin")
@@ -106,6 +110,8 @@ def build_world(app) -> World:
     single = next(q for q in started.get_json()["questions"] if q["type"] == "single")
     ids.update(attempt=started.get_json()["id"], question=single["id"],
                option=single["options"][0]["id"])
+    with app.app_context():  # grading: the member's essay exam, its answers and queue group
+        ids.update(matrix_grading(api_client, tokens["member"], ids["staff_id"], ids["class"]))
     return World(app=app, tokens=tokens, clients=clients, api_client=api_client, csrf=csrf, ids=ids)
 
 
