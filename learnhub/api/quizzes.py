@@ -10,8 +10,10 @@ from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from ..core.api import ApiError
 from ..core.errors import FieldError
+from ..core.permissions import allowed
 from ..core.types import utcnow
 from ..extensions import db
+from ..grading.attempt_review.presenters import api_fields, staff_attempt
 from ..quizzes import attempts as attempt_rules, services
 from ..quizzes.loaders import load_answer_target, load_attempt, load_quiz
 from ..quizzes.models import ATTEMPT_STATES, EVENT_KINDS
@@ -114,6 +116,9 @@ class Question(Out):
     points_awarded: Optional[float] = None
     feedback_html: Optional[str] = None
     correct_response: JsonValue = None
+    # Staff of the attempt's class, instructors and admins only (never its member):
+    response: AnyResponse = Field(None, description="staff only: the member's response (null: none)")
+    max_points: float = Field(None, description="staff only")
 
 
 class AttemptQuiz(Out):
@@ -145,6 +150,10 @@ class Attempt(Out):
     percent: Optional[float] = None
     passed: Optional[bool] = None
     answers_shown: bool = None
+    # Staff of the attempt's class, instructors and admins only (never its member):
+    username: str = Field(None, description="staff only: the member's username")
+    display_name: str = Field(None, description="staff only: the member's name")
+    student_no: Optional[str] = Field(None, description="staff only: the member's number on the class roster")
 
 
 class ExamOwner(Out):
@@ -257,14 +266,22 @@ def start_attempt(course_slug: str, quiz_slug: str, body: StartBody):
 
 
 @bp.get("/attempts/<int:attempt_id>")
-@declare("An attempt; keys and feedback only when the review policy allows", responses={200: Attempt},
+@declare("An attempt; keys and feedback only when the review policy allows. Staff of the attempt's "
+         "class, instructors and admins always get the member's username and name and, per question, "
+         "the response, points awarded, maximum and right answer", responses={200: Attempt},
          errors=(404,), tags=TAGS)
 def get_attempt(attempt_id: int):
     found = load_attempt(attempt_id)
     now = utcnow()
     attempt_rules.finalise_if_expired(found.attempt, now)
     db.session.commit()
-    return attempt_view(found, now)
+    body = attempt_view(found, now)
+    if allowed(current_user, "attempt.review", found.attempt):
+        top, per_question = api_fields(staff_attempt(found.attempt, with_findings=False))
+        body.update(top)
+        for question in body["questions"]:
+            question.update(per_question.get(question["id"], {}))
+    return body
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")

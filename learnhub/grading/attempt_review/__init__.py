@@ -3,6 +3,9 @@ integrity findings; the per-attempt export."""
 
 
 def init_app(app) -> None:
-    from . import models, policies  # noqa: F401  (models: tables known to the metadata)
+    from ...quizzes.views import register_staff_attempt_view
+    from . import models, policies, views  # noqa: F401  (models: tables known to the metadata)
 
+    app.register_blueprint(views.bp)
+    register_staff_attempt_view(app, views.staff_attempt_view)
     policies.register(app)

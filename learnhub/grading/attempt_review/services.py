@@ -6,8 +6,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from ua_parser import parse as parse_user_agent
 
