@@ -2,4 +2,6 @@
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from . import views
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,141 @@
+"""Moodle's quiz statistics, as plain arithmetic over numbers (no database, no Flask).
+
+The definitions are those of Moodle's quiz statistics report (mod/quiz/report/statistics
+calculator and core_question's statistics calculator; docs.moodle.org/dev/Quiz_statistics_calculations):
+
+Test figures, over the s selected attempts' totals T:
+- mean, median (the mean of the two middle totals when s is even);
+- sd = sqrt(sum (T - mean)^2 / (s - 1)) when s > 1;
+- with m_k = sum (T - mean)^k / s: k2 = s m2 / (s - 1), k3 = s^2 m3 / ((s - 1)(s - 2)),
+  k4 = s^2 ((s + 1) m4 - 3 (s - 1) m2^2) / ((s - 1)(s - 2)(s - 3));
+  skewness = k3 / k2^(3/2) when s > 2, kurtosis = k4 / k2^2 when s > 3 (both need k2 != 0);
+- cic = 100 p / (p - 1) (1 - sum of the p questions' mark variances / k2) when s > 2, p > 1;
+  error ratio = 100 sqrt(1 - cic / 100); standard error = error ratio x sd / 100.
+
+Question figures, over the s attempts that had the question (marks x, the rest of the test
+y = T - x):
+- facility = mean of x / the question's maximum (here: the mean fraction), in %;
+- sd = sqrt(sum (x - mean)^2 / (s - 1)) / maximum, in %;
+- discrimination index = 100 cov(x, y) / sqrt(var x var y);
+- discriminative efficiency = 100 cov(x, y) / cov_max(x, y), cov_max pairing the sorted x
+  with the sorted y (the largest covariance those marks could have).
+
+Figures that cannot be computed (too few attempts, zero variance) are None, never a division
+by zero. Totals and marks may be in any unit (this package uses percent of each attempt's
+maximum); every figure above is either a ratio or in that same unit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+EPSILON = 1e-12  # below this a variance is zero (floating-point noise of equal values)
+
+
+@dataclass
+class TestFigures:
+    count: int
+    mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    skewness: float | None = None
+    kurtosis: float | None = None
+    cic: float | None = None
+    error_ratio: float | None = None
+    standard_error: float | None = None
+
+
+@dataclass
+class QuestionFigures:
+    count: int
+    facility: float | None = None               # % (mean fraction)
+    sd: float | None = None                     # % of the question's maximum
+    discrimination_index: float | None = None   # %
+    discriminative_efficiency: float | None = None  # %
+    mark_variance: float | None = None          # in the marks' unit (for the cic)
+
+
+def sample_variance(values: list[float]) -> float | None:
+    """sum (v - mean)^2 / (n - 1); None below two values."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean = math.fsum(values) / n
+    return math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+
+
+def median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return None
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def test_figures(totals: list[float], positions: int, sum_of_mark_variance: float) -> TestFigures:
+    """`positions`: p, the questions of a paper; `sum_of_mark_variance`: their variances' sum."""
+    s = len(totals)
+    figures = TestFigures(count=s)
+    if not s:
+        return figures
+    mean = math.fsum(totals) / s
+    figures.mean, figures.median = mean, median(totals)
+    if s < 2:
+        return figures
+    power2 = math.fsum((t - mean) ** 2 for t in totals)
+    power3 = math.fsum((t - mean) ** 3 for t in totals)
+    power4 = math.fsum((t - mean) ** 4 for t in totals)
+    figures.sd = math.sqrt(power2 / (s - 1))
+    if s < 3:
+        return figures
+    m2, m3, m4 = power2 / s, power3 / s, power4 / s
+    k2 = s * m2 / (s - 1)
+    k3 = s * s * m3 / ((s - 1) * (s - 2))
+    if k2 <= EPSILON:  # every total the same: no spread to describe
+        return figures
+    figures.skewness = k3 / k2 ** 1.5
+    if s > 3:
+        k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
+        figures.kurtosis = k4 / (k2 * k2)
+    if positions > 1:
+        figures.cic = 100 * positions / (positions - 1) * (1 - sum_of_mark_variance / k2)
+        if figures.cic <= 100:  # above 100 Moodle's square root is NaN, stored as null
+            figures.error_ratio = 100 * math.sqrt(1 - figures.cic / 100)
+            figures.standard_error = figures.error_ratio * figures.sd / 100
+    return figures
+
+
+def question_figures(fractions: list[float], marks: list[float], others: list[float]) -> QuestionFigures:
+    """One question over the attempts that had it: its fraction (0..1), its mark in the
+    totals' unit and the rest of the test (total minus mark), one entry per attempt."""
+    s = len(marks)
+    figures = QuestionFigures(count=s)
+    if not s:
+        return figures
+    figures.facility = 100 * math.fsum(fractions) / s
+    if s < 2:
+        return figures
+    mean_fraction = math.fsum(fractions) / s
+    figures.sd = 100 * math.sqrt(math.fsum((f - mean_fraction) ** 2 for f in fractions) / (s - 1))
+    mean_x, mean_y = math.fsum(marks) / s, math.fsum(others) / s
+    var_x = math.fsum((x - mean_x) ** 2 for x in marks) / (s - 1)
+    var_y = math.fsum((y - mean_y) ** 2 for y in others) / (s - 1)
+    covariance = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(marks, others, strict=True)) / (s - 1)
+    covariance_max = math.fsum((x - mean_x) * (y - mean_y)
+                               for x, y in zip(sorted(marks), sorted(others), strict=True)) / (s - 1)
+    figures.mark_variance = var_x
+    if var_x * var_y > EPSILON:
+        figures.discrimination_index = 100 * covariance / math.sqrt(var_x * var_y)
+    if abs(covariance_max) > EPSILON:
+        figures.discriminative_efficiency = 100 * covariance / covariance_max
+    return figures
+
+
+def bucket_counts(percents: list[float], buckets: int = 10) -> list[int]:
+    """How many totals fall in each 10-point band of 0..100 (100 goes in the last band)."""
+    counts = [0] * buckets
+    width = 100 / buckets
+    for value in percents:
+        counts[min(buckets - 1, max(0, int(value // width)))] += 1
+    return counts
