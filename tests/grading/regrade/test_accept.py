@@ -1,10 +1,10 @@
 """Accepting a near-miss short answer: preview, apply, idempotence, future attempts, limits."""
 from __future__ import annotations
 
+from learnhub.core.types import utcnow
 from learnhub.extensions import db
 from learnhub.quizzes.accepted import AcceptedResponse
 from learnhub.quizzes.attempts import reset_attempts
-from learnhub.core.types import utcnow
 from tests.support.grading_regrade import (
     ACCEPT,
     accepted_count,
