@@ -49,6 +49,10 @@ def _reason_required(schema: dict) -> None:
 REASON_REQUIRED = ConfigDict(json_schema_extra=_reason_required)
 
 
+RELEASE_DOC = ("when members see their results: immediately (each once fully graded), at (release_at), "
+               "manual (POST .../results/release); never while answers wait for grading unless forced")
+
+
 class ExamIn(Body):
     course: str = Field(description="the slug of one of the class's courses")
     quiz: str = Field(description="the slug of a quiz of that course")
@@ -56,6 +60,8 @@ class ExamIn(Body):
     closes_at: ApiDateTime
     time_limit_seconds: Optional[int] = _time_limit()
     requires_courses_complete: bool = False
+    release: Literal[exam_rules.RELEASES] = Field("immediately", description=RELEASE_DOC)
+    release_at: Optional[ApiDateTime] = Field(None, description="with release 'at'")
 
 
 class ExamChange(Body):
@@ -65,6 +71,9 @@ class ExamChange(Body):
     closes_at: Optional[ApiDateTime] = None
     time_limit_seconds: Optional[int] = _time_limit()
     requires_courses_complete: Optional[bool] = None
+    release: Optional[Literal[exam_rules.RELEASES]] = Field(None, description=RELEASE_DOC)
+    release_at: Optional[ApiDateTime] = Field(None, description="with release 'at' (sent alone: the "
+                                                                "release becomes 'at')")
 
 
 class OverrideIn(Body):
@@ -107,6 +116,9 @@ class Exam(Out):
     my_status: Optional[Literal[exam_rules.MY_STATUSES]] = Field(
         description="the caller's status (members); null for staff")
     requires_courses_complete: bool
+    release: Literal[exam_rules.RELEASES]
+    release_at: Optional[ApiDateTime]
+    released_at: Optional[ApiDateTime] = Field(description="when staff released the results (null: not yet)")
     owner: ExamClass = Field(alias="class")
     url: Optional[str] = Field(description="the quiz page")
 
@@ -146,6 +158,7 @@ def exam_item(item: exam_rules.MemberExam, my_status: str | None) -> dict:
         "time_limit_seconds": item.time_limit_seconds, "extra_attempts": item.extra_attempts,
         "override": item.override_id is not None, "my_status": my_status,
         "requires_courses_complete": item.exam.requires_courses_complete,
+        "release": item.exam.release, "release_at": item.exam.release_at, "released_at": item.exam.released_at,
         "class": {"id": item.class_id, "name": item.class_name,
                   "url": url_for("classes.overview", class_id=item.class_id)},
         "url": url_for("quizzes.intro", course_slug=course_slug, quiz_slug=item.quiz_slug)
@@ -196,6 +209,7 @@ def create_class_exam(class_id: int, body: ExamIn):
     school_class = load_class(class_id, "class.manage")
     exam = exam_rules.schedule_exam(current_user, school_class, body.course, body.quiz, body.opens_at,
                                     body.closes_at, body.time_limit_seconds, body.requires_courses_complete)
+    exam_rules.set_release(current_user, school_class, exam, body.release, body.release_at)
     db.session.commit()
     return _staff_item(school_class, exam), 201
 
@@ -208,6 +222,10 @@ def update_class_exam(class_id: int, exam_id: int, body: ExamChange):
     limit = body.time_limit_seconds if "time_limit_seconds" in body.model_fields_set else exam.time_limit_seconds
     exam_rules.update_exam(current_user, school_class, exam, body.opens_at or exam.opens_at,
                            body.closes_at or exam.closes_at, limit, body.requires_courses_complete)
+    if body.release is not None or body.release_at is not None:
+        release = body.release or ("at" if body.release_at is not None else exam.release)
+        exam_rules.set_release(current_user, school_class, exam, release,
+                               body.release_at if body.release_at is not None else exam.release_at)
     db.session.commit()
     return _staff_item(school_class, exam)
 

@@ -150,6 +150,8 @@ class Attempt(Out):
     percent: Optional[float] = None
     passed: Optional[bool] = None
     answers_shown: bool = None
+    awaiting_results: bool = Field(None, description="the member's result is not released yet (a class "
+                                                     "exam's release): no score, pass or correctness")
     # Staff of the attempt's class, instructors and admins only (never its member):
     username: str = Field(None, description="staff only: the member's username")
     display_name: str = Field(None, description="staff only: the member's name")

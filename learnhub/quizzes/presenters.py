@@ -13,6 +13,7 @@ from .models import Answer, Attempt
 from .schedule import QuizRules, latest_close_for, quiz_rules
 from .services import attempt_answers
 from .types import question_type, render_text
+from .visibility import result_visible
 
 
 def quiz_url(course_slug: str, quiz_slug: str) -> str:
@@ -35,9 +36,11 @@ def questions_count(quiz: QuizFile) -> int:
 
 
 def finished_percents(attempts: list[Attempt]) -> list[float]:
-    """Percents of the finished attempts that count (an attempt staff reset does not)."""
+    """Percents of the member's finished attempts that count (an attempt staff reset does not)
+    and whose results they may see (visibility.result_visible: a class exam's release)."""
     return [a.percent for a in attempts
-            if a.state != "in_progress" and a.percent is not None and a.reset_at is None]
+            if a.state != "in_progress" and a.percent is not None and a.reset_at is None
+            and result_visible(a)]
 
 
 def quiz_detail(course: CourseEntry, quiz: QuizFile, attempts: list[Attempt],
@@ -96,7 +99,9 @@ def _exam_of(attempt: Attempt) -> int | None:
 
 
 def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, course_slug: str,
-                    quiz_slug: str, current_closes_at: datetime | None = None) -> dict:
+                    quiz_slug: str, current_closes_at: datetime | None = None, held: bool = False) -> dict:
+    """`held`: the member's result is not released yet (visibility.result_visible): no score,
+    pass, correctness or feedback, `awaiting_results` instead."""
     by_question = {a.attempt_question_id: a for a in answers}
     body = {
         "id": attempt.id, "state": attempt.state, "number": attempt.number,
@@ -109,17 +114,19 @@ def attempt_payload(attempt: Attempt, answers: list[Answer], now: datetime, cour
         "answers": {str(a.attempt_question_id): a.response for a in answers if a.response is not None},
         "answers_saved_at": {str(a.attempt_question_id): iso(a.saved_at) for a in answers},
     }
-    show_answers = review_shows_answers(attempt, now, current_closes_at)
+    show_answers = not held and review_shows_answers(attempt, now, current_closes_at)
     body["questions"] = []
     for attempt_question in attempt.questions:
         item = public_question(attempt_question)
         if show_answers:
             item.update(_review(attempt_question, by_question.get(attempt_question.id)))
         body["questions"].append(item)
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" and held:
+        body.update({"answers_shown": False, "awaiting_results": True})
+    elif attempt.state != "in_progress":
         body.update({"score": attempt.score, "max_score": attempt.max_score,
                      "percent": attempt.percent, "passed": attempt.passed,
-                     "answers_shown": show_answers})
+                     "answers_shown": show_answers, "awaiting_results": False})
     return body
 
 
@@ -140,8 +147,10 @@ def current_closes_at(found) -> datetime | None:
 def attempt_view(found, now: datetime) -> dict:
     """The payload for an attempt found with services.find_attempt (API and pages alike)."""
     closes_at = current_closes_at(found)
+    # Only the attempt's own member waits for the release; staff always see the result.
+    held = found.is_owner and not result_visible(found.attempt, now)
     body = attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
-                           found.quiz_row.slug, closes_at)
+                           found.quiz_row.slug, closes_at, held=held)
     # The quiz file or its course folder is gone: the attempt's snapshot still tells all.
     body["content_removed"] = found.quiz is None
     return body

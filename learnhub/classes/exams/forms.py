@@ -25,6 +25,11 @@ class ExamWindowForm(FlaskForm):
         _l("Time limit (minutes)"), validators=[Optional(), NumberRange(**MINUTES)],
         description=_l("Leave empty to keep the quiz's own limit."))
     requires_courses_complete = BooleanField(_l("Members must complete the class's courses first"))
+    release = SelectField(_l("Results release"), default="immediately", choices=[
+        ("immediately", _l("Immediately (each result once fully graded)")),
+        ("at", _l("At a set time")), ("manual", _l("When staff release them"))])
+    release_at = DateTimeLocalField(_l("Release results at"), format=TIME_FORMAT, validators=[Optional()],
+                                    description=_l("Only with 'At a set time'."))
     save = SubmitField(_l("Save"))
 
 

@@ -40,6 +40,7 @@ MAX_TIME_LIMIT = 24 * 3600     # a day: anything longer is a typing mistake
 MAX_EXTRA_ATTEMPTS = 20
 REASON_MAX = 1000
 MY_STATUSES = ("upcoming", "open", "submitted", "missed")
+RELEASES = ("immediately", "at", "manual")  # when members see results (grading.results)
 KEY_PREFIX = "class_exam:"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -154,6 +155,31 @@ def update_exam(actor: User, school_class: SchoolClass, exam: ClassExam, opens_a
           opens_at=opens_at, closes_at=closes_at, time_limit_seconds=time_limit_seconds,
           requires_courses_complete=exam.requires_courses_complete)
     db.session.flush()
+    return exam
+
+
+def check_release(release, release_at) -> tuple[str, datetime | None]:
+    """(release, release_at) as stored, or 422: `at` needs a time with a zone; the others none."""
+    if release not in RELEASES:
+        raise ExamError(422, "invalid_release", _l("Release results immediately, at a set time or by hand."))
+    if release != "at":
+        return release, None
+    if not isinstance(release_at, datetime) or release_at.tzinfo is None:
+        raise ExamError(422, "release_at_required", _l("Give the time the results are released."))
+    check_time(release_at)
+    return release, release_at
+
+
+def set_release(actor: User, school_class: SchoolClass, exam: ClassExam, release: str,
+                release_at: datetime | None) -> ClassExam:
+    """When members see their results (the release itself is grading.results' release_results)."""
+    ensure_writable(school_class)
+    release, release_at = check_release(release, release_at)
+    if (release, release_at) != (exam.release, exam.release_at):
+        old = {"release": exam.release, "release_at": exam.release_at.isoformat() if exam.release_at else None}
+        exam.release, exam.release_at = release, release_at
+        audit(actor, "exam.release_setting", exam, old=old, release=release, release_at=release_at)
+        db.session.flush()
     return exam
 
 

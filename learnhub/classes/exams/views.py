@@ -43,6 +43,7 @@ def _render_index(school_class, form=None, status=200):
         form.quiz.choices = rules.class_quiz_choices(school_class)
     return render_template("classes/exams_index.html", school_class=school_class, items=items,
                            is_member=is_member, can_manage=can_manage, form=form, now=now,
+                           can_view_results=allowed(current_user, "class.staff", school_class),
                            status_labels=status_labels()), status
 
 
@@ -60,13 +61,23 @@ def create(class_id: int):
     form.quiz.choices = rules.class_quiz_choices(school_class)
     if form.validate_on_submit():
         course_slug, _sep, quiz_slug = form.quiz.data.partition("/")
-        if saved(form, lambda: rules.schedule_exam(
+
+        def schedule():
+            exam = rules.schedule_exam(
                 current_user, school_class, course_slug, quiz_slug, form_to_utc(form.opens_at.data),
                 form_to_utc(form.closes_at.data), _minutes_to_seconds(form.time_limit_minutes.data),
-                form.requires_courses_complete.data)):
+                form.requires_courses_complete.data)
+            return _set_release(school_class, exam, form)
+
+        if saved(form, schedule):
             flash(_("The exam is scheduled."), "info")
             return redirect(url_for("class_exams.index", class_id=class_id))
     return _render_index(school_class, form)
+
+
+def _set_release(school_class, exam, form):
+    return rules.set_release(current_user, school_class, exam, form.release.data,
+                             form_to_utc(form.release_at.data))
 
 
 def _member_choices(school_class):
@@ -79,7 +90,8 @@ def _render_manage(school_class, exam, window=None, override=None, reset=None, s
         window = ExamWindowForm(prefix="window", data={
             "opens_at": utc_to_form(exam.opens_at), "closes_at": utc_to_form(exam.closes_at),
             "time_limit_minutes": exam.time_limit_seconds // 60 if exam.time_limit_seconds else None,
-            "requires_courses_complete": exam.requires_courses_complete})
+            "requires_courses_complete": exam.requires_courses_complete, "release": exam.release,
+            "release_at": utc_to_form(exam.release_at) if exam.release_at else None})
     choices = _member_choices(school_class)
     if override is None:
         override = OverrideForm(prefix="override")
@@ -101,9 +113,14 @@ def manage(class_id: int, exam_id: int):
     if not window.is_submitted():
         return _render_manage(school_class, exam)
     if window.validate_on_submit():
-        if saved(window, lambda: rules.update_exam(
-                current_user, school_class, exam, form_to_utc(window.opens_at.data), form_to_utc(window.closes_at.data),
-                _minutes_to_seconds(window.time_limit_minutes.data), window.requires_courses_complete.data)):
+        def update():
+            rules.update_exam(current_user, school_class, exam, form_to_utc(window.opens_at.data),
+                              form_to_utc(window.closes_at.data),
+                              _minutes_to_seconds(window.time_limit_minutes.data),
+                              window.requires_courses_complete.data)
+            return _set_release(school_class, exam, window)
+
+        if saved(window, update):
             flash(_("The exam was saved."), "info")
             return redirect(url_for("class_exams.manage", class_id=class_id, exam_id=exam_id))
     return _render_manage(school_class, exam, window=window)

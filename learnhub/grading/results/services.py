@@ -18,25 +18,19 @@ from sqlalchemy import exists, select
 
 from ...auth.models import User
 from ...classes.exams.models import ClassExam
-from ...classes.exams.services import exam_for_key, exam_key
+from ...classes.exams.services import RELEASES, check_release, exam_for_key, exam_key, set_release  # noqa: F401
 from ...classes.models import Membership, SchoolClass
 from ...classes.services import ensure_writable
 from ...core.audit import audit
 from ...core.errors import DomainError
 from ...core.notifications import Notification, notify, site_path
-from ...core.times import check_time
 from ...extensions import db
 from ...quizzes.grading import quiz_grade
 from ...quizzes.models import Attempt
 
 STATUSES = ("not_started", "in_progress", "submitted", "needs_grading", "graded")
 FILTERS = ("all", "not_started", "failed", "needs_grading")
-RELEASES = ("immediately", "at", "manual")
 FINISHED = ("submitted", "needs_grading", "graded")
-
-
-class ReleaseError(DomainError):
-    status, code = 422, "invalid_release"
 
 
 class GradingPending(DomainError):
@@ -93,13 +87,13 @@ def _row(user: User, student_no: str | None, attempts: list[Attempt]) -> ResultR
         row.status = "in_progress"
     elif any(a.state == "needs_grading" for a in finished):
         row.status = "needs_grading"
-    counting = counting_attempt(finished, (finished[0].settings or {}).get("grading", "highest")
-                                if finished else "highest")
+    # The grading method in force: the latest attempt's settings (as the gradebook reads it).
+    method = (finished[-1].settings or {}).get("grading", "highest") if finished else "highest"
+    counting = counting_attempt(finished, method)
     if counting is None:
         return row
     if row.status == "not_started":
         row.status = counting.state
-    method = (counting.settings or {}).get("grading", "highest")
     row.attempt_id, row.max_score, row.submitted_at = counting.id, counting.max_score, counting.submitted_at
     row.seconds = _seconds(counting)
     scored = [a for a in finished if a.percent is not None]
@@ -167,33 +161,6 @@ def results_visible(attempt: Attempt, now: datetime) -> bool:
     if attempt.state not in ("submitted", "graded"):
         return False
     return exam_released(exam, now)
-
-
-def check_release(release, release_at) -> tuple[str, datetime | None]:
-    """(release, release_at) as stored, or 422: `at` needs a time with a zone; the others none."""
-    if release not in RELEASES:
-        raise ReleaseError(422, "invalid_release",
-                           _l("Release results immediately, at a set time or by hand."))
-    if release != "at":
-        return release, None
-    if not isinstance(release_at, datetime) or release_at.tzinfo is None:
-        raise ReleaseError(422, "release_at_required", _l("Give the time the results are released."))
-    check_time(release_at)
-    return release, release_at
-
-
-def set_release(actor: User, school_class: SchoolClass, exam: ClassExam, release: str,
-                release_at: datetime | None) -> ClassExam:
-    """Change when the exam's results are released (head teacher)."""
-    ensure_writable(school_class)
-    release, release_at = check_release(release, release_at)
-    if (release, release_at) == (exam.release, exam.release_at):
-        return exam
-    old = {"release": exam.release, "release_at": exam.release_at.isoformat() if exam.release_at else None}
-    exam.release, exam.release_at = release, release_at
-    audit(actor, "exam.release_setting", exam, old=old, release=release, release_at=release_at)
-    db.session.flush()
-    return exam
 
 
 def _notify_result(user_id: int, attempt_id: int, title: str) -> None:
