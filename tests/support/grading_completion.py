@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from learnhub.core.types import utcnow
 from learnhub.extensions import db
 from learnhub.grading.certificates import services as certificates
-from learnhub.grading.completion import services as completion
-from learnhub.grading.completion import sources
+from learnhub.grading.completion import services as completion, sources
 
 
 def matrix_certificate(head, school_class, username: str = "member") -> dict:
@@ -55,3 +54,47 @@ class FakeSources:
         self.rates[user.id] = rate
         self.units_done[user.id] = self.units_total
         self.seconds[user.id] = 7200
+
+
+class CompletionClass:
+    """A class (head teacher, grader, members ann and bob, an outsider) with one scheduled exam,
+    and the completion sources replaced by `fake` (FakeSources)."""
+
+    def __init__(self, app, make_user, make_class, monkeypatch):
+        from datetime import datetime, timezone
+
+        from learnhub.classes.exams.services import schedule_exam
+
+        self.app = app
+        self.ann, self.bob = make_user("ann"), make_user("bob")
+        self.outsider = make_user("outsider")
+        self.grader = make_user("grader", role="instructor")
+        self.school_class = make_class(members=[self.ann, self.bob], graders=[self.grader], name="2026 秋季积极分子培训班")
+        self.head = self.school_class.head
+        self.admin = make_user("root", role="admin")
+        self.exam = schedule_exam(self.head, self.school_class, "party-building-online", "check-your-understanding",
+                                  datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc))
+        db.session.commit()
+        self.fake = FakeSources(monkeypatch)
+        self.fake.units_total = 3
+
+    @property
+    def id(self) -> int:
+        return self.school_class.id
+
+    def qualify(self, *users):
+        for user in users:
+            self.fake.good(user, self.exam.id)
+
+    def client(self, user):
+        from tests.support.web import api_client
+
+        return api_client(self.app, user)
+
+    def confirm_and_issue(self, *users):
+        now = utcnow()
+        names = [u.username for u in users]
+        completion.confirm(self.head, self.school_class, names, now, reason="test")
+        issued = certificates.issue(self.head, self.school_class, names, now)
+        db.session.commit()
+        return [c for c, _name in issued]
