@@ -46,3 +46,16 @@ def audits(action: str) -> list[AuditEntry]:
 
 
 BODY = "这是我的学习心得体会，共二十个字以上的内容。"
+
+
+def matrix_assignments(head, member, school_class) -> dict:
+    """The authorization matrix's assignments: {assignment} with the member's submitted text
+    {submission} (version 2), and {assignment_empty} that nobody has written to (to delete)."""
+    from datetime import datetime, timezone
+
+    due = datetime(2100, 1, 1, tzinfo=timezone.utc)
+    assignment = rules.create_assignment(head, school_class, "Matrix reflection", "Write.", "reflection", due, 10)
+    empty = rules.create_assignment(head, school_class, "Matrix report", "", "report", due, 10)
+    submission = save_submission(member, school_class, assignment, BODY, True)
+    db.session.commit()
+    return {"assignment": assignment.id, "assignment_empty": empty.id, "submission": submission.id}
