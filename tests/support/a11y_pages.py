@@ -244,6 +244,7 @@ PAGES = [
     Page("add a member: the one-time password slip", "staff", "/classes/{class}/roster/add", add_member_slip),
     Page("copy a class for the next term (head teacher)", "staff", "/classes/{class}/copy"),
     Page("class progress dashboard (head teacher)", "staff", "/classes/{class}/progress"),
+    Page("class gradebook (head teacher)", "staff", "/classes/{class}/gradebook"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}

@@ -50,3 +50,27 @@ def attempt(user, exam, percent: float | None, *, state: str = "submitted", minu
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def set_assignment(school_class, title: str = "心得体会", max_points: float = 20):
+    """A reflection the class's head teacher sets (grading.assignments' service), committed."""
+    from learnhub.grading.assignments.services import create_assignment
+
+    row = create_assignment(school_class.head, school_class, title, "Write it.", "reflection",
+                            T + timedelta(days=7), max_points)
+    db.session.commit()
+    return row
+
+
+def hand_in(user, school_class, assignment, points: float | None = None, late: bool = False):
+    """The member submits a text; graded with `points` by the head teacher when given."""
+    from learnhub.grading.assignments.services import grade_submission
+    from learnhub.grading.assignments.submissions import save_submission
+
+    when = assignment.due_at + timedelta(days=1 if late else -1)
+    submission = save_submission(user, school_class, assignment, "我的学习体会。", True, now=when)
+    db.session.commit()
+    if points is not None:
+        grade_submission(school_class.head, submission.id, points, None, submission.version)
+        db.session.commit()
+    return submission

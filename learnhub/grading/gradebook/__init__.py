@@ -2,4 +2,8 @@
 
 
 def init_app(app) -> None:
-    """Filled in by this part: its models, blueprint, policies, panels."""
+    from ...core.panels import register_panel
+    from . import views
+
+    app.register_blueprint(views.bp)
+    register_panel(app, "class_page", views.class_page_panel)

@@ -36,6 +36,7 @@ from ...classes.models import Membership, SchoolClass
 from ...extensions import db
 from ...quizzes.grading import quiz_grade
 from ...quizzes.models import Attempt
+from ..assignments.services import SubmissionGrade, assignment_grades, class_assignments
 
 METHODS = ("highest", "last", "first", "average")
 COUNTED_STATES = ("submitted", "graded")
@@ -187,8 +188,8 @@ class GradebookRow:
     display_name: str
     student_no: str | None
     exams: dict[int, ExamGrade] = field(default_factory=dict)
-    assignments: dict[int, float | None] = field(default_factory=dict)
-    submissions: dict[int, object] = field(default_factory=dict)  # assignment id -> SubmissionGrade
+    assignments: dict[int, float | None] = field(default_factory=dict)  # points; None: not graded
+    submissions: dict[int, SubmissionGrade] = field(default_factory=dict)  # by assignment id
     rank: int | None = None
     total: float | None = None            # the sum of the exam percents (None: nothing graded)
     seconds: int | None = None            # the total time of the counted attempts
@@ -246,7 +247,8 @@ def class_gradebook(school_class: SchoolClass) -> Gradebook:
     ranked (see rank_rows). A fixed number of queries for the class."""
     exams = class_exams(school_class)
     grades = _grades_for(school_class, {exam_key(item.exam): item.exam.id for item in exams})
-    assignments, submissions = _assignment_part(school_class)
+    assignments = class_assignments(school_class.id)
+    submissions = assignment_grades(school_class.id)
     rows = class_members(school_class)
     for row in rows:
         row.exams = grades.get(row.user_id, {})
@@ -257,11 +259,3 @@ def class_gradebook(school_class: SchoolClass) -> Gradebook:
                 row.assignments[assignment.id] = grade.points
     return Gradebook(school_class=school_class, exams=exams, assignments=assignments, rows=rank_rows(rows))
 
-
-def _assignment_part(school_class: SchoolClass) -> tuple[list, dict]:
-    """The class's written assignments and their grades (grading.assignments' services)."""
-    try:
-        from ..assignments.services import assignment_grades, class_assignments
-    except ImportError:  # the assignments part is not there yet
-        return [], {}
-    return class_assignments(school_class.id), assignment_grades(school_class.id)
