@@ -155,6 +155,15 @@ def submit_wrong_code(page):
     assert page.locator(".field-error").count() > 0
 
 
+def submit_negative_weight(page):
+    """The completion rules with a negative weight: the page comes back with the field's error
+    and nothing saved (grading.completion)."""
+    page.fill("#weight_exam", "-10")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
 class Page(NamedTuple):
     name: str
     who: str | None  # logged in as: None (anonymous), "member", "staff", "admin" or "newcomer"
@@ -244,6 +253,13 @@ PAGES = [
     Page("add a member: the one-time password slip", "staff", "/classes/{class}/roster/add", add_member_slip),
     Page("copy a class for the next term (head teacher)", "staff", "/classes/{class}/copy"),
     Page("class progress dashboard (head teacher)", "staff", "/classes/{class}/progress"),
+    # grading.completion and certificates: {certificate} is the member's (a11y_site._certificate).
+    Page("completion, who qualifies (head teacher)", "staff", "/classes/{class}/completion"),
+    Page("completion rules (head teacher)", "staff", "/classes/{class}/completion/settings"),
+    Page("completion rules with errors", "staff", "/classes/{class}/completion/settings", submit_negative_weight),
+    Page("certificate (member)", "member", "/certificates/{certificate}"),
+    Page("certificate (head teacher)", "staff", "/certificates/{certificate}"),
+    Page("certificate verification (public)", None, "/verify/{certificate}"),
     Page("class gradebook (head teacher)", "staff", "/classes/{class}/gradebook"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>

@@ -94,6 +94,17 @@ def _complete_units(member) -> None:
     db.session.commit()
 
 
+def _certificate(app) -> dict:
+    """grading.certificates: the member confirmed (overriding the rules) and given a certificate."""
+    from learnhub.classes.models import SchoolClass
+    from tests.support.grading_completion import matrix_certificate
+
+    with app.app_context():
+        head = db.session.scalar(select(User).where(User.username == "staffer"))
+        school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.code == "A11Y-2026"))
+        return matrix_certificate(head, school_class, "learner")
+
+
 def prepare_data(app) -> dict:
     """Users; every-type attempts submitted (result) and in progress, an exam in progress."""
     with app.app_context():
@@ -146,6 +157,7 @@ def prepare_data(app) -> dict:
     ids["session"] = session_id
     ids["ticket"] = ticket
     ids["class_exam"] = class_exam_id
+    ids.update(_certificate(app))  # grading: the member's certificate
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:
