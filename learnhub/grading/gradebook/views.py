@@ -1,7 +1,7 @@
 """The gradebook page (class staff), its CSV/XLSX export and its panel on the class page."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -11,7 +11,6 @@ from .services import class_gradebook
 from .tables import SORTS, export_response, sorted_rows
 
 bp = Blueprint("gradebook", __name__)
-RESULTS_ENDPOINT = "results.page"  # grading.results' page of one exam's results
 
 
 def duration(seconds: int | None) -> str:
@@ -23,13 +22,6 @@ def duration(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def results_url(class_id: int, exam_id: int) -> str | None:
-    """The link to an exam's results page (grading.results), when that page is there."""
-    if RESULTS_ENDPOINT not in current_app.view_functions:
-        return None
-    return url_for(RESULTS_ENDPOINT, class_id=class_id, exam_id=exam_id)
-
-
 @bp.route("/classes/<int:class_id>/gradebook")
 @login_required
 def page(class_id: int):
@@ -39,8 +31,7 @@ def page(class_id: int):
     sort = request.args.get("sort", "rank")
     sort = sort if sort in SORTS else "rank"
     return render_template("grading/gradebook/page.html", school_class=school_class, book=book,
-                           rows=sorted_rows(book, sort), sort=sort, duration=duration,
-                           results_urls={item.exam.id: results_url(class_id, item.exam.id) for item in book.exams})
+                           rows=sorted_rows(book, sort), sort=sort, duration=duration)
 
 
 @bp.route("/classes/<int:class_id>/gradebook.<any(csv, xlsx):kind>")

@@ -23,6 +23,7 @@ def test_the_class_staff_see_it(app, school):
         html = response.get_data(as_text=True)
         assert f'href="/attempts/{counted.id}"' in html and "85%" in html and "12:30" in html
         assert "Passed" in html  # in words, not only a colour
+        assert f'href="/classes/{school.school_class.id}/exams/{exam.id}/results"' in html
 
 
 def test_others_may_not(app, school, make_user, make_class):
