@@ -18,6 +18,7 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.support.a11y_pages import COURSE, EXAM, EXAM_COURSE
+from tests.support.grading_assignments import a11y_assignments
 from tests.support.quizzes import ALL_TYPES_QUIZ
 from tests.support.web import csrf_from, login
 
@@ -158,6 +159,7 @@ def prepare_data(app) -> dict:
     ids["ticket"] = ticket
     ids["class_exam"] = class_exam_id
     ids.update(_certificate(app))  # grading: the member's certificate
+    ids.update(a11y_assignments(app))  # grading: assignments (tests/support/grading_assignments.py)
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:

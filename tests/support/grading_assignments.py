@@ -58,4 +58,30 @@ def matrix_assignments(head, member, school_class) -> dict:
     empty = rules.create_assignment(head, school_class, "Matrix report", "", "report", due, 10)
     submission = save_submission(member, school_class, assignment, BODY, True)
     db.session.commit()
-    return {"assignment": assignment.id, "assignment_empty": empty.id, "submission": submission.id}
+    return {"assignment": assignment.id, "assignment_empty": empty.id, "assignment_submission": submission.id}
+
+
+def a11y_assignments(app) -> dict:
+    """The accessibility audit's assignments (tests/support/a11y_site.py): in the class A11Y-2026,
+    {assignment} with the member's draft (the writing page) and {assignment_graded} whose
+    submission {submission} is graded with a comment, visible to the member."""
+    from datetime import datetime, timedelta, timezone
+
+    from learnhub.auth.models import User
+    from learnhub.classes.models import SchoolClass
+
+    with app.app_context():
+        head = db.session.scalar(select(User).where(User.username == "staffer"))
+        member = db.session.scalar(select(User).where(User.username == "learner"))
+        school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.code == "A11Y-2026"))
+        now = datetime.now(timezone.utc)
+        writing = rules.create_assignment(head, school_class, "学习党章心得体会", "结合**本周学习**，谈谈体会。",
+                                          "reflection", now + timedelta(days=7), 100, 300)
+        graded = rules.create_assignment(head, school_class, "第一次思想汇报", "按要求撰写思想汇报。", "report",
+                                         now - timedelta(days=1), 20, 10)
+        save_submission(member, school_class, writing, "今天学习了党章，", False)
+        submission = save_submission(member, school_class, graded, BODY, True)
+        db.session.flush()
+        rules.grade_submission(head, submission.id, 18, "**写得认真**，注意联系实际。", submission.version)
+        db.session.commit()
+        return {"assignment": writing.id, "assignment_graded": graded.id, "assignment_submission": submission.id}

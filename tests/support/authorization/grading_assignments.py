@@ -2,7 +2,7 @@
 explains the table).
 
 The world (tests/support/grading_assignments.matrix_assignments): {assignment} with the member's
-submitted text {submission}, and {assignment_empty} nobody has written to. The head teacher (staff)
+submitted text {assignment_submission}, and {assignment_empty} nobody has written to. The head teacher (staff)
 sets, edits, deletes and releases; the grader (instructor) and the head teacher grade; members write.
 Grading: the instructor saves first with the version the world read, so staff and admin, sending
 the same version after, get 409 `stale_version` (they were allowed: a refusal would be 403/404).
@@ -44,14 +44,14 @@ PATHS = {
     "assignments.delete": "/assignments/{assignment_empty}/delete",
     "assignments.release": "/assignments/{assignment}/release",
     "assignments.submissions": "/assignments/{assignment}/submissions",
-    "assignments.submission": "/submissions/{submission}",
-    "assignments.grade": "/submissions/{submission}/grade",
+    "assignments.submission": "/submissions/{assignment_submission}",
+    "assignments.grade": "/submissions/{assignment_submission}/grade",
     "api.list_class_assignments": "/api/v1/classes/{class}/assignments",
     "api.create_assignment": "/api/v1/classes/{class}/assignments",
     "api.get_assignment": "/api/v1/assignments/{assignment}",
     "api.save_submission": "/api/v1/assignments/{assignment}/submission",
     "api.list_submissions": "/api/v1/assignments/{assignment}/submissions",
-    "api.grade_submission": "/api/v1/submissions/{submission}/grade",
+    "api.grade_submission": "/api/v1/submissions/{assignment_submission}/grade",
 }
 
 _ASSIGNMENT = {"title": "Reflection of {actor}", "kind": "reflection", "instructions": "Write.",
