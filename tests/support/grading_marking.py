@@ -47,3 +47,38 @@ def answer_of(attempt_id: int, question_type: str) -> Answer:
         if attempt_question.snapshot["type"] == question_type:
             return answer
     raise AssertionError(f"no {question_type} answer in attempt {attempt_id}")
+
+
+# ---- the authorization matrix's grading objects (tests/support/authorization/world.py) -----------
+
+MATRIX_ESSAY_EXAM = ("---\ntitle: Matrix essay exam\nkind: exam\n---\n::tf::True? {T}\n\n"
+                     "::essay::Why? {}\n")
+
+
+def matrix_grading(api_client, member_token: str, head_id: int, class_id: int) -> dict:
+    """The essay exam (mx/essay-exam) scheduled for the class and sat by its member: ids of the
+    essay's queue group, the essay answer (waits for a grader) and the automatic tf answer."""
+    from datetime import datetime, timezone
+
+    from learnhub.auth.models import User
+    from learnhub.classes.exams.services import schedule_exam
+    from learnhub.classes.models import SchoolClass
+    from learnhub.grading.marking.services import question_group_key
+    from learnhub.quizzes.models import Attempt
+
+    schedule_exam(db.session.get(User, head_id), db.session.get(SchoolClass, class_id), "mx", "essay-exam", datetime(2020, 1, 1, tzinfo=timezone.utc),
+                  datetime(2100, 1, 1, tzinfo=timezone.utc))
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {member_token}"}
+    started = api_client.post("/api/v1/courses/mx/quizzes/essay-exam/attempts", headers=headers)
+    assert started.status_code == 201, started.get_data(as_text=True)
+    body = started.get_json()
+    for question in body["questions"]:
+        response = True if question["type"] == "true_false" else "Because."
+        assert api_client.put(f"/api/v1/attempts/{body['id']}/answers/{question['id']}", json={"response": response},
+                              headers=headers).status_code == 200
+    assert api_client.post(f"/api/v1/attempts/{body['id']}/submit", headers=headers).status_code == 200
+    essay, tf = answer_of(body["id"], "essay"), answer_of(body["id"], "true_false")
+    attempt_question = db.session.get(AttemptQuestion, essay.attempt_question_id)
+    group = question_group_key(db.session.get(Attempt, body["id"]).quiz_id, attempt_question.snapshot)
+    return {"grading_group": group, "essay_answer": essay.id, "auto_answer": tf.id}
