@@ -8,6 +8,7 @@ import re
 from typing import Callable, NamedTuple
 
 from learnhub.config import make_test_config
+from tests.support.grading_marking import a11y_bad_points
 
 COURSE, UNIT, QUIZ = "party-building-online", "why-online", "check-your-understanding"
 EXAM_COURSE, EXAM = "wangluo-dangjian", "final-exam"
@@ -211,6 +212,10 @@ PAGES = [
     Page("assignment edit (staff)", "staff", "/assignments/{assignment}/edit"),
     Page("assignment submissions (staff)", "staff", "/assignments/{assignment_graded}/submissions"),
     Page("assignment submission with its grade form (staff)", "staff", "/submissions/{assignment_submission}"),
+    # grading.marking (data: tests/support/grading_marking.a11y_grading)
+    Page("grading queue (head teacher)", "staff", "/classes/{class}/grading"),
+    Page("grading one question, names shown (head teacher)", "staff", "/classes/{class}/grading/{grading_group}?names=1"),
+    Page("grading one question, points too high", "staff", "/classes/{class}/grading/{grading_group}", a11y_bad_points),
     Page("accommodations (staff)", "staff", "/staff/accommodations"),
     Page("accommodations with errors (staff)", "staff", "/staff/accommodations", submit_empty),
     Page("users (admin)", "admin", "/admin/users"),

@@ -19,6 +19,7 @@ from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.support.a11y_pages import COURSE, EXAM, EXAM_COURSE
 from tests.support.grading_assignments import a11y_assignments
+from tests.support.grading_marking import a11y_grading
 from tests.support.quizzes import ALL_TYPES_QUIZ
 from tests.support.web import csrf_from, login
 
@@ -182,4 +183,5 @@ def prepare_data(app) -> dict:
     answer_all(ids["attempt"], skip=2)  # some answered, some not
     ids["exam"] = start(EXAM_COURSE, EXAM)
     answer_all(ids["exam"], skip=1)
+    ids.update(a11y_grading(app, class_id))  # grading: the queue, after the result's essay (grading_marking.py)
     return ids

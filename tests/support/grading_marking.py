@@ -82,3 +82,24 @@ def matrix_grading(api_client, member_token: str, head_id: int, class_id: int) -
     attempt_question = db.session.get(AttemptQuestion, essay.attempt_question_id)
     group = question_group_key(db.session.get(Attempt, body["id"]).quiz_id, attempt_question.snapshot)
     return {"grading_group": group, "essay_answer": essay.id, "auto_answer": tf.id}
+
+
+# ---- the accessibility audit's grading data (tests/support/a11y_site.py) -------------------------
+
+def a11y_grading(app, class_id: int) -> dict:
+    """{grading_group}: a question of the class's queue (the member's submitted every-type exam
+    attempt leaves its essay waiting), or a group with nothing left in it."""
+    from learnhub.classes.models import SchoolClass
+    from learnhub.grading.marking.services import class_queue
+
+    with app.test_request_context(), app.app_context():
+        items = class_queue(db.session.get(SchoolClass, class_id))
+    return {"grading_group": items[0].group_key if items else "q0-none"}
+
+
+def a11y_bad_points(page):
+    """The grading page sent with points above the maximum: it comes back with the item's error."""
+    page.locator("main input[type=number]").first.fill("999")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
