@@ -251,6 +251,8 @@ PAGES = [
     Page("session minutes (head teacher)", "staff", "/sessions/{session}/minutes"),
     Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
     Page("sign-in sheet (head teacher)", "staff", "/sessions/{session}/sign-in-sheet"),
+    Page("exam results (head teacher)", "staff", "/classes/{class}/exams/{class_exam}/results"),
+    Page("exam results, needing grading", "staff", "/classes/{class}/exams/{class_exam}/results?filter=needs_grading"),
     Page("check-in with a typed code (member)", "member", "/checkin/code"),
     Page("check-in with a typed code, wrong code (member)", "member", "/checkin/code", submit_wrong_code),
     Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
