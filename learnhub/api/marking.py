@@ -44,7 +44,7 @@ class QueueEntry(Out):
     display_name: str = Field(None, description="only with ?blind=0")
 
 
-class GradeIn(Body):
+class AnswerGradeIn(Body):
     points: Annotated[float, Field(allow_inf_nan=False, description="0 to the question's maximum")]
     comment: Optional[Annotated[str, Field(max_length=COMMENT_MAX)]] = Field(
         None, description="Markdown, shown to the member with the result")
@@ -53,7 +53,7 @@ class GradeIn(Body):
         None, description="required to change the points of an automatically graded question")
 
 
-class Graded(Out):
+class AnswerGraded(Out):
     """Grade"""
 
     version: int
@@ -88,8 +88,8 @@ def grading_queue(class_id: int, query: QueueQuery):
 @bp.put("/answers/<int:answer_id>/grade")
 @declare("Grade one answer (or change its grade): 409 `stale_version` when another grader saved first, "
          "422 `invalid_points` outside 0..max, 422 `reason_required` to change an automatic grade",
-         body=GradeIn, responses={200: Graded}, errors=(403, 404, 409), tags=TAGS)
-def grade_answer(answer_id: int, body: GradeIn):
+         body=AnswerGradeIn, responses={200: AnswerGraded}, errors=(403, 404, 409), tags=TAGS)
+def grade_answer(answer_id: int, body: AnswerGradeIn):
     found = gradable_answer(answer_id)
     if found is None or not allowed(current_user, "attempt.view", found[1]):
         raise NotFound(_l("No answer %(id)s.", id=answer_id))
