@@ -165,6 +165,14 @@ def submit_negative_weight(page):
     assert page.locator(".field-error").count() > 0
 
 
+def submit_finding_empty(page):
+    """Staff's view of an attempt: the integrity finding form sent without a reason comes back
+    with its error (grading.attempt_review)."""
+    page.locator("main form[action$='/findings'] [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
 class Page(NamedTuple):
     name: str
     who: str | None  # logged in as: None (anonymous), "member", "staff", "admin" or "newcomer"
@@ -203,6 +211,8 @@ PAGES = [
     Page("notifications, all read (member)", "member", "/notifications", mark_all_read),
     Page("error 404", "member", "/no-such-page", status=404),
     Page("quiz attempts (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/attempts"),
+    Page("attempt, staff's view (staff)", "staff", "/attempts/{result}"),
+    Page("attempt, staff's view, finding without a reason", "staff", "/attempts/{result}", submit_finding_empty),
     # grading.assignments (data: tests/support/grading_assignments.a11y_assignments)
     Page("assignments (member)", "member", "/classes/{class}/assignments"),
     Page("assignment, writing a draft (member)", "member", "/assignments/{assignment}"),

@@ -26,10 +26,11 @@ REASON_MAX = 2000
 # ---- the user agent in words ---------------------------------------------------------------------
 
 # In-app browsers the parser names by the engine they embed (Android WeChat reads as "Chrome
-# Mobile WebView"): the app is what staff recognise. Each is (pattern, name).
-IN_APP = ((re.compile(r"MicroMessenger/(\d+)\.(\d+)"), "WeChat"),
-          (re.compile(r"wxwork/(\d+)\.(\d+)"), "WeCom"),
+# Mobile WebView"): the app is what staff recognise. Each is (pattern, key of APP_NAMES).
+IN_APP = ((re.compile(r"wxwork/(\d+)\.(\d+)"), "WeCom"),      # WeCom (企业微信) says MicroMessenger too
+          (re.compile(r"MicroMessenger/(\d+)\.(\d+)"), "WeChat"),
           (re.compile(r"DingTalk/(\d+)\.(\d+)"), "DingTalk"))
+APP_NAMES = {"WeChat": _l("WeChat"), "WeCom": _l("WeCom"), "DingTalk": _l("DingTalk")}
 BROWSER_NAMES = {"WeChat Browser": "WeChat", "Chrome Mobile WebView": "Android WebView"}
 OS_NAMES = {"Mac OS X": "macOS"}
 GENERIC_BRANDS = {None, "", "Generic", "Generic_Android", "Generic_Inettv", "Apple"}
@@ -48,30 +49,35 @@ def _device(ua: str, result) -> str | None:
     return name if brand in GENERIC_BRANDS else f"{name} ({brand})"
 
 
-def _browser(ua: str, result) -> str | None:
+def _browser(ua: str, result) -> tuple[str, str] | None:
+    """(name, version): an app's name is a key of APP_NAMES (translated when shown)."""
     for pattern, name in IN_APP:
         found = pattern.search(ua)
         if found:
-            return f"{name} {found.group(1)}.{found.group(2)}"
+            return name, f"{found.group(1)}.{found.group(2)}"
     agent = result.user_agent
     if agent is None:
         return None
-    name = BROWSER_NAMES.get(agent.family, agent.family)
-    return f"{name} {agent.major}" if agent.major else name
+    return BROWSER_NAMES.get(agent.family, agent.family), agent.major or ""
 
 
 @lru_cache(maxsize=2048)
-def _describe(ua: str) -> tuple[str | None, str | None]:
+def _describe(ua: str) -> tuple[str | None, tuple[str, str] | None]:
     result = parse_user_agent(ua)
     return _device(ua, result), _browser(ua, result)
 
 
 def describe_user_agent(ua: str | None) -> str:
     """A User-Agent header in words, e.g. "iPhone · WeChat 8.0", "Windows · Chrome 131"
-    (ua-parser's rules, with in-app browsers named by their app); "" when there was none."""
+    (ua-parser's rules, with in-app browsers named by their app, in the reader's language);
+    "" when there was none."""
     if not ua or not ua.strip():
         return ""
-    parts = [part for part in _describe(ua[:1000]) if part]
+    device, browser = _describe(ua[:1000])
+    parts = [device] if device else []
+    if browser is not None:
+        name, version = browser
+        parts.append(f"{APP_NAMES.get(name, name)} {version}".strip())
     return " · ".join(parts) if parts else _("Unknown browser")
 
 
@@ -107,11 +113,9 @@ def attempt_findings(attempt: Attempt) -> list[tuple[IntegrityFinding, str | Non
 
 
 def record_finding(actor: User, attempt: Attempt, reason, now: datetime) -> IntegrityFinding:
-    """Confirm an integrity finding on the attempt (409 `finding_exists` when one stands)."""
+    """Confirm an integrity finding on the attempt (409 `finding_exists` when one stands). An
+    attempt still in progress may have one too: an invigilator may see it happen."""
     reason = _reason(reason, "reason")
-    if attempt.state == "in_progress":
-        raise DomainError(409, "attempt_open", _l("The attempt is still in progress: record a finding "
-                                                  "once it is submitted."))
     if standing_finding(attempt) is not None:
         raise FindingError(_l("A finding already stands on this attempt."))
     finding = IntegrityFinding(attempt_id=attempt.id, reason=reason, recorded_by_id=actor.id, recorded_at=now)

@@ -6,11 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...core.errors import DomainError
 from ...core.exports import table_response
 from ...core.permissions import allowed
 from ...core.times import utc_to_form, zone_label
 from ...core.types import utcnow
+from ...extensions import db
 from ...quizzes.loaders import load_attempt
+from ...quizzes.presenters import attempt_view
 from ...quizzes.services import NotYours
 from .forms import FindingForm, WithdrawForm
 from .presenters import staff_attempt, status_labels
@@ -48,8 +51,20 @@ def staff_attempt_view(found, payload: dict):
 
 
 def _payload(found):
-    from ...quizzes.presenters import attempt_view
     return attempt_view(found, utcnow())
+
+
+def _apply(form, action) -> int | None:
+    """Run the service for a valid form and commit; the refusal's status (its message beside
+    the reason) or None when done. Nothing is kept from a refused request."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return error.status
+    db.session.commit()
+    return None
 
 
 @bp.route("/attempts/<int:attempt_id>/findings", methods=["POST"])
@@ -57,13 +72,13 @@ def _payload(found):
 def record(attempt_id: int):
     found = _load(attempt_id, "attempt.finding")
     form = FindingForm(prefix="finding")
+    status = 422
     if form.validate_on_submit():
-        from ...core.forms import saved
-        if saved(form, lambda: record_finding(current_user, found.attempt, form.reason.data, utcnow()),
-                 form.reason.errors):
+        status = _apply(form, lambda: record_finding(current_user, found.attempt, form.reason.data, utcnow()))
+        if status is None:
             flash(_("The integrity finding was recorded."), "info")
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id) + "#integrity")
-    return render_staff_page(found, _payload(found), finding_form=form, status=422)
+    return render_staff_page(found, _payload(found), finding_form=form, status=status)
 
 
 @bp.route("/attempts/<int:attempt_id>/findings/withdraw", methods=["POST"])
@@ -75,13 +90,14 @@ def withdraw(attempt_id: int):
     if standing is None:
         flash(_("No finding stands on this attempt."), "error")
         return render_staff_page(found, _payload(found), status=404)
+    status = 422
     if form.validate_on_submit():
-        from ...core.forms import saved
-        if saved(form, lambda: withdraw_finding(current_user, found.attempt, standing.id, form.reason.data,
-                                                utcnow()), form.reason.errors):
+        status = _apply(form, lambda: withdraw_finding(current_user, found.attempt, standing.id,
+                                                       form.reason.data, utcnow()))
+        if status is None:
             flash(_("The integrity finding was withdrawn."), "info")
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id) + "#integrity")
-    return render_staff_page(found, _payload(found), withdraw_form=form, status=422)
+    return render_staff_page(found, _payload(found), withdraw_form=form, status=status)
 
 
 # ---- the export --------------------------------------------------------------------------------

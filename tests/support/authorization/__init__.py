@@ -30,13 +30,14 @@ from tests.support.authorization import (
     grading_marking,
     grading_regrade,
     grading_results,
+    grading_review,
     grading_statistics,
 )
 from tests.support.authorization.actors import ACTORS, LOGIN, UNSAFE
 
 AREAS = (accounts, courses, classes, announcements, attendance, exams, grading_results, grading_marking,
          grading_regrade, grading_assignments, grading_gradebook, grading_statistics, grading_completion,
-         grading_certificates)
+         grading_certificates, grading_review)
 
 
 def merged(table: str) -> dict:
