@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -14,12 +15,15 @@ bp = Blueprint("gradebook", __name__)
 
 
 def duration(seconds: int | None) -> str:
-    """12:05 or 1:02:03 (hours, minutes, seconds); empty for None."""
+    """A time taken in words ("12 min 05 s", "1 h 02 min": never read as a clock time);
+    empty for None."""
     if seconds is None:
         return ""
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if hours:
+        return _("%(hours)d h %(minutes)02d min", hours=hours, minutes=minutes)
+    return _("%(minutes)d min %(seconds)02d s", minutes=minutes, seconds=secs)
 
 
 @bp.route("/classes/<int:class_id>/gradebook")

@@ -21,7 +21,7 @@ def test_the_class_staff_see_it(app, school):
         response = page_of(client, school)
         assert response.status_code == 200
         html = response.get_data(as_text=True)
-        assert f'href="/attempts/{counted.id}"' in html and "85%" in html and "12:30" in html
+        assert f'href="/attempts/{counted.id}"' in html and "85%" in html and "12 min 30 s" in html
         assert "Passed" in html  # in words, not only a colour
         assert f'href="/classes/{school.school_class.id}/exams/{exam.id}/results"' in html
 
