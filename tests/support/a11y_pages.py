@@ -287,6 +287,11 @@ PAGES = [
     Page("certificate (head teacher)", "staff", "/certificates/{certificate}"),
     Page("certificate verification (public)", None, "/verify/{certificate}"),
     Page("class gradebook (head teacher)", "staff", "/classes/{class}/gradebook"),
+    # grading.regrade (data: tests/support/grading_regrade.a11y_near_miss)
+    Page("near-miss answers (staff)", "staff", "/courses/a11y/quizzes/every-type/responses"),
+    Page("accept a near miss, preview (staff)", "staff",
+         "/courses/a11y/quizzes/every-type/responses/preview?question=4&response=Pekin&fraction=0.5"),
+    Page("regrade preview (staff)", "staff", "/courses/a11y/quizzes/every-type/regrade"),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
