@@ -20,6 +20,7 @@ from learnhub.extensions import db
 from tests.support.a11y_pages import COURSE, EXAM, EXAM_COURSE
 from tests.support.grading_assignments import a11y_assignments
 from tests.support.grading_marking import a11y_grading
+from tests.support.grading_regrade import a11y_near_miss
 from tests.support.quizzes import ALL_TYPES_QUIZ
 from tests.support.web import csrf_from, login
 
@@ -184,4 +185,5 @@ def prepare_data(app) -> dict:
     ids["exam"] = start(EXAM_COURSE, EXAM)
     answer_all(ids["exam"], skip=1)
     ids.update(a11y_grading(app, class_id))  # grading: the queue, after the result's essay (grading_marking.py)
+    ids.update(a11y_near_miss(app))  # grading.regrade: a near-miss short answer (grading_regrade.py)
     return ids

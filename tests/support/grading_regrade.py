@@ -71,3 +71,24 @@ def state_of_everything() -> tuple:
     """Scores, accepted responses and the audit log: a refused or previewed call changes none."""
     answers = {a.id: (a.fraction, a.points_awarded) for a in db.session.scalars(select(Answer))}
     return scores(), answers, accepted_count(), db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+# ---- the accessibility audit's data (tests/support/a11y_site.py) -----------------------------------
+
+def a11y_near_miss(app) -> dict:
+    """A member who wrote 'Pekin' for every-type's short question (number 4 in the file) in
+    the a11y course: the near-miss page lists it and its preview has a row."""
+    from learnhub.auth import services as auth_services
+    from tests.support.web import PASSWORD
+
+    with app.app_context():
+        user = auth_services.create_user("nearmiss", PASSWORD, "member", "Wang Chadian")
+        db.session.commit()
+        course = content_index().course("a11y")
+        quiz = get_quiz_catalog().get("a11y", "every-type")
+        attempt, _created = rules.start_attempt(user, course, quiz, utcnow())
+        short = next(q for q in attempt.questions if q.snapshot["type"] == "short")
+        rules.save_answer(attempt, short, "Pekin", utcnow())
+        rules.submit_attempt(attempt, utcnow())
+        db.session.commit()
+    return {}
