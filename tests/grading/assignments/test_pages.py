@@ -101,7 +101,7 @@ def test_late_submission_is_marked(app, school, clock):
     assert post(member, f"/assignments/{assignment.id}", {"body": BODY, "submit": "Submit"}).status_code == 302
     assert db.session.scalar(db.select(Submission)).late
     staff_page = logged_in(app, school.grader).get(f"/assignments/{assignment.id}/submissions")
-    assert staff_page.status_code == 200 and "Late" in staff_page.get_data(as_text=True)
+    assert staff_page.status_code == 200 and "Submitted late" in staff_page.get_data(as_text=True)
 
 
 def test_staff_do_not_write_and_members_do_not_see_the_list(app, school, clock):
