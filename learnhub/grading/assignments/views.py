@@ -4,6 +4,8 @@ teacher's edit/delete/release, the staff's submissions list, one submission with
 form (the grading queue's grade form posts to `grade` too), and the class page's panel."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -125,9 +127,14 @@ def write(assignment_id: int):
     return _render_show(assignment, school_class, form, 422)
 
 
+def _decimal(number: float | None) -> Decimal | None:
+    """A number as the form shows it: 18, not 18.0."""
+    return None if number is None else Decimal(f"{number:.10g}")
+
+
 def _assignment_form_data(assignment) -> dict:
     return {"title": assignment.title, "kind": assignment.kind, "instructions": assignment.instructions,
-            "due_at": utc_to_form(assignment.due_at), "max_points": assignment.max_points,
+            "due_at": utc_to_form(assignment.due_at), "max_points": _decimal(assignment.max_points),
             "min_length": assignment.min_length, "hold_results": assignment.hold_results}
 
 
@@ -184,7 +191,7 @@ def submissions(assignment_id: int):
 
 def _render_submission(submission, assignment, school_class, form=None, status=200):
     if form is None:
-        form = GradeForm(data={"points": submission.points, "comment": submission.comment,
+        form = GradeForm(data={"points": _decimal(submission.points), "comment": submission.comment,
                                "version": submission.version})
     return render_template("grading/assignments/submission.html", submission=submission, assignment=assignment,
                            school_class=school_class, form=form, user=db.session.get(User, submission.user_id),
