@@ -228,3 +228,25 @@ def test_max_points_not_below_a_given_grade(school, clock):
                                 assignment.due_at, 50, 0)
     db.session.rollback()
     assert db.session.get(Assignment, assignment.id).max_points == 100
+
+
+def test_releasing_by_no_longer_holding_notifies(school, clock):
+    assignment = make_assignment(school, clock, hold_results=True)
+    submission = submit(school, assignment)
+    rules.grade_submission(school.grader, submission.id, 60, None, submission.version)
+    db.session.commit()
+    assert not notifications_of(school.members[0])
+    rules.update_assignment(school.head, school.school_class, assignment, assignment.title, "", "reflection",
+                            assignment.due_at, 100, 0, hold_results=False)
+    db.session.commit()
+    assert len(notifications_of(school.members[0])) == 1
+    assert rules.assignment_grades(school.school_class.id)[(school.members[0].id, assignment.id)].released
+
+
+def test_the_class_grading_queue_has_the_registered_source(app, school, clock):
+    from learnhub.grading.marking.services import queue_sources
+
+    assignment = make_assignment(school, clock)
+    submission = submit(school, assignment)
+    items = [item for source in queue_sources(app) for item in source(school.school_class)]
+    assert [(i.kind, i.id) for i in items if i.kind == "submission"] == [("submission", submission.id)]
