@@ -59,3 +59,10 @@ def test_refused(app, school, make_user, make_class):
     make_class(graders=[other_grader])
     assert api_client(app, other_grader).get(url(school)).status_code == 404
     assert api_client(app, school.head).get("/api/v1/classes/999999/gradebook").status_code == 404
+
+
+def test_bad_input_is_a_4xx(app, school):
+    client = api_client(app, school.head)
+    for path in ("/api/v1/classes/99999999999/gradebook", "/api/v1/classes/0/gradebook.xlsx",
+                 url(school) + "?limit=abc", url(school) + "?limit=101", url(school) + "?cursor=%ff%fe"):
+        assert 400 <= client.get(path).status_code < 500, path
