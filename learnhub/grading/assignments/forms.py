@@ -21,6 +21,17 @@ from .models import BODY_MAX, COMMENT_MAX, INSTRUCTIONS_MAX, TITLE_MAX
 from .services import MAX_POINTS_LIMIT, MIN_LENGTH_LIMIT
 
 
+class NumberField(DecimalField):
+    """A decimal number typed in a form; NaN and infinities are not numbers (and a signalling NaN
+    would break the range check)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
 def kind_choices():
     return [("reflection", _l("Reflection (心得体会)")), ("report", _l("Ideological report (思想汇报)")),
             ("other", _l("Other"))]
@@ -33,7 +44,7 @@ class AssignmentForm(FlaskForm):
                                  description=_l("Markdown: **bold**, lists, links."))
     due_at = DateTimeLocalField(_l("Due"), format=TIME_FORMAT, validators=[InputRequired()],
                                 description=_l("Later submissions are accepted and marked late."))
-    max_points = DecimalField(_l("Maximum points"), places=None, default=100,
+    max_points = NumberField(_l("Maximum points"), places=None, default=100,
                               validators=[InputRequired(), NumberRange(min=0.5, max=MAX_POINTS_LIMIT)])
     min_length = IntegerField(_l("Minimum length (characters)"), default=0,
                               validators=[Optional(), NumberRange(min=0, max=MIN_LENGTH_LIMIT)],
@@ -50,7 +61,7 @@ class SubmissionForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    points = DecimalField(_l("Points"), places=None, validators=[InputRequired(), NumberRange(min=0)])
+    points = NumberField(_l("Points"), places=None, validators=[InputRequired(), NumberRange(min=0)])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=COMMENT_MAX)],
                             description=_l("The member sees it with the grade. Markdown."))
     version = HiddenField(validators=[DataRequired()])

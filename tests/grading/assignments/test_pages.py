@@ -70,7 +70,7 @@ def test_outsiders_get_404(app, school, clock, make_user, make_class):
 def test_bad_form_changes_nothing(app, school):
     head = logged_in(app, school.head)
     for bad in ({"title": ""}, {"max_points": "0"}, {"kind": "essay"}, {"due_at": "tomorrow"},
-                {"min_length": "-3"}):
+                {"min_length": "-3"}, {"max_points": "NaN"}, {"max_points": "sNaN"}, {"max_points": "1e999999"}):
         response = post(head, f"/classes/{school.school_class.id}/assignments", {**FORM, **bad})
         assert response.status_code == 422, bad
     assert count(Assignment) == 0
@@ -178,3 +178,15 @@ def test_class_page_panel(app, school, clock):
     assert assignment.title not in member.get(f"/classes/{school.school_class.id}").get_data(as_text=True)
     staff_page = logged_in(app, school.grader).get(f"/classes/{school.school_class.id}").get_data(as_text=True)
     assert assignment.title in staff_page
+
+
+def test_points_that_are_not_numbers_change_nothing(app, school, clock):
+    assignment = make_assignment(school, clock)
+    submission = submit(school, assignment)
+    grader = logged_in(app, school.grader)
+    for points in ("NaN", "sNaN", "Infinity", "abc", "", "-1"):
+        response = post(grader, f"/submissions/{submission.id}/grade", {"points": points, "version": "2"})
+        assert response.status_code == 422, points
+    response = post(grader, f"/submissions/{submission.id}/grade", {"points": "5", "version": "x"})
+    assert response.status_code == 409
+    assert db.session.get(Submission, submission.id).state == "submitted"
