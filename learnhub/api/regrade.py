@@ -21,7 +21,7 @@ QUESTION = {"question": {"description": "the question's number in the quiz file 
 class AcceptIn(Body):
     response: text(RESPONSE_MAX) = Field(description="the response to accept, compared as short answers are "
                                                      "(case, spaces and full-width letters do not matter)")
-    fraction: Annotated[float, Field(gt=0, le=1)] = Field(1.0, description="credit: 1 right, 0.5 half right")
+    fraction: Annotated[float, Field(ge=services.MIN_FRACTION, le=1)] = Field(1.0, description="credit: 1 right, 0.5 half right")
     dry_run: bool = Field(description="true: a preview that changes nothing")
 
 

@@ -42,6 +42,8 @@ from ...quizzes.questions import Question
 from ...quizzes.scoring import rescore
 from ...quizzes.types import question_type, render_text, short_answer_display
 
+MIN_FRACTION = 0.01  # the least credit an accepted response gives (1 = right)
+
 
 @dataclass
 class Change:
@@ -249,8 +251,8 @@ def _lock(quiz_row: Quiz) -> None:
 
 def check_accept(response: str, fraction: float) -> str:
     """The normalised response; 422 naming the field at fault."""
-    if not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
-        raise FieldError("fraction", _l("The credit is a fraction above 0 and at most 1."))
+    if not isinstance(fraction, (int, float)) or not MIN_FRACTION <= fraction <= 1:
+        raise FieldError("fraction", _l("The credit is a fraction from 0.01 to 1."))
     normalised = normalise_response(response or "")
     if not normalised:
         raise FieldError("response", _l("Choose a response to accept."))

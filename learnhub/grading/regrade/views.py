@@ -24,7 +24,7 @@ def accept_args(source) -> tuple[int, str, float]:
     try:
         fraction = float((source.get("fraction") or "1").strip().replace(",", "."))
     except ValueError:
-        raise FieldError("fraction", _l("The credit is a fraction above 0 and at most 1.")) from None
+        raise FieldError("fraction", _l("The credit is a fraction from 0.01 to 1.")) from None
     return int(raw), source.get("response") or "", fraction
 
 
