@@ -61,4 +61,4 @@ def quiz_statistics(course_slug: str, quiz_slug: str, query: StatisticsQuery):
     scope = statistics_scope(current_user, row, query.class_id)
     if row is None:
         return services.empty_statistics(which).as_api()
-    return services.quiz_statistics(row, which, scope.schedule_keys).as_api()
+    return services.quiz_statistics(row, which, scope.schedule_keys, found.quiz).as_api()

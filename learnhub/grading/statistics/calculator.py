@@ -132,6 +132,63 @@ def question_figures(fractions: list[float], marks: list[float], others: list[fl
     return figures
 
 
+def weighted_question_figures(entries: list[tuple[float, float, float, int]]) -> QuestionFigures:
+    """question_figures over grouped rows: (fraction, mark, rest of the test, how many attempts).
+    The same definitions; the database hands over each distinct combination once, counted."""
+    s = sum(w for _f, _x, _y, w in entries)
+    figures = QuestionFigures(count=s)
+    if not s:
+        return figures
+    total_f = math.fsum(f * w for f, _x, _y, w in entries)
+    figures.facility = 100 * total_f / s
+    if s < 2:
+        return figures
+    mean_f = total_f / s
+    mean_x = math.fsum(x * w for _f, x, _y, w in entries) / s
+    mean_y = math.fsum(y * w for _f, _x, y, w in entries) / s
+    figures.sd = 100 * math.sqrt(math.fsum(w * (f - mean_f) ** 2 for f, _x, _y, w in entries) / (s - 1))
+    var_x = math.fsum(w * (x - mean_x) ** 2 for _f, x, _y, w in entries) / (s - 1)
+    var_y = math.fsum(w * (y - mean_y) ** 2 for _f, _x, y, w in entries) / (s - 1)
+    covariance = math.fsum(w * (x - mean_x) * (y - mean_y) for _f, x, y, w in entries) / (s - 1)
+    figures.mark_variance = var_x
+    if var_x * var_y > EPSILON:
+        figures.discrimination_index = 100 * covariance / math.sqrt(var_x * var_y)
+    covariance_max = _sorted_pairing(sorted((x, w) for _f, x, _y, w in entries),
+                                     sorted((y, w) for _f, _x, y, w in entries), mean_x, mean_y) / (s - 1)
+    if abs(covariance_max) > EPSILON:
+        figures.discriminative_efficiency = 100 * covariance / covariance_max
+    return figures
+
+
+def _sorted_pairing(xs: list[tuple[float, int]], ys: list[tuple[float, int]], mean_x: float, mean_y: float) -> float:
+    """sum (x_(i) - mean x)(y_(i) - mean y) pairing the i-th smallest x with the i-th smallest y,
+    over runs of equal values (value, count) in ascending order."""
+    total, i, j = [], 0, 0
+    left_x = xs[0][1] if xs else 0
+    left_y = ys[0][1] if ys else 0
+    while i < len(xs) and j < len(ys):
+        run = min(left_x, left_y)
+        total.append(run * (xs[i][0] - mean_x) * (ys[j][0] - mean_y))
+        left_x -= run
+        left_y -= run
+        if not left_x:
+            i += 1
+            left_x = xs[i][1] if i < len(xs) else 0
+        if not left_y:
+            j += 1
+            left_y = ys[j][1] if j < len(ys) else 0
+    return math.fsum(total)
+
+
+def weighted_variance(entries: list[tuple[float, int]]) -> float | None:
+    """sample_variance of values given as (value, count)."""
+    n = sum(w for _v, w in entries)
+    if n < 2:
+        return None
+    mean = math.fsum(v * w for v, w in entries) / n
+    return math.fsum(w * (v - mean) ** 2 for v, w in entries) / (n - 1)
+
+
 def bucket_counts(percents: list[float], buckets: int = 10) -> list[int]:
     """How many totals fall in each 10-point band of 0..100 (100 goes in the last band)."""
     counts = [0] * buckets

@@ -45,40 +45,44 @@ def _plain(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def response_counts(question: Question, raw: list[tuple[str | None, str | None]]) -> list[tuple[str, int]]:
-    """(response in words, count), for the (response text, layout text) pairs of the
-    attempts that had the question. Choice questions list every option, in the file's order,
-    even those nobody chose; free text the most frequent first; essays none (long texts)."""
+def response_counts(question: Question, entries: list[tuple]) -> list[tuple[str, int]]:
+    """(response in words, count), from grouped rows (option index or None, response text,
+    layout text, count) of the attempts that had the question. Choice questions list every
+    option, in the file's order, even those nobody chose; free text the most frequent first;
+    essays none (long texts)."""
     no_answer = _("(no answer)")
-    if question.type == "essay" or question.type == "description":
+    if question.type in ("essay", "description"):
         return []
     if question.type == "single":
-        counts: Counter = Counter(
-            None if response in (None, "null") else option_index(layout, response) for response, layout in raw)
+        counts: Counter = Counter()
+        for index, response, layout, n in entries:
+            if index is None and response not in (None, "null"):
+                index = option_index(layout, response)
+            counts[index] += n
         rows = [(_plain(choice.text), counts.get(index, 0)) for index, choice in enumerate(question.choices)]
         return rows + ([(no_answer, counts[None])] if counts.get(None) else [])
     if question.type == "multiple":
         counts = Counter()
-        for response, layout in raw:
+        for _index, response, layout, n in entries:
             chosen = _loads(response) or []
-            counts[tuple(sorted(option_index(layout, json.dumps(option)) for option in chosen))] += 1
+            counts[tuple(sorted(option_index(layout, json.dumps(option)) for option in chosen))] += n
         rows = [(_plain(choice.text), sum(n for combo, n in counts.items() if index in combo))
                 for index, choice in enumerate(question.choices)]
         empty = counts.get((), 0)
         return rows + ([(no_answer, empty)] if empty else [])
     if question.type == "true_false":
-        counts = Counter(_loads(response) for response, _layout in raw)
+        counts = Counter()
+        for _index, response, _layout, n in entries:
+            counts[_loads(response)] += n
         rows = [(_("True"), counts.get(True, 0)), (_("False"), counts.get(False, 0))]
         return rows + ([(no_answer, counts[None])] if counts.get(None) else [])
-    if question.type == "matching":
-        counts = Counter()
-        for response, layout in raw:
-            counts[_matching_words(question, _loads(response) or {}, _loads(layout) or {})] += 1
-        return _most_common(counts, no_answer)
     counts = Counter()
-    for response, _layout in raw:  # short, numerical: the text as typed (trimmed)
-        value = _loads(response)
-        counts[None if value in (None, "") else _plain(f"{value:g}" if isinstance(value, float) else str(value))] += 1
+    for _index, response, layout, n in entries:
+        if question.type == "matching":
+            counts[_matching_words(question, _loads(response) or {}, _loads(layout) or {})] += n
+            continue
+        value = _loads(response)  # short, numerical: the text as typed (trimmed)
+        counts[None if value in (None, "") else _plain(f"{value:g}" if isinstance(value, float) else str(value))] += n
     return _most_common(counts, no_answer)
 
 

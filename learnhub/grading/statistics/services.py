@@ -21,10 +21,11 @@ positions are (each position holds one drawn question per attempt, like Moodle's
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, and_, cast, func, literal_column, select
+from sqlalchemy import Text, and_, case, cast, func, literal_column, select
 
 from ...extensions import db
 from ...quizzes.models import Answer, Attempt, AttemptQuestion, Quiz
@@ -108,33 +109,94 @@ def chosen_attempts(quiz_id: int, which: str, schedule_keys: list[str] | None):
         .where(ranked.c.rank == 1).subquery("chosen")
 
 
-def _line(dialect: str):
-    """The line the question starts on, from the snapshot's text without parsing all of it
-    (json.dumps writes `"line": N` right after the stem; inside a JSON string a quote is
+def _line(dialect: str) -> str:
+    """SQL for the line the question starts on, from the snapshot's text without parsing all of
+    it (json.dumps writes `"line": N` right after the stem; inside a JSON string a quote is
     always escaped, so the pattern only matches the key). Parsed where it is not found."""
-    snapshot = "attempt_questions.snapshot"
     if dialect == "postgresql":
-        text = f"CAST({snapshot} AS TEXT)"
-        return literal_column(
-            f"CASE WHEN strpos({text}, '\"line\": ') > 0 THEN CAST(substring({text} "
-            f"FROM '\"line\": (-?[0-9]+)') AS INTEGER) ELSE CAST({snapshot} ->> 'line' AS INTEGER) END")
-    return literal_column(
-        f"CASE WHEN instr({snapshot}, '\"line\": ') > 0 THEN CAST(substr({snapshot}, "
-        f"instr({snapshot}, '\"line\": ') + 8, 12) AS INTEGER) ELSE json_extract({snapshot}, '$.line') END")
+        text = "CAST(attempt_questions.snapshot AS TEXT)"
+        return (f"CASE WHEN strpos({text}, '\"line\": ') > 0 THEN CAST(substring({text} "
+                f"FROM '\"line\": (-?[0-9]+)') AS INTEGER) "
+                "ELSE CAST(attempt_questions.snapshot ->> 'line' AS INTEGER) END")
+    snapshot = "attempt_questions.snapshot"
+    return (f"CASE WHEN instr({snapshot}, '\"line\": ') > 0 THEN CAST(substr({snapshot}, "
+            f"instr({snapshot}, '\"line\": ') + 8, 12) AS INTEGER) ELSE json_extract({snapshot}, '$.line') END")
 
 
-def _answer_rows(chosen):
+def _percent_of(column, maximum):
+    return case((maximum > 0, column * 100.0 / maximum), else_=0.0)
+
+
+def _once(statement, dialect: str, name: str):
+    """A subquery whose columns are computed once per row: SQLite would otherwise flatten it
+    and copy each expression into every place the outer query uses it (LIMIT -1 stops that)."""
+    return (statement.limit(-1) if dialect == "sqlite" else statement).subquery(name)
+
+
+def _grouped_rows(chosen, positional_version: str | None, one_version: bool):
+    """Every answer of the chosen attempts, grouped by what the figures need, counted: the
+    question (its file version and, within it, its position when the version puts every
+    question in file order, else the line it starts on), its fraction, its mark and the
+    attempt's total (in percent of the attempt's maximum), and the response. A single
+    choice's response is its option's index, read from the layout text json.dumps wrote
+    (`"<id>", "index": N`; checked, else the response and layout are handed over as they are).
+    Distinct combinations only: thousands of rows where there are hundreds of thousands of answers."""
     dialect = db.engine.dialect.name
-    statement = (
-        select(Answer.attempt_id, AttemptQuestion.id, AttemptQuestion.position, _line(dialect),
-               Answer.fraction, Answer.points_awarded, cast(Answer.response, String),
-               cast(AttemptQuestion.layout, String))
+    find = "strpos" if dialect == "postgresql" else "instr"
+    key = literal_column(_line(dialect))
+    if positional_version is not None:
+        key = case((chosen.c.quiz_checksum == positional_version, AttemptQuestion.position), else_=key)
+    layout, response = cast(AttemptQuestion.layout, Text), cast(Answer.response, Text)
+    inner = (
+        select(chosen.c.quiz_checksum.label("version"), key.label("question"),
+               AttemptQuestion.id.label("row_id"), Answer.fraction.label("f"),
+               _percent_of(func.coalesce(Answer.points_awarded, 0.0), chosen.c.max_score).label("x"),
+               _percent_of(func.coalesce(chosen.c.score, 0.0), chosen.c.max_score).label("t"),
+               response.label("resp"), layout.label("lay"),
+               getattr(func, find)(layout, response).label("at"), func.length(response).label("n"))
         .select_from(Answer)
-        .join(AttemptQuestion, AttemptQuestion.id == Answer.attempt_question_id)
         .join(chosen, chosen.c.id == Answer.attempt_id)
+        .join(AttemptQuestion, AttemptQuestion.id == Answer.attempt_question_id)
         .where(Answer.fraction.is_not(None)))
-    # Plain DB-API rows: no ORM objects, no JSON decoding per row.
+    r = _once(inner, dialect, "r")
+    checked = _once(select(r, and_(r.c.at > 0, func.substr(r.c.resp, 1, 1) == '"',
+                                   func.substr(r.c.lay, r.c.at + r.c.n, 11) == ', "index": ').label("ok")),
+                    dialect, "s")
+    index = case((checked.c.ok, func.substr(checked.c.lay, checked.c.at + checked.c.n + 11, 4)), else_=None)
+    text = case((checked.c.ok, None), else_=checked.c.resp)
+    own_layout = case((and_(~checked.c.ok, func.substr(checked.c.resp, 1, 1).in_(('"', "[", "{"))),
+                       checked.c.lay), else_=None)
+    keyed = _once(select(checked.c.version, checked.c.question, checked.c.row_id, checked.c.f, checked.c.x,
+                         checked.c.t, index.label("idx"), text.label("rk"), own_layout.label("lk")), dialect, "k")
+    groups = [keyed.c.question, keyed.c.f, keyed.c.x, keyed.c.t, keyed.c.idx, keyed.c.rk, keyed.c.lk]
+    if not one_version:
+        groups.insert(0, keyed.c.version)
+    statement = (select(func.min(keyed.c.version), keyed.c.question, func.min(keyed.c.row_id), keyed.c.f,
+                        keyed.c.x, keyed.c.t, keyed.c.idx, keyed.c.rk, keyed.c.lk, func.count())
+                 .group_by(*groups))
     return db.session.execute(statement)
+
+
+def _index(text: str | None) -> int | None:
+    """The option index from the layout's text after `"index": ` (e.g. `2}, ` or `12}]`)."""
+    if text is None:
+        return None
+    digits = text.split("}", 1)[0].strip()
+    return int(digits) if digits.isdigit() else None
+
+
+def _position_variances(chosen) -> list[float | None]:
+    """Per position of the paper (Moodle's slots, for the cic when questions were drawn): the
+    variance of the marks, from (position, mark, count) groups."""
+    mark = _percent_of(func.coalesce(Answer.points_awarded, 0.0), chosen.c.max_score).label("x")
+    statement = (select(AttemptQuestion.position, mark, func.count())
+                 .select_from(Answer).join(chosen, chosen.c.id == Answer.attempt_id)
+                 .join(AttemptQuestion, AttemptQuestion.id == Answer.attempt_question_id)
+                 .where(Answer.fraction.is_not(None)).group_by(AttemptQuestion.position, mark))
+    by_position: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for position, x, n in db.session.execute(statement):
+        by_position[position].append((x, n))
+    return [calculator.weighted_variance(entries) for entries in by_position.values()]
 
 
 def _snapshots(ids: list[int]) -> dict[int, Question]:
@@ -149,61 +211,53 @@ def _snapshots(ids: list[int]) -> dict[int, Question]:
 
 @dataclass
 class _Group:
-    """One question of one version of the file: what the attempts that had it scored."""
+    """One question of one version of the file: its grouped marks and responses."""
 
     first_row: int
-    attempts: list[int] = field(default_factory=list)
-    fractions: list[float] = field(default_factory=list)
-    marks: list[float] = field(default_factory=list)
-    raw: list[tuple[str | None, str | None]] = field(default_factory=list)
+    marks: list[tuple[float, float, float, int]] = field(default_factory=list)  # fraction, x, rest, count
+    responses: list[tuple] = field(default_factory=list)                       # index, text, layout, count
 
 
-def quiz_statistics(quiz: Quiz, which: str, schedule_keys: list[str] | None = None) -> QuizStatistics:
+def positional_version(quiz_file) -> str | None:
+    """The checksum of a file version whose every attempt has its questions in file order (no
+    draw, no shuffle): there the position identifies the question (no snapshot text to read)."""
+    if quiz_file is None or quiz_file.settings.shuffle_questions or quiz_file.settings.draw is not None:
+        return None
+    return quiz_file.checksum
+
+
+def quiz_statistics(quiz: Quiz, which: str, schedule_keys: list[str] | None = None,
+                    quiz_file=None) -> QuizStatistics:
+    """`quiz_file`: the quiz's current file, if loaded (its version is then read faster)."""
     if which not in WHICH:
         raise ValueError(which)
     chosen = chosen_attempts(quiz.id, which, schedule_keys)
-    totals: dict[int, float] = {}
-    scale: dict[int, float] = {}
-    version: dict[int, str] = {}
-    for attempt_id, score, max_score, checksum in db.session.execute(select(chosen)):
-        factor = 100 / max_score if max_score else 0.0
-        totals[attempt_id] = (score or 0.0) * factor
-        scale[attempt_id] = factor
-        version[attempt_id] = checksum
+    percents, versions = [], set()
+    for _id, score, max_score, checksum in db.session.execute(select(chosen)):
+        percents.append(100 * (score or 0.0) / max_score if max_score else 0.0)
+        versions.add(checksum)
     groups: dict[tuple[str, int], _Group] = {}
-    positions: dict[int, list[float]] = defaultdict(list)
-    if totals:
-        for attempt_id, row_id, position, line, fraction, points, response, layout in _answer_rows(chosen):
-            key = (version[attempt_id], line)
-            group = groups.get(key)
+    if percents:
+        for version, line, row_id, fraction, x, total, index, response, layout, n in _grouped_rows(
+                chosen, positional_version(quiz_file), len(versions) == 1):
+            group = groups.get((version, line))
             if group is None:
-                group = groups[key] = _Group(first_row=row_id)
-            mark = (points or 0.0) * scale[attempt_id]
-            group.attempts.append(attempt_id)
-            group.fractions.append(fraction)
-            group.marks.append(mark)
-            group.raw.append((response, layout))
-            positions[position].append(mark)
+                group = groups[(version, line)] = _Group(first_row=row_id)
+            group.first_row = min(group.first_row, row_id)
+            group.marks.append((fraction, x, total - x, n))
+            group.responses.append((_index(index), response, layout, n))
     questions = _merge(groups, _snapshots([g.first_row for g in groups.values()]))
-    percents = list(totals.values())
-    drawn = any(len(q.attempts) < len(totals) for q in questions)
+    result = [QuestionStatistics(title=merged.title, type=merged.question.type,
+                                 figures=calculator.weighted_question_figures(merged.marks),
+                                 responses=response_counts(merged.question, merged.responses), number=number)
+              for number, merged in enumerate(questions, start=1)]
+    drawn = any(q.figures.count < len(percents) for q in result)
     if drawn:  # Moodle's slots: the paper's positions
-        variances = [calculator.sample_variance(marks) for marks in positions.values()]
-        p = len(positions)
+        variances = _position_variances(chosen)
     else:
-        variances = []
-        p = len(questions)
-    result = []
-    for number, merged in enumerate(questions, start=1):
-        others = [totals[a] - m for a, m in zip(merged.attempts, merged.marks, strict=True)]
-        figures = calculator.question_figures(merged.fractions, merged.marks, others)
-        if not drawn:
-            variances.append(figures.mark_variance)
-        result.append(QuestionStatistics(
-            title=merged.title, type=merged.question.type, figures=figures,
-            responses=response_counts(merged.question, merged.raw), number=number))
-    summed = sum(v for v in variances if v is not None)
-    return QuizStatistics(which=which, figures=calculator.test_figures(percents, p, summed),
+        variances = [q.figures.mark_variance for q in result]
+    summed = math.fsum(v for v in variances if v is not None)
+    return QuizStatistics(which=which, figures=calculator.test_figures(percents, len(variances), summed),
                           percents=percents, questions=result)
 
 
@@ -212,10 +266,8 @@ class _Merged:
     question: Question
     title: str
     line: int
-    attempts: list[int] = field(default_factory=list)
-    fractions: list[float] = field(default_factory=list)
-    marks: list[float] = field(default_factory=list)
-    raw: list = field(default_factory=list)
+    marks: list = field(default_factory=list)
+    responses: list = field(default_factory=list)
     versions: list[tuple[str, int]] = field(default_factory=list)  # (checksum, line) merged here
 
 
@@ -236,10 +288,8 @@ def _merge(groups: dict[tuple[str, int], _Group], snapshots: dict[int, Question]
             identity = identity + (line,)  # two questions of one file share a title: keep apart
         target = merged.get(identity)
         if target is None:
-            target = merged[identity] = _Merged(question=question, title=_title(question), line=line)
+            target = merged[identity] = _Merged(question=question, title=_title(question), line=question.line)
         target.versions.append((checksum, line))
-        target.attempts += group.attempts
-        target.fractions += group.fractions
         target.marks += group.marks
-        target.raw += group.raw
+        target.responses += group.responses
     return sorted(merged.values(), key=lambda m: m.line)

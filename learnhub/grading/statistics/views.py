@@ -100,7 +100,7 @@ def page(course_slug: str, quiz_slug: str):
     if row is None:
         stats = services.empty_statistics(which)
     else:
-        stats = services.quiz_statistics(row, which, scope.schedule_keys)
+        stats = services.quiz_statistics(row, which, scope.schedule_keys, found.quiz)
     questions = [(q, question_notes(q)) for q in stats.questions]
     return render_template(
         "grading/statistics/quiz.html", course=found.course, quiz=found.quiz, stats=stats, scope=scope,
