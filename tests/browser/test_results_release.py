@@ -62,7 +62,7 @@ def test_member_sees_the_released_result_and_the_notice(serve, browser, write_co
     class_id, exam_id, attempt_id = _setup(server)
 
     member = _log_in(browser, server, "writer", f"/attempts/{attempt_id}")
-    expect(member.locator("main")).to_contain_text("awaiting the release of results")
+    expect(member.locator("main")).to_contain_text("when the results are released")
     expect(member.locator("main .score")).to_have_count(0)
 
     staff = _log_in(browser, server, "head", f"/classes/{class_id}/exams/{exam_id}")
@@ -77,7 +77,7 @@ def test_member_sees_the_released_result_and_the_notice(serve, browser, write_co
 
     member.reload()
     expect(member.locator("main .score")).to_contain_text("100")
-    expect(member.locator("main")).not_to_contain_text("awaiting the release of results")
+    expect(member.locator("main")).not_to_contain_text("when the results are released")
     expect(member.locator("[data-notification-count]")).to_have_text("1")
     member.goto(f"{server.url}/notifications")
     notice = member.get_by_role("link", name="Results of Final exam are out")
