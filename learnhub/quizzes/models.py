@@ -110,7 +110,7 @@ class Answer(db.Model):
     grader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     grader_comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(
-        default=1, server_default="1", comment="raised by each manual grade: two graders cannot overwrite each other")
+        server_default="1", comment="raised by each manual grade: two graders cannot overwrite each other")
 
 
 class IntegrityEvent(db.Model):
