@@ -1,8 +1,8 @@
-"""What the final grade is made of, read from the parts that own it.
-
-Each read is one call for the whole class. The grading parts (gradebook, assignments,
-attempt_review) are imported when called, so a part not yet there reads as "no data"
-(None) rather than breaking the page; the tests replace these functions with fixed data.
+"""What the final grade is made of, read from the parts that own it: the final exam's grade
+(grading.gradebook, by the quiz's grading method), reflection assignments (grading.assignments),
+confirmed integrity findings (grading.attempt_review), attendance (classes.attendance), required
+units and study time (progress). Each read is one call for the whole class; the rule tests
+replace these functions with fixed figures (tests/support/grading_completion.FakeSources).
 """
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from datetime import datetime
 from ...classes.attendance.stats import attendance_rates
 from ...classes.services import class_courses
 from ...progress.class_dashboard import class_members, completion_counts, required_units, study_seconds
+from ..assignments.services import assignment_grades, class_assignments
+from ..attempt_review.services import confirmed_findings as standing_findings
+from ..gradebook.services import exam_grades as gradebook_exam_grades
 
 REFLECTION = "reflection"
 
@@ -22,20 +25,12 @@ def members(school_class) -> list[tuple]:
 
 def exam_grades(school_class) -> dict[int, dict[int, object]] | None:
     """user_id -> exam_id -> ExamGrade (percent, passed, ...), by the quiz's grading method."""
-    try:
-        from ..gradebook.services import exam_grades as read
-    except ImportError:
-        return None
-    return read(school_class)
+    return gradebook_exam_grades(school_class)
 
 
 def reflection_percents(school_class) -> dict[int, float] | None:
     """{user_id: mean percent over the class's reflection (心得体会) assignments}; a member
     without a graded submission counts 0 for that assignment. None when the class has none."""
-    try:
-        from ..assignments.services import assignment_grades, class_assignments
-    except ImportError:
-        return None
     reflections = [a for a in class_assignments(school_class.id) if a.kind == REFLECTION and a.max_points]
     if not reflections:
         return None
@@ -52,11 +47,7 @@ def reflection_percents(school_class) -> dict[int, float] | None:
 
 def confirmed_findings(class_id: int) -> set[int]:
     """User ids with an integrity finding confirmed by staff on one of the class's exams."""
-    try:
-        from ..attempt_review.services import confirmed_findings as read
-    except ImportError:
-        return set()
-    return set(read(class_id))
+    return set(standing_findings(class_id))
 
 
 def attendance(class_id: int, now: datetime) -> dict[int, float | None]:
