@@ -123,6 +123,10 @@ def test_bad_input_is_refused_and_changes_nothing(party, staff_api):
         (ACCEPT, {"response": "   ", "dry_run": False}, 422),
         (ACCEPT, {"response": "\u3000", "dry_run": False}, 422),  # blank once normalised
         (ACCEPT, {"response": NEAR}, 422),  # dry_run is required
+        (ACCEPT, {"response": NEAR, "dry_run": "yes"}, 422),
+        (ACCEPT, {"response": ["上党课"], "dry_run": False}, 422),
+        (ACCEPT, {"response": NEAR, "fraction": float("nan"), "dry_run": False}, 400),  # not JSON
+        (ACCEPT, {"response": NEAR, "fraction": 0.001, "dry_run": False}, 422),
         (ACCEPT, {"response": "x" * 501, "dry_run": False}, 422),
         (ACCEPT.replace("/questions/1/", "/questions/99/"), {"response": NEAR, "dry_run": False}, 404),
         (ACCEPT.replace("/questions/1/", "/questions/0/"), {"response": NEAR, "dry_run": False}, 404),
