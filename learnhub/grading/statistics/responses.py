@@ -22,8 +22,10 @@ CHOICE_TYPES = ("single", "multiple")
 _INDEX = re.compile(r"\d+")
 
 
-def option_index(layout_text: str, option_json: str) -> int | None:
+def option_index(layout_text: str | None, option_json: str) -> int | None:
     """The file index of the option whose id is `option_json` (a JSON string, quotes included)."""
+    if not layout_text:
+        return None
     found = layout_text.find(f'"id": {option_json}, "index": ')
     if found >= 0:
         match = _INDEX.match(layout_text, found + len(option_json) + 17)
