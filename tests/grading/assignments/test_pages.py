@@ -190,3 +190,28 @@ def test_points_that_are_not_numbers_change_nothing(app, school, clock):
     response = post(grader, f"/submissions/{submission.id}/grade", {"points": "5", "version": "x"})
     assert response.status_code == 409
     assert db.session.get(Submission, submission.id).state == "submitted"
+
+
+def test_staff_pages_do_not_query_per_member(app, school, clock, make_user, count_queries):
+    from learnhub.classes.models import Membership
+
+    assignment = make_assignment(school, clock)
+    submit(school, assignment)
+    head = logged_in(app, school.head)
+    paths = (f"/assignments/{assignment.id}/submissions", f"/api/v1/assignments/{assignment.id}/submissions")
+
+    def statements():
+        counts = []
+        for path in paths:
+            with count_queries() as sent:
+                assert head.get(path).status_code == 200
+            counts.append(len(sent))
+        return counts
+
+    before = statements()
+    for n in range(4):
+        member = make_user(f"extra{n}")
+        db.session.add(Membership(class_id=school.school_class.id, user_id=member.id, role="member"))
+        db.session.commit()
+        submit(school, assignment, member)
+    assert statements() == before
