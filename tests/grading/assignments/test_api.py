@@ -117,3 +117,17 @@ def test_members_and_outsiders_may_not_grade(app, school, clock, make_user, make
     assert api_client(app, school.members[1]).api(
         "GET", f"/api/v1/assignments/{assignment.id}/submissions").status_code == 403
     assert db.session.get(Submission, submission.id).state == "submitted"
+
+
+def test_an_archived_class_takes_no_text_and_no_grade(app, school, clock):
+    assignment = make_assignment(school, clock)
+    submission = submit(school, assignment)
+    school.school_class.status = "archived"
+    db.session.commit()
+    saved = api_client(app, school.members[1]).api(
+        "PUT", f"/api/v1/assignments/{assignment.id}/submission", {"body": BODY, "submit": True})
+    assert saved.status_code == 409 and saved.get_json()["error"]["code"] == "class_archived"
+    graded = api_client(app, school.grader).api(
+        "PUT", f"/api/v1/submissions/{submission.id}/grade", {"points": 1, "version": submission.version})
+    assert graded.status_code == 409
+    assert count(Submission) == 1 and db.session.get(Submission, submission.id).state == "submitted"
