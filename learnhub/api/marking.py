@@ -93,6 +93,7 @@ def grade_answer(answer_id: int, body: AnswerGradeIn):
     found = gradable_answer(answer_id)
     if found is None or not allowed(current_user, "attempt.view", found[1]):
         raise NotFound(_l("No answer %(id)s.", id=answer_id))
+    queue.ensure_attempt_writable(found[1])
     version = grade_answer_manually(current_user, answer_id, body.points, body.comment, body.version, body.reason)
     db.session.commit()
     return {"version": version}

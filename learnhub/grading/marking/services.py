@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from ...auth.models import User
 from ...classes.exams.models import ClassExam
-from ...classes.exams.services import exam_key
+from ...classes.exams.services import exam_for_key, exam_key
+from ...classes.models import SchoolClass
+from ...classes.services import ensure_writable
 from ...core.markdown import render_member_markdown
 from ...extensions import db
 from ...quizzes.grading import question_of
@@ -66,6 +68,13 @@ def response_text(response) -> str:
 def class_exam_keys(school_class) -> list[str]:
     return [exam_key(exam) for exam in db.session.scalars(
         select(ClassExam).where(ClassExam.class_id == school_class.id))]
+
+
+def ensure_attempt_writable(attempt) -> None:
+    """409 class_archived: an attempt made under an archived class's exam keeps its grades."""
+    exam = exam_for_key(attempt.schedule_key)
+    if exam is not None:
+        ensure_writable(db.session.get(SchoolClass, exam.class_id))
 
 
 def pending_answers(school_class) -> list[QueueItem]:

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from ...auth.forms import ActionForm
 from ...auth.views import safe_next
 from ...classes.loaders import load_class
+from ...classes.services import ensure_writable
 from ...core.errors import DomainError, NotFound
 from ...core.permissions import allowed
 from ...extensions import db
@@ -115,6 +116,7 @@ def grade_group(class_id: int, group_key: str):
     saved; the others are."""
     school_class = load_class(class_id, "class.staff")
     show_names = may_see_names(school_class)
+    ensure_writable(school_class)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -160,6 +162,7 @@ def grade_answer(answer_id: int):
     found = gradable_answer(answer_id)
     if found is None or not allowed(current_user, "attempt.view", found[1]):
         raise NotFound(_("No answer %(id)s.", id=answer_id))
+    queue.ensure_attempt_writable(found[1])
     grade_answer_manually(current_user, answer_id, _parse_points(request.form.get("points", "")),
                           request.form.get("comment"), _parse_version(request.form.get("version")),
                           request.form.get("reason"))

@@ -167,3 +167,13 @@ def test_an_open_attempt_is_not_gradable(marking):
     response = _grade(marking, "head", essay.id, points=1, version=1)
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "not_gradable"
     assert marking.client("head").api("GET", marking.queue_url).get_json()["items"] == []
+
+
+def test_an_archived_class_keeps_its_grades(marking):
+    attempt_id = marking.sit("ann")
+    essay = answer_of(attempt_id, "essay")
+    marking.school_class.status = "archived"
+    db.session.commit()
+    response = _grade(marking, "head", essay.id, points=5, version=1)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "class_archived"
+    assert answer_of(attempt_id, "essay").fraction is None and _audits() == []
