@@ -70,25 +70,25 @@ class StaffAttempt:
         return f"/classes/{self.school_class.id}/exams/{self.exam_id}/results"
 
 
-def _plain(html: str) -> str:
+def plain(html: str) -> str:
     return Markup(html).striptags()
 
 
 def _option_text(question, options: list, option_id) -> str:
     index = next((o["index"] for o in options if o["id"] == option_id), None)
-    return "" if index is None else _plain(render_text(question.choices[index].text, question.text_format))
+    return "" if index is None else plain(render_text(question.choices[index].text, question.text_format))
 
 
 def _matching_words(question, layout: dict, mapping) -> str:
     if not isinstance(mapping, dict):
         return ""
     fmt = question.text_format
-    rights = {o["id"]: _plain(render_text(question.pairs[o["index"]].right, fmt)) for o in layout["right"]}
+    rights = {o["id"]: plain(render_text(question.pairs[o["index"]].right, fmt)) for o in layout["right"]}
     pairs = []
     for left in layout["left"]:
         chosen = mapping.get(left["id"])
         if chosen is not None:
-            pairs.append(f"{_plain(render_text(question.pairs[left['index']].left, fmt))} → {rights.get(chosen, '?')}")
+            pairs.append(f"{plain(render_text(question.pairs[left['index']].left, fmt))} → {rights.get(chosen, '?')}")
     return "; ".join(pairs)
 
 
@@ -137,7 +137,7 @@ def reviewed_questions(attempt: Attempt, answers: list[Answer]) -> list[Reviewed
         essay = question.type == "essay" and isinstance(response, str) and answered
         rows.append(ReviewedQuestion(
             number=number, id=attempt_question.id, type=question.type, text_html=text_html,
-            text=_plain(text_html), response=response,
+            text=plain(text_html), response=response,
             response_words=in_words(question, layout, response) if answered else "",
             response_html=render_member_markdown(response) if essay else None,
             key=key, key_words=in_words(question, layout, key),

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...classes.exams.loaders import load_exam
 from ...core.errors import DomainError
 from ...core.exports import table_response
 from ...core.permissions import allowed
@@ -17,6 +18,7 @@ from ...quizzes.presenters import attempt_view
 from ...quizzes.services import NotYours
 from .forms import FindingForm, WithdrawForm
 from .presenters import staff_attempt, status_labels
+from .responses import exam_responses
 from .services import record_finding, standing_finding, withdraw_finding
 
 bp = Blueprint("attempt_review", __name__)
@@ -138,3 +140,14 @@ def export(attempt_id: int, kind: str):
     stem = f"{who}-{view.member.display_name}-{found.quiz_row.slug}-{found.attempt.number}"
     return table_response(kind, stem, header, rows, sheet_title=_("Answer sheet"),
                           widths=[18, 50, 40, 30, 8, 8, 12, 20])
+
+
+@bp.route("/classes/<int:class_id>/exams/<int:exam_id>/responses.<any(csv, xlsx):kind>")
+@login_required
+def exam_responses_export(class_id: int, exam_id: int, kind: str):
+    """Every finished attempt under the class's exam (resets left out), one column per question."""
+    exam, school_class = load_exam(class_id, exam_id, "class.staff")
+    table = exam_responses(school_class, exam, lambda moment: _local(moment) or None)
+    word = _("responses")  # outside the f-string, where the message extractor finds it
+    return table_response(kind, f"{school_class.code}-{exam.id}-{word}", table.header, table.rows,
+                          sheet_title=_("Responses"))

@@ -77,3 +77,46 @@ def test_the_member_and_others_cannot_export(review):
     assert review.client("ann").get(f"/attempts/{attempt['id']}/export.xlsx").status_code == 403
     assert review.client("bob").get(f"/attempts/{attempt['id']}/export.csv").status_code == 404
     assert review.client("head").get(f"/attempts/{attempt['id']}/export.pdf").status_code == 404
+
+
+def test_every_members_responses_to_the_exam_one_row_each(review):
+    """Questionnaire Star's "download the answer data": a row per finished attempt, a column per question."""
+    review.sit(answers=_answers)
+    review.sit("bob")
+    url = f"/classes/{review.school_class.id}/exams/{review.exam['id']}/responses.xlsx"
+    response = review.client("grader").get(url)
+    assert response.status_code == 200
+    rows = _rows(response)
+    header = rows[0]
+    assert header[:4] == ("Student number", "Name", "Username", "Attempt")
+    assert {"single", "multiple", "tf", "short", "numerical", "matching", "essay"} <= set(header)
+    by_user = {row[2]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert set(by_user) == {"ann", "bob"}
+    assert by_user["ann"]["Student number"] == "2026001" and by_user["bob"]["Student number"] is None
+    assert by_user["ann"]["single"] == "Beijing" and by_user["bob"]["single"] == "Beijing"
+    assert by_user["ann"]["short"].startswith("'=HYPERLINK")      # text, never a formula
+    assert by_user["ann"]["essay"] == "我的心得体会。" and by_user["ann"]["tf"] is None
+    assert by_user["bob"]["tf"] == "True" and by_user["bob"]["Percent"] is not None
+    # Staff of the class only.
+    assert review.client("ann").get(url).status_code == 403
+    assert review.client("otherhead").get(url.replace(".xlsx", ".csv")).status_code == 404
+    csv_rows = review.client("head").get(url.replace(".xlsx", ".csv"))
+    assert csv_rows.status_code == 200 and "Beijing" in csv_rows.data.decode("utf-8-sig")
+
+
+def test_the_exam_table_costs_the_same_queries_for_more_members(review, count_queries):
+    from learnhub.classes.exams.models import ClassExam
+    from learnhub.extensions import db
+    from learnhub.grading.attempt_review.responses import exam_responses
+
+    review.sit(answers=_answers)
+    school_class, exam = review.school_class, db.session.get(ClassExam, review.exam["id"])
+    assert school_class.id and exam.quiz_id and exam.created_at  # loaded before counting
+    with count_queries() as one:
+        exam_responses(school_class, exam, str)
+    review.sit("bob")
+    school_class, exam = review.school_class, db.session.get(ClassExam, review.exam["id"])
+    assert school_class.id and exam.quiz_id and exam.created_at  # loaded before counting
+    with count_queries() as two:
+        table = exam_responses(school_class, exam, str)
+    assert len(table.rows) == 2 and len(two) == len(one) <= 4

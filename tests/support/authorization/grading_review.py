@@ -16,6 +16,8 @@ ROWS = {
     ("attempt_review.export", "GET"):               (LOGIN, 403,   404,   200,   200,   200),
     ("attempt_review.record", "POST"):              (LOGIN, 403,   404,   403,   302,   409),
     ("attempt_review.withdraw", "POST"):            (LOGIN, 403,   404,   403,   404,   404),
+    # Every member's responses to the class's {exam}: the class's staff (grader and head teacher).
+    ("attempt_review.exam_responses_export", "GET"): (LOGIN, 403,  404,   200,   200,   200),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -23,6 +25,7 @@ PATHS = {
     "attempt_review.export": "/attempts/{attempt}/export.xlsx",
     "attempt_review.record": "/attempts/{attempt}/findings",
     "attempt_review.withdraw": "/attempts/{attempt}/findings/withdraw",
+    "attempt_review.exam_responses_export": "/classes/{class}/exams/{exam}/responses.xlsx",
 }
 FORMS = {
     ("attempt_review.record", "POST"): {"finding-reason": "Answers copied from a phone ({actor} saw it)"},
