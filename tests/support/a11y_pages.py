@@ -286,6 +286,7 @@ PAGES = [
     Page("certificate (member)", "member", "/certificates/{certificate}"),
     Page("certificate (head teacher)", "staff", "/certificates/{certificate}"),
     Page("certificate verification (public)", None, "/verify/{certificate}"),
+    Page("certificate lookup form (public)", None, "/verify"),
     Page("class gradebook (head teacher)", "staff", "/classes/{class}/gradebook"),
     # grading.regrade (data: tests/support/grading_regrade.a11y_near_miss)
     Page("near-miss answers (staff)", "staff", "/courses/a11y/quizzes/every-type/responses"),
