@@ -3,7 +3,7 @@ certificate (holder and class staff), revoking, and the public verification page
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -28,7 +28,7 @@ bp = Blueprint("certificates", __name__)
 @login_required
 def issue(class_id: int):
     school_class = load_class(class_id, "class.manage")
-    form = completion_views._confirm_form(class_completion(school_class, utcnow()), ConfirmForm(prefix="pick"))
+    form = completion_views.confirm_form(class_completion(school_class, utcnow()), ConfirmForm(prefix="pick"))
     if form.validate_on_submit():
         done = saved(form, lambda: services.issue(current_user, school_class, form.usernames.data, utcnow()))
         if done:
@@ -67,6 +67,15 @@ def revoke(serial: str):
         flash(_("The certificate was revoked."), "info")
         return redirect(url_for("certificates.show", serial=certificate.serial))
     return _render_certificate(certificate, form, 422)
+
+
+@bp.route("/verify")
+def lookup():
+    """Public: type the serial printed on a certificate (?serial=...) and go to its verification."""
+    serial = (request.args.get("serial") or "").strip()[:services.SERIAL_MAX + 10]
+    if serial:
+        return redirect(url_for("certificates.verify", serial=services.normalise_serial(serial) or serial))
+    return render_template("grading/certificates/lookup.html")
 
 
 @bp.route("/verify/<serial>")

@@ -2,7 +2,7 @@
 the class page's link to them."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -18,8 +18,8 @@ bp = Blueprint("completion", __name__)
 LAST = ""  # the final exam choice "the exam closing last"
 
 
-def _confirm_form(completion, form=None) -> ConfirmForm:
-    form = form or ConfirmForm(prefix="pick")
+def confirm_form(completion, form=None) -> ConfirmForm:
+    form = form if form is not None else ConfirmForm(prefix="pick")
     form.usernames.choices = [(r.username, r.display_name or r.username) for r in completion.rows]
     return form
 
@@ -30,7 +30,7 @@ def render_page(school_class, form=None, status=200):
     completion = rules.class_completion(school_class, utcnow())
     return render_template(
         "grading/completion/index.html", school_class=school_class, completion=completion,
-        form=_confirm_form(completion, form), certificates=class_certificates(school_class.id),
+        form=confirm_form(completion, form), certificates=class_certificates(school_class.id),
         can_manage=allowed(current_user, "class.manage", school_class),
         exam_titles=dict(rules.class_exam_choices(school_class))), status
 
@@ -46,7 +46,7 @@ def index(class_id: int):
 def confirm(class_id: int):
     school_class = load_class(class_id, "class.manage")
     completion = rules.class_completion(school_class, utcnow())
-    form = _confirm_form(completion, ConfirmForm(prefix="pick"))
+    form = confirm_form(completion, ConfirmForm(prefix="pick"))
     if form.validate_on_submit():
         done = saved(form, lambda: rules.confirm(current_user, school_class, form.usernames.data, utcnow(),
                                                  form.reason.data or None))
@@ -71,8 +71,9 @@ def _rules_form(school_class, form=None) -> RulesForm:
 @login_required
 def settings(class_id: int):
     school_class = load_class(class_id, "class.manage")
-    form = _rules_form(school_class, RulesForm() if RulesForm().is_submitted() else None)
-    if form.is_submitted():
+    submitted = request.method == "POST"
+    form = _rules_form(school_class, RulesForm() if submitted else None)
+    if submitted:
         if form.validate_on_submit():
             values = {name: getattr(form, name).data for name in (*rules.WEIGHTS, *rules.PERCENTS, *rules.SWITCHES)}
             values["final_exam_id"] = int(form.final_exam.data) if form.final_exam.data else None

@@ -95,3 +95,14 @@ def test_public_lookup_is_rate_limited(make_app):
     assert statuses == [404, 404, 404, 429]
     limited = client.get(f"/api/v1/certificates/{UNKNOWN}")
     assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_lookup_form_goes_to_the_verification(cc, app):
+    cert, = cc.confirm_and_issue(cc.ann)
+    client = app.test_client()
+    form = client.get("/verify")
+    assert form.status_code == 200 and 'name="serial"' in form.get_data(as_text=True)
+    typed = client.get("/verify", query_string={"serial": " " + cert.serial.lower() + " "})
+    assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/verify/{cert.serial}")
+    unknown = client.get("/verify", query_string={"serial": "nonsense"}, follow_redirects=True)
+    assert unknown.status_code == 404
