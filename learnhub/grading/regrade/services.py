@@ -192,7 +192,7 @@ def _rescored(attempts: list[Attempt], answers: dict[int, dict[int, Answer]], to
         if attempt.id not in touched:
             continue
         old_score, old_passed, old_state = attempt.score, attempt.passed, attempt.state
-        scoring_rescore(attempt, answers.get(attempt.id, {}))
+        rescore(attempt, answers.get(attempt.id, {}), by_staff=True)  # the one score formula
         if attempt.score != old_score or attempt.passed != old_passed:
             user = users.get(attempt.user_id)
             changes.append(Change(attempt.id, attempt.user_id, user.username if user else "",
@@ -202,10 +202,6 @@ def _rescored(attempts: list[Attempt], answers: dict[int, dict[int, Answer]], to
                 attempt.passed != old_passed or attempt.state != old_state or attempt.score != old_score):
             attempt_graded.send(current_app._get_current_object(), attempt=attempt)
     return changes
-
-
-def scoring_rescore(attempt: Attempt, answers: dict[int, Answer]) -> None:
-    rescore(attempt, answers, by_staff=True)
 
 
 def _set_grade(answer: Answer, fraction: float, points: float) -> bool:
