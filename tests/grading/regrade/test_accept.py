@@ -138,3 +138,12 @@ def test_bad_input_is_refused_and_changes_nothing(party, staff_api):
         assert response.status_code == status, (url, body, response.get_json())
         assert "error" in response.get_json()
     assert state_of_everything() == before
+
+
+def test_grading_reads_the_accepted_responses_once_per_attempt(party, staff_api, count_queries):
+    staff_api.api("POST", ACCEPT, {"response": NEAR, "dry_run": False})
+    staff_api.api("POST", ACCEPT.replace("/questions/1/", "/questions/3/"), {"response": "peking", "dry_run": False})
+    with count_queries() as statements:
+        attempt = sit(party(), {"dk": NEAR, "capital": "Peking"})
+    assert sum("accepted_responses" in s for s in statements) == 1
+    assert scores()[attempt.id][0] == 2.0
