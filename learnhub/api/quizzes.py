@@ -156,6 +156,24 @@ class Attempt(Out):
     username: str = Field(None, description="staff only: the member's username")
     display_name: str = Field(None, description="staff only: the member's name")
     student_no: Optional[str] = Field(None, description="staff only: the member's number on the class roster")
+    integrity: Integrity = Field(None, description="staff only")
+
+
+class Finding(Out):
+    reason: str
+    recorded_at: ApiDateTime
+
+
+class Integrity(Out):
+    """The integrity record in words (staff only)."""
+
+    start_device: str = Field(description='the start\'s device and browser, e.g. "iPhone · WeChat 8.0"')
+    submit_device: str
+    start_ip: Optional[str]
+    submit_ip: Optional[str]
+    focus_losses: int
+    pastes: int
+    finding: Optional[Finding] = Field(description="the integrity finding staff confirmed (null: none stands)")
 
 
 class ExamOwner(Out):

@@ -18,7 +18,7 @@ from ...quizzes.grading import question_of
 from ...quizzes.models import Answer, Attempt
 from ...quizzes.services import attempt_answers, attempt_evidence
 from ...quizzes.types import question_type, render_text
-from .services import attempt_findings, describe_user_agent
+from .services import attempt_findings, describe_user_agent, standing_finding
 
 STATUSES = ("right", "partly", "wrong", "ungraded", "unanswered")
 
@@ -176,8 +176,15 @@ def staff_attempt(attempt: Attempt, with_findings: bool = True) -> StaffAttempt:
 
 def api_fields(view: StaffAttempt) -> tuple[dict, dict[int, dict]]:
     """The staff fields of GET /api/v1/attempts/{id}: the attempt's and each question's."""
+    attempt = view.attempt
+    finding = standing_finding(attempt)
     top = {"username": view.member.username, "display_name": view.member.display_name,
-           "student_no": view.student_no}
+           "student_no": view.student_no,
+           "integrity": {"start_device": view.start_device, "submit_device": view.submit_device,
+                         "start_ip": attempt.start_ip, "submit_ip": attempt.submit_ip,
+                         "focus_losses": view.focus_losses, "pastes": view.pastes,
+                         "finding": None if finding is None else {"reason": finding.reason,
+                                                                  "recorded_at": finding.recorded_at}}}
     per_question = {q.id: {"response": q.response, "points_awarded": q.points_awarded,
                            "max_points": q.max_points, "correct_response": q.key, "correct": q.correct}
                     for q in view.questions}

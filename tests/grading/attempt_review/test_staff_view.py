@@ -65,6 +65,13 @@ def test_staff_api_carries_names_responses_points_and_keys(review):
     assert questions["short"]["correct_response"] == "Beijing"
     assert questions["essay"]["points_awarded"] is None and questions["essay"]["max_points"] == 2
     assert "correct_response" in questions["matching"]
+    integrity = body["integrity"]
+    assert integrity["start_device"] == "iPhone · WeChat 8.0" and integrity["submit_device"] == "Windows · Chrome 131"
+    assert integrity["focus_losses"] == 0 and integrity["finding"] is None
+    head = review.client("head")
+    head.post(f"/attempts/{attempt['id']}/findings", data={"csrf_token": head.csrf, "finding-reason": "Phone"})
+    body = head.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()
+    assert body["integrity"]["finding"]["reason"] == "Phone"
 
 
 def test_the_member_still_sees_only_what_the_review_policy_allows(review, clock):
@@ -72,7 +79,7 @@ def test_the_member_still_sees_only_what_the_review_policy_allows(review, clock)
     ann = review.client("ann")
     body = ann.api("GET", f"/api/v1/attempts/{attempt['id']}").get_json()
     assert body["answers_shown"] is False
-    assert "username" not in body and "student_no" not in body
+    assert "username" not in body and "student_no" not in body and "integrity" not in body
     assert all("correct_response" not in q and "response" not in q and "max_points" not in q
                for q in body["questions"])
     html = ann.get(f"/attempts/{attempt['id']}").get_data(as_text=True)
