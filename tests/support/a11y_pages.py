@@ -156,19 +156,19 @@ def submit_wrong_code(page):
     assert page.locator(".field-error").count() > 0
 
 
+def submit_finding_empty(page):
+    """Staff's view of an attempt: the integrity finding form sent without a reason comes back
+    with its error (grading.attempt_review)."""
+    page.locator("main form[action$='/findings'] [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() > 0
+
+
 def submit_negative_weight(page):
     """The completion rules with a negative weight: the page comes back with the field's error
     and nothing saved (grading.completion)."""
     page.fill("#weight_exam", "-10")
     page.locator("main form [type=submit]").first.click()
-    page.wait_for_load_state()
-    assert page.locator(".field-error").count() > 0
-
-
-def submit_finding_empty(page):
-    """Staff's view of an attempt: the integrity finding form sent without a reason comes back
-    with its error (grading.attempt_review)."""
-    page.locator("main form[action$='/findings'] [type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".field-error").count() > 0
 
@@ -211,8 +211,10 @@ PAGES = [
     Page("notifications, all read (member)", "member", "/notifications", mark_all_read),
     Page("error 404", "member", "/no-such-page", status=404),
     Page("quiz attempts (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/attempts"),
-    Page("attempt, staff's view (staff)", "staff", "/attempts/{result}"),
-    Page("attempt, staff's view, finding without a reason", "staff", "/attempts/{result}", submit_finding_empty),
+    # grading.statistics: the site's finished attempts (figures, histogram, question table)
+    Page("quiz statistics (staff)", "staff", f"/courses/{COURSE}/quizzes/{QUIZ}/statistics?attempts=all"),
+    Page("exam statistics for one class (head teacher)", "staff",
+         f"/courses/{EXAM_COURSE}/quizzes/{EXAM}/statistics?class={{class}}"),
     # grading.assignments (data: tests/support/grading_assignments.a11y_assignments)
     Page("assignments (member)", "member", "/classes/{class}/assignments"),
     Page("assignment, writing a draft (member)", "member", "/assignments/{assignment}"),
@@ -222,6 +224,8 @@ PAGES = [
     Page("assignment edit (staff)", "staff", "/assignments/{assignment}/edit"),
     Page("assignment submissions (staff)", "staff", "/assignments/{assignment_graded}/submissions"),
     Page("assignment submission with its grade form (staff)", "staff", "/submissions/{assignment_submission}"),
+    Page("attempt, staff's view (staff)", "staff", "/attempts/{result}"),
+    Page("attempt, staff's view, finding without a reason", "staff", "/attempts/{result}", submit_finding_empty),
     # grading.marking (data: tests/support/grading_marking.a11y_grading)
     Page("grading queue (head teacher)", "staff", "/classes/{class}/grading"),
     Page("grading one question, names shown (head teacher)", "staff", "/classes/{class}/grading/{grading_group}?names=1"),
@@ -251,6 +255,8 @@ PAGES = [
     Page("class exams (head teacher)", "staff", "/classes/{class}/exams"),
     Page("schedule an exam with errors", "staff", "/classes/{class}/exams", submit_empty),
     Page("exam overrides (head teacher)", "staff", "/classes/{class}/exams/{class_exam}"),
+    Page("exam results (head teacher)", "staff", "/classes/{class}/exams/{class_exam}/results"),
+    Page("exam results, needing grading", "staff", "/classes/{class}/exams/{class_exam}/results?filter=needs_grading"),
     Page("exam override with errors", "staff", "/classes/{class}/exams/{class_exam}", submit_override_empty),
     Page("sessions (member)", "member", "/classes/{class}/sessions"),
     Page("sessions (head teacher)", "staff", "/classes/{class}/sessions"),
@@ -261,8 +267,6 @@ PAGES = [
     Page("session minutes (head teacher)", "staff", "/sessions/{session}/minutes"),
     Page("check-in QR screen (head teacher)", "staff", "/sessions/{session}/qr"),
     Page("sign-in sheet (head teacher)", "staff", "/sessions/{session}/sign-in-sheet"),
-    Page("exam results (head teacher)", "staff", "/classes/{class}/exams/{class_exam}/results"),
-    Page("exam results, needing grading", "staff", "/classes/{class}/exams/{class_exam}/results?filter=needs_grading"),
     Page("check-in with a typed code (member)", "member", "/checkin/code"),
     Page("check-in with a typed code, wrong code (member)", "member", "/checkin/code", submit_wrong_code),
     Page("check-in, code scanned (member)", "member", "/sessions/{session}", check_in_now),
