@@ -42,11 +42,11 @@ def figure_rows(figures: calculator.TestFigures) -> list[tuple[str, float | None
         (_("Kurtosis"), figures.kurtosis, "",
          _("Above 0: scores bunch in the middle with a few far out; below 0: they are spread flat.")),
         (_("Coefficient of internal consistency"), figures.cic, "%",
-         _("Whether the questions measure the same thing (like Cronbach's alpha): above 75% is good, "
-           "below 64% is weak.")),
+         _("Whether the questions measure the same thing (like Cronbach's alpha): above %(good)d%% is "
+           "good, below %(weak)d%% is weak.", good=75, weak=64)),
         (_("Error ratio"), figures.error_ratio, "%",
          _("The share of the spread in scores that is down to chance rather than real differences: "
-           "below 50% is good.")),
+           "below %(good)d%% is good.", good=50)),
         (_("Standard error"), figures.standard_error, "%",
          _("How far a member's score may be from their true level by chance: about twice this either way.")),
     ]
