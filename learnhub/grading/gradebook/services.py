@@ -1,16 +1,9 @@
 """The class gradebook: each member's grade per scheduled exam by the quiz's grading method,
 their assignments' points, and a ranking.
 
-What counts for an exam: the member's attempts made under it (`schedule_key` is the exam's
-key, classes.exams.services.exam_key), finished (state submitted or graded) and not reset by
-staff. An attempt still waiting for manual grading (needs_grading) does not count yet: the
-grade says how many wait ("awaiting grading"). The grading method is the quiz's, as recorded
-in the settings of the member's latest such attempt (quizzes.grading.quiz_grade's methods:
-highest, last, first, average), and so is the pass mark (`pass_percent`, default 60).
-
-- highest: the best attempt (the earliest of equal best ones); first, last: that attempt;
-- average: the mean percent and score of the attempts, their MEAN time, the latest
-  submission among them; the attempt linked is the latest one.
+An exam's grade is decided by grading.exam_grade.grade_of (what counts, the grading method,
+the pass mark): the one rule the exam's results page (grading.results) uses too. Here the
+attempts are read for the whole class in one query and handed to it.
 
 Ranking (`rank_rows`): by the sum of the member's exam percents (an exam not graded counts
 0, so this orders as the mean over all the class's exams would), ties broken by the shorter
@@ -34,36 +27,12 @@ from ...classes.exams.models import ClassExam
 from ...classes.exams.services import MemberExam, class_exams, exam_key
 from ...classes.models import Membership, SchoolClass
 from ...extensions import db
-from ...quizzes.grading import quiz_grade
 from ...quizzes.models import Attempt
 from ..assignments.services import SubmissionGrade, assignment_grades, class_assignments
+from ..exam_grade import AWAITING_STATE, COUNTED_STATES, METHODS, ExamGrade, grade_of
 
-METHODS = ("highest", "last", "first", "average")
-COUNTED_STATES = ("submitted", "graded")
-AWAITING_STATE = "needs_grading"
-DEFAULT_PASS_PERCENT = 60.0
-
-
-@dataclass(frozen=True)
-class ExamGrade:
-    """A member's grade for one exam. `percent` None: nothing graded yet (only attempts
-    awaiting grading, `awaiting` > 0)."""
-
-    score: float | None
-    percent: float | None
-    passed: bool | None
-    seconds: int | None
-    submitted_at: datetime | None
-    attempt_id: int | None = None      # the attempt that counts (average: the latest averaged)
-    attempt_ids: tuple[int, ...] = ()  # every attempt the grade is made of
-    method: str = "highest"
-    max_score: float | None = None
-    attempts: int = 0                  # finished attempts that count
-    awaiting: int = 0                  # attempts waiting for manual grading
-
-    @property
-    def graded(self) -> bool:
-        return self.percent is not None
+__all__ = ["METHODS", "ExamGrade", "Gradebook", "GradebookRow", "class_gradebook", "exam_grades", "grade_of",
+           "rank_rows"]
 
 
 @dataclass
@@ -81,64 +50,6 @@ class _Row:
     started_at: datetime
     submitted_at: datetime | None
     settings: dict
-
-    @property
-    def seconds(self) -> int | None:
-        if self.submitted_at is None or self.started_at is None:
-            return None
-        return max(0, round((self.submitted_at - self.started_at).total_seconds()))
-
-
-def _setting(settings, key: str, default):
-    return settings.get(key, default) if isinstance(settings, dict) else default
-
-
-def _pass_percent(settings) -> float:
-    value = _setting(settings, "pass_percent", DEFAULT_PASS_PERCENT)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return DEFAULT_PASS_PERCENT
-    return float(value)
-
-
-def grade_of(rows: list[_Row]) -> ExamGrade | None:
-    """One member's grade for one exam from their attempts under it (not reset), oldest
-    first. None when there is neither a counted attempt nor one awaiting grading."""
-    counted = [r for r in rows if r.state in COUNTED_STATES and r.percent is not None]
-    awaiting = sum(1 for r in rows if r.state == AWAITING_STATE)
-    if not counted:
-        if not awaiting:
-            return None
-        latest = rows[-1]
-        method = _setting(latest.settings, "grading", "highest")
-        return ExamGrade(None, None, None, None, None, method=method if method in METHODS else "highest",
-                         awaiting=awaiting)
-    latest = counted[-1]
-    method = _setting(latest.settings, "grading", "highest")
-    method = method if method in METHODS else "highest"
-    percent = quiz_grade([r.percent for r in counted], method)
-    pass_percent = _pass_percent(latest.settings)
-    if method == "average":
-        scores = [r.score or 0.0 for r in counted]
-        times = [r.seconds for r in counted if r.seconds is not None]
-        moments = [r.submitted_at for r in counted if r.submitted_at is not None]
-        maxima = [r.max_score for r in counted if r.max_score is not None]
-        return ExamGrade(
-            score=round(sum(scores) / len(scores), 4), percent=percent,
-            passed=percent >= pass_percent,
-            seconds=round(sum(times) / len(times)) if times else None,
-            submitted_at=max(moments) if moments else None, attempt_id=latest.id,
-            attempt_ids=tuple(r.id for r in counted), method=method,
-            max_score=max(maxima) if maxima else None, attempts=len(counted), awaiting=awaiting)
-    if method == "first":
-        chosen = counted[0]
-    elif method == "last":
-        chosen = latest
-    else:  # highest: the earliest of the best
-        chosen = next(r for r in counted if r.percent == percent)
-    return ExamGrade(score=chosen.score, percent=chosen.percent,
-                     passed=chosen.percent >= _pass_percent(chosen.settings), seconds=chosen.seconds,
-                     submitted_at=chosen.submitted_at, attempt_id=chosen.id, attempt_ids=(chosen.id,),
-                     method=method, max_score=chosen.max_score, attempts=len(counted), awaiting=awaiting)
 
 
 def _member_ids(school_class: SchoolClass):

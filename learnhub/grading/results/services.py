@@ -25,12 +25,11 @@ from ...core.audit import audit
 from ...core.errors import DomainError
 from ...core.notifications import Notification, notify, site_path
 from ...extensions import db
-from ...quizzes.grading import quiz_grade
 from ...quizzes.models import Attempt
+from ..exam_grade import grade_of
 
 STATUSES = ("not_started", "in_progress", "submitted", "needs_grading", "graded")
 FILTERS = ("all", "not_started", "failed", "needs_grading")
-FINISHED = ("submitted", "needs_grading", "graded")
 
 
 class GradingPending(DomainError):
@@ -58,52 +57,23 @@ class ResultRow:
 
 # ---- the results table ---------------------------------------------------------------------------
 
-def _seconds(attempt: Attempt) -> int | None:
-    if attempt.submitted_at is None or attempt.started_at is None:
-        return None
-    return max(0, int((attempt.submitted_at - attempt.started_at).total_seconds()))
-
-
-def counting_attempt(finished: list[Attempt], method: str) -> Attempt | None:
-    """The attempt whose result counts (oldest first in `finished`), as quizzes.grading.quiz_grade
-    chooses: highest (the first to reach it), last, first; for average the last one (its score
-    and percent are then the average: see _row)."""
-    scored = [a for a in finished if a.percent is not None]
-    if not scored:
-        return None
-    if method == "first":
-        return scored[0]
-    if method in ("last", "average"):
-        return scored[-1]
-    best = max(a.percent for a in scored)
-    return next(a for a in scored if a.percent == best)
-
-
 def _row(user: User, student_no: str | None, attempts: list[Attempt]) -> ResultRow:
+    """The member's row: the status from all their attempts under the exam, the result from
+    grading.exam_grade.grade_of (the gradebook's rule: only submitted or graded attempts count;
+    one waiting for a grader leaves the status needs_grading but adds nothing to the result)."""
     row = ResultRow(user.id, user.username, user.display_name, student_no, "not_started",
                     attempts=len(attempts))
-    finished = [a for a in attempts if a.state in FINISHED]
     if any(a.state == "in_progress" for a in attempts):
         row.status = "in_progress"
-    elif any(a.state == "needs_grading" for a in finished):
+    elif any(a.state == "needs_grading" for a in attempts):
         row.status = "needs_grading"
-    # The grading method in force: the latest attempt's settings (as the gradebook reads it).
-    method = (finished[-1].settings or {}).get("grading", "highest") if finished else "highest"
-    counting = counting_attempt(finished, method)
-    if counting is None:
+    grade = grade_of(attempts)
+    if grade is None or grade.attempt_id is None:
         return row
     if row.status == "not_started":
-        row.status = counting.state
-    row.attempt_id, row.max_score, row.submitted_at = counting.id, counting.max_score, counting.submitted_at
-    row.seconds = _seconds(counting)
-    scored = [a for a in finished if a.percent is not None]
-    if method == "average" and len(scored) > 1:
-        row.percent = quiz_grade([a.percent for a in scored], "average")
-        row.score = round(sum(a.score or 0.0 for a in scored) / len(scored), 2)
-        pending = any(a.state == "needs_grading" for a in scored)
-        row.passed = None if pending else row.percent >= (counting.settings or {}).get("pass_percent", 60)
-    else:
-        row.score, row.percent, row.passed = counting.score, counting.percent, counting.passed
+        row.status = next(a.state for a in attempts if a.id == grade.attempt_id)
+    row.attempt_id, row.max_score, row.submitted_at = grade.attempt_id, grade.max_score, grade.submitted_at
+    row.score, row.percent, row.passed, row.seconds = grade.score, grade.percent, grade.passed, grade.seconds
     return row
 
 
