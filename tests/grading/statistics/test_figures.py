@@ -88,3 +88,22 @@ def test_random_data_agrees_with_moodle_formulas(stats, seed):
     test, questions = _expected(marks, 4)
     assert test["kurtosis"] is not None and test["cic"] is not None
     _check(body, test, questions)
+
+
+def test_attempts_at_an_earlier_version_of_the_file_count_for_the_same_questions(stats):
+    # An earlier version had the questions in another order (other lines, other positions):
+    # questions are matched across versions by type and title.
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    old = SimpleNamespace(checksum="0" * 64, questions=[replace(q, line=q.line + 40) for q in reversed(stats.quiz.questions)])
+    add_attempt(stats.row, old, stats.user(), {"short": "党课", "tf": False, "two": 1, "capital": 0})
+    add_attempt(stats.row, stats.quiz, stats.user(), {"capital": 1, "two": 0, "tf": True, "short": "党课"})
+    add_attempt(stats.row, stats.quiz, stats.user(), {"capital": 0, "two": 0, "tf": True, "short": None})
+    client = stats.client(stats.user("boss", "staff"))
+    body = client.api("GET", stats.url + "?attempts=all").get_json()
+    assert [q["title"] for q in body["questions"]] == list(TITLES)
+    got = {q["title"]: q for q in body["questions"]}
+    assert close(got["capital"]["facility"], 100 * 2 / 3) and close(got["tf"]["facility"], 100 * 2 / 3)
+    assert close(got["short"]["facility"], 100 * 2 / 3) and close(got["two"]["facility"], 100 * 2 / 3)
+    assert {r["response"]: r["count"] for r in got["capital"]["responses"]} == {"Beijing": 2, "Shanghai": 1, "Guangzhou": 0}
