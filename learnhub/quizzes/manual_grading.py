@@ -121,8 +121,9 @@ def grade_answer_manually(actor, answer_id: int, points: float, comment: str | N
     audit(actor, "grade.change", answer, attempt=attempt.id, old=old,
           new={"points": answer.points_awarded, "fraction": answer.fraction, "version": answer.version},
           reason=reason, comment=comment)
-    was_pending = attempt.state == "needs_grading"
     rescore(attempt, by_staff=True)
-    if was_pending and attempt.state != "needs_grading":
+    if attempt.state != "needs_grading":
+        # Also after a later change (an override turning a fail into a pass): the receivers
+        # are idempotent (progress completes a unit once, results notify once per attempt).
         attempt_graded.send(current_app._get_current_object(), attempt=attempt)
     return answer.version
