@@ -135,6 +135,8 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": ratelimit_enabled,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute"),
+        "CERTIFICATE_VERIFY_RATE_LIMIT": os.environ.get(
+            "CERTIFICATE_VERIFY_RATE_LIMIT", "20 per minute;200 per hour"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES),
