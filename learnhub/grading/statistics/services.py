@@ -25,7 +25,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, and_, case, cast, func, literal_column, select
+from sqlalchemy import Text, and_, case, cast, func, literal_column, select, text as text_sql
 
 from ...extensions import db
 from ...quizzes.models import Answer, Attempt, AttemptQuestion, Quiz
@@ -128,9 +128,10 @@ def _percent_of(column, maximum):
 
 
 def _once(statement, dialect: str, name: str):
-    """A subquery whose columns are computed once per row: SQLite would otherwise flatten it
-    and copy each expression into every place the outer query uses it (LIMIT -1 stops that)."""
-    return (statement.limit(-1) if dialect == "sqlite" else statement).subquery(name)
+    """A subquery whose columns are computed once per row: the planners would otherwise flatten
+    it and copy each expression into every place the outer query uses it (SQLite's LIMIT -1
+    and PostgreSQL's OFFSET 0 stop that)."""
+    return (statement.limit(-1) if dialect == "sqlite" else statement.offset(0)).subquery(name)
 
 
 def _grouped_rows(chosen, positional_version: str | None, one_version: bool):
@@ -174,6 +175,10 @@ def _grouped_rows(chosen, positional_version: str | None, one_version: bool):
     statement = (select(func.min(keyed.c.version), keyed.c.question, func.min(keyed.c.row_id), keyed.c.f,
                         keyed.c.x, keyed.c.t, keyed.c.idx, keyed.c.rk, keyed.c.lk, func.count())
                  .group_by(*groups))
+    if dialect == "postgresql":
+        # Room to group the distinct combinations in memory (a hash) for this transaction only,
+        # rather than sorting 500,000 rows on disk.
+        db.session.execute(text_sql("SET LOCAL work_mem = '64MB'"))
     return db.session.execute(statement)
 
 
@@ -246,7 +251,8 @@ def quiz_statistics(quiz: Quiz, which: str, schedule_keys: list[str] | None = No
             group.first_row = min(group.first_row, row_id)
             group.marks.append((fraction, x, total - x, n))
             group.responses.append((_index(index), response, layout, n))
-    questions = _merge(groups, _snapshots([g.first_row for g in groups.values()]))
+    questions = _merge(groups, _snapshots([g.first_row for g in groups.values()]),
+                       quiz_file.checksum if quiz_file is not None else None)
     result = [QuestionStatistics(title=merged.title, type=merged.question.type,
                                  figures=calculator.weighted_question_figures(merged.marks),
                                  responses=response_counts(merged.question, merged.responses), number=number)
@@ -278,10 +284,12 @@ def _title(question: Question) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _merge(groups: dict[tuple[str, int], _Group], snapshots: dict[int, Question]) -> list[_Merged]:
-    """The same question across versions of the file: by type and title (or stem)."""
+def _merge(groups: dict[tuple[str, int], _Group], snapshots: dict[int, Question],
+           current: str | None = None) -> list[_Merged]:
+    """The same question across versions of the file: by type and title (or stem). The current
+    version's questions come first and give the report its order and wording."""
     merged: dict[tuple, _Merged] = {}
-    for (checksum, line), group in groups.items():
+    for (checksum, line), group in sorted(groups.items(), key=lambda item: (item[0][0] != current, item[0])):
         question = snapshots[group.first_row]
         identity = (question.type, question.title or None, None if question.title else question.text)
         if identity in merged and any(seen == checksum for seen, _line in merged[identity].versions):
