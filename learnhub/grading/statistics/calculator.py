@@ -55,15 +55,6 @@ class QuestionFigures:
     mark_variance: float | None = None          # in the marks' unit (for the cic)
 
 
-def sample_variance(values: list[float]) -> float | None:
-    """sum (v - mean)^2 / (n - 1); None below two values."""
-    n = len(values)
-    if n < 2:
-        return None
-    mean = math.fsum(values) / n
-    return math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-
-
 def median(values: list[float]) -> float | None:
     ordered = sorted(values)
     n = len(ordered)
@@ -106,35 +97,10 @@ def test_figures(totals: list[float], positions: int, sum_of_mark_variance: floa
     return figures
 
 
-def question_figures(fractions: list[float], marks: list[float], others: list[float]) -> QuestionFigures:
-    """One question over the attempts that had it: its fraction (0..1), its mark in the
-    totals' unit and the rest of the test (total minus mark), one entry per attempt."""
-    s = len(marks)
-    figures = QuestionFigures(count=s)
-    if not s:
-        return figures
-    figures.facility = 100 * math.fsum(fractions) / s
-    if s < 2:
-        return figures
-    mean_fraction = math.fsum(fractions) / s
-    figures.sd = 100 * math.sqrt(math.fsum((f - mean_fraction) ** 2 for f in fractions) / (s - 1))
-    mean_x, mean_y = math.fsum(marks) / s, math.fsum(others) / s
-    var_x = math.fsum((x - mean_x) ** 2 for x in marks) / (s - 1)
-    var_y = math.fsum((y - mean_y) ** 2 for y in others) / (s - 1)
-    covariance = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(marks, others, strict=True)) / (s - 1)
-    covariance_max = math.fsum((x - mean_x) * (y - mean_y)
-                               for x, y in zip(sorted(marks), sorted(others), strict=True)) / (s - 1)
-    figures.mark_variance = var_x
-    if var_x * var_y > EPSILON:
-        figures.discrimination_index = 100 * covariance / math.sqrt(var_x * var_y)
-    if abs(covariance_max) > EPSILON:
-        figures.discriminative_efficiency = 100 * covariance / covariance_max
-    return figures
-
-
 def weighted_question_figures(entries: list[tuple[float, float, float, int]]) -> QuestionFigures:
-    """question_figures over grouped rows: (fraction, mark, rest of the test, how many attempts).
-    The same definitions; the database hands over each distinct combination once, counted."""
+    """One question over the attempts that had it, from grouped rows: (fraction 0..1, mark in
+    the totals' unit, rest of the test = total - mark, how many attempts had that combination;
+    the database hands each distinct combination over once, counted)."""
     s = sum(w for _f, _x, _y, w in entries)
     figures = QuestionFigures(count=s)
     if not s:
@@ -181,7 +147,7 @@ def _sorted_pairing(xs: list[tuple[float, int]], ys: list[tuple[float, int]], me
 
 
 def weighted_variance(entries: list[tuple[float, int]]) -> float | None:
-    """sample_variance of values given as (value, count)."""
+    """sum (v - mean)^2 / (n - 1) of values given as (value, count); None below two values."""
     n = sum(w for _v, w in entries)
     if n < 2:
         return None
