@@ -2,7 +2,7 @@
 regrade after a key fix. Both are linked from the quiz's all-attempts page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -33,6 +33,20 @@ def _render_responses(target, error: str | None = None, status: int = 200):
                            questions=services.short_questions(target.row, target.quiz), error=error), status
 
 
+def _accept(target, source, dry_run: bool):
+    """Accept the response the query string or form names: (number, response, fraction, outcome).
+    On a DomainError the change is rolled back and the request ends with the responses page
+    showing the error, with its status."""
+    try:
+        number, response, fraction = accept_args(source)
+        outcome = services.accept_response(current_user, target.row, target.quiz, number, response, fraction,
+                                           dry_run=dry_run)
+    except DomainError as error:
+        db.session.rollback()
+        abort(make_response(_render_responses(target, error.message, error.status)))
+    return number, response, fraction, outcome
+
+
 @bp.route(BASE + "/responses")
 @login_required
 def responses(course_slug: str, quiz_slug: str):
@@ -44,13 +58,7 @@ def responses(course_slug: str, quiz_slug: str):
 def preview_accept(course_slug: str, quiz_slug: str):
     """What accepting would change; nothing is written (the change is rolled back)."""
     target = load_regrade_quiz(course_slug, quiz_slug)
-    try:
-        number, response, fraction = accept_args(request.args)
-        outcome = services.accept_response(current_user, target.row, target.quiz, number, response, fraction,
-                                           dry_run=True)
-    except DomainError as error:
-        db.session.rollback()
-        return _render_responses(target, error.message, error.status)
+    number, response, fraction, outcome = _accept(target, request.args, dry_run=True)
     question = target.quiz.questions[number - 1]
     return render_template("grading/regrade/accept_preview.html", course=target.course, quiz=target.quiz,
                            number=number, question=question, response=response, fraction=fraction,
@@ -63,13 +71,7 @@ def accept(course_slug: str, quiz_slug: str):
     target = load_regrade_quiz(course_slug, quiz_slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        number, response, fraction = accept_args(request.form)
-        outcome = services.accept_response(current_user, target.row, target.quiz, number, response, fraction,
-                                           dry_run=False)
-    except DomainError as error:
-        db.session.rollback()
-        return _render_responses(target, error.message, error.status)
+    _number, _response, _fraction, outcome = _accept(target, request.form, dry_run=False)
     db.session.commit()
     flash(_("Accepted. %(changed)d of %(attempts)d attempts changed.", changed=outcome.changed,
             attempts=outcome.attempts), "info")
