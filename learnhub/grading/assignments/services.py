@@ -69,6 +69,18 @@ def _number(value, field: str, low: float, high: float, whole: bool = False):
     return int(value) if whole else float(value)
 
 
+def clean_text(value, field: str, maximum: int) -> str:
+    """A Markdown text (instructions, a grader's comment, a member's answer) checked: a string
+    of at most `maximum` characters, valid text that renders (422 naming `field` otherwise)."""
+    if not isinstance(value, str):
+        raise FieldError(field, _l("The text must be a string."))
+    if len(value) > maximum:
+        raise FieldError(field, _l("The text is longer than %(n)d characters.", n=maximum))
+    require_valid_text(value, field)
+    require_renderable(value, field)
+    return value
+
+
 def clean_fields(title, instructions, kind, due_at, max_points, min_length) -> dict:
     """The fields checked (422 naming the field at fault) and normalised."""
     if not isinstance(title, str) or not title.strip():
@@ -77,13 +89,7 @@ def clean_fields(title, instructions, kind, due_at, max_points, min_length) -> d
     if len(title) > TITLE_MAX:
         raise FieldError("title", _l("The title is longer than %(n)d characters.", n=TITLE_MAX))
     require_valid_text(title, "title")
-    instructions = instructions or ""
-    if not isinstance(instructions, str):
-        raise FieldError("instructions", _l("The text must be a string."))
-    if len(instructions) > INSTRUCTIONS_MAX:
-        raise FieldError("instructions", _l("The text is longer than %(n)d characters.", n=INSTRUCTIONS_MAX))
-    require_valid_text(instructions, "instructions")
-    require_renderable(instructions, "instructions")
+    instructions = clean_text(instructions or "", "instructions", INSTRUCTIONS_MAX)
     if kind not in KINDS:
         raise FieldError("kind", _l("Choose a kind of assignment."))
     if not isinstance(due_at, datetime) or due_at.tzinfo is None:
@@ -220,13 +226,7 @@ def comment_html(submission: Submission) -> str | None:
 def clean_comment(comment) -> str | None:
     if comment is None or (isinstance(comment, str) and not comment.strip()):
         return None
-    if not isinstance(comment, str):
-        raise FieldError("comment", _l("The text must be a string."))
-    if len(comment) > COMMENT_MAX:
-        raise FieldError("comment", _l("The text is longer than %(n)d characters.", n=COMMENT_MAX))
-    require_valid_text(comment, "comment")
-    require_renderable(comment, "comment")
-    return comment
+    return clean_text(comment, "comment", COMMENT_MAX)
 
 
 def grade_submission(actor, submission_id: int, points, comment, version: int) -> int:

@@ -19,13 +19,11 @@ from ...auth.models import User
 from ...classes.models import SchoolClass
 from ...classes.services import ensure_writable
 from ...core.database import add_or_get
-from ...core.errors import DomainError, FieldError
-from ...core.markdown import require_renderable
-from ...core.text import require_valid_text
+from ...core.errors import DomainError
 from ...core.types import utcnow
 from ...extensions import db
 from .models import BODY_MAX, Assignment, Submission
-from .services import text_length
+from .services import clean_text, text_length
 
 
 class TooShort(DomainError):
@@ -43,13 +41,7 @@ class AlreadySubmitted(DomainError):
 def clean_body(body) -> str:
     if body is None:
         body = ""
-    if not isinstance(body, str):
-        raise FieldError("body", _l("The text must be a string."))
-    if len(body) > BODY_MAX:
-        raise FieldError("body", _l("The text is longer than %(n)d characters.", n=BODY_MAX))
-    require_valid_text(body, "body")
-    require_renderable(body, "body")
-    return body
+    return clean_text(body, "body", BODY_MAX)
 
 
 def member_submission(user: User, assignment: Assignment) -> Submission | None:
