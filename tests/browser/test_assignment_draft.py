@@ -13,9 +13,7 @@ from learnhub.classes.services import create_class
 from learnhub.extensions import db
 from learnhub.grading.assignments.models import Submission
 from learnhub.grading.assignments.services import create_assignment
-from tests.support.browser import CSP_LISTENER
-
-PASSWORD = "browser-pass-1"
+from tests.support.browser import PASSWORD, log_in, new_page
 
 
 def _setup(server) -> tuple[int, int]:
@@ -42,16 +40,9 @@ def test_draft_autosaves_survives_reload_and_offline_typing(serve, browser):
     server = serve()
     assignment_id, member_id = _setup(server)
     key = f"learnhub-assignment-{assignment_id}-{member_id}"
-    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
-    page = context.new_page()
-    page.add_init_script(CSP_LISTENER)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.url}/login?next=/assignments/{assignment_id}")
-    page.get_by_label("Username").fill("writer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**/assignments/{assignment_id}")
+    page, errors = new_page(browser)
+    context = page.context
+    log_in(page, server, "writer", f"/assignments/{assignment_id}")
 
     body = page.locator("textarea[name=body]")
     body.fill("今天学习了 党章")

@@ -12,7 +12,7 @@ from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
-from tests.support.browser import CSP_LISTENER
+from tests.support.browser import log_in, new_page
 from tests.support.grading_marking import ESSAY_EXAM
 from tests.support.web import PASSWORD, api_client
 
@@ -57,16 +57,8 @@ def test_a_grader_grades_an_essay_in_the_queue(serve, browser, write_content):
     class_id, attempt_id = _setup(server)
     assert _attempt(server, attempt_id).state == "needs_grading"
 
-    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
-    page = context.new_page()
-    page.add_init_script(CSP_LISTENER)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.url}/login?next=/classes/{class_id}")
-    page.get_by_label("Username").fill("marker")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**/classes/{class_id}")
+    page, errors = new_page(browser)
+    log_in(page, server, "marker", f"/classes/{class_id}", PASSWORD)
 
     expect(page.locator("main")).to_contain_text("1 answer waits for grading.")
     page.get_by_role("link", name="Open the grading queue").click()
@@ -84,4 +76,4 @@ def test_a_grader_grades_an_essay_in_the_queue(serve, browser, write_content):
     attempt = _attempt(server, attempt_id)
     assert (attempt.state, attempt.score, attempt.max_score, attempt.passed) == ("graded", 9.0, 11.0, True)
     assert errors == []
-    context.close()
+    page.context.close()

@@ -12,7 +12,7 @@ from learnhub.classes.exams.services import schedule_exam, set_release
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
-from tests.support.browser import CSP_LISTENER
+from tests.support.browser import log_in, new_page
 from tests.support.web import PASSWORD, api_client
 
 EXAM = "---\ntitle: Final exam\nkind: exam\n---\n::tf::The Party's purpose is to serve the people. {T}\n"
@@ -43,14 +43,8 @@ def _setup(server) -> tuple[int, int, int]:
 
 
 def _log_in(browser, server, username: str, next_path: str):
-    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
-    page = context.new_page()
-    page.add_init_script(CSP_LISTENER)
-    page.goto(f"{server.url}/login?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
+    page, _errors = new_page(browser)
+    log_in(page, server, username, next_path, PASSWORD)
     return page
 
 

@@ -1,4 +1,5 @@
-"""Browser tests: Chromium's flags, a CSP listener for pages, and a quiz started in a page."""
+"""Browser tests: Chromium's flags, a CSP listener for pages, a new page, logging in through the
+login form, and a quiz started in a page."""
 from __future__ import annotations
 
 from learnhub.auth import services as auth_services
@@ -20,6 +21,26 @@ grace: 5s
 
 ::sky::The sky is blue on a clear day. {T}
 """
+
+
+def new_page(browser, width: int = 390, height: int = 800):
+    """A page in a context of its own (English, `width` px wide) that records CSP violations
+    (window.__cspViolations) and script errors (the list returned with it)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+def log_in(page, server, username: str, next_path: str, password: str = PASSWORD) -> None:
+    """Log `username` in through the login form on `page` and wait for `next_path`."""
+    page.goto(f"{server.url}/login?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_path}")
 
 
 def start_quiz(serve, page, write_content, quiz_text: str):
