@@ -6,16 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from openpyxl import load_workbook
-
-from tests.support.grading_review import KEYED_QUIZ, Review
-
-
-@pytest.fixture
-def review(quiz_app, quiz_content, clock):
-    quiz_content("keyed", KEYED_QUIZ)
-    return Review(quiz_app)
 
 
 def _answers(attempt):

@@ -11,14 +11,7 @@ from learnhub.core.audit import AuditEntry
 from learnhub.extensions import db
 from learnhub.grading.attempt_review.models import IntegrityFinding
 from learnhub.grading.attempt_review.services import confirmed_findings
-from tests.support.grading_review import KEYED_QUIZ, Review
 from tests.support.web import api_client
-
-
-@pytest.fixture
-def review(quiz_app, quiz_content, clock):
-    quiz_content("keyed", KEYED_QUIZ)
-    return Review(quiz_app)
 
 
 def _record(client, attempt_id, reason="Answers copied from a phone"):

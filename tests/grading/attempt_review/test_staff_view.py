@@ -7,14 +7,7 @@ import pytest
 from learnhub.auth.models import User
 from learnhub.classes.models import Membership
 from learnhub.extensions import db
-from tests.support.grading_review import KEYED_QUIZ, Review
 from tests.support.web import api_client
-
-
-@pytest.fixture
-def review(quiz_app, quiz_content, clock):
-    quiz_content("keyed", KEYED_QUIZ)
-    return Review(quiz_app)
 
 
 def _wrong_answers(attempt):
