@@ -12,7 +12,7 @@ from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
 from learnhub.quizzes.models import Attempt
-from tests.support.browser import log_in, new_page
+from tests.support.browser import log_in, new_page, serve_quiz_course
 from tests.support.grading_marking import ESSAY_EXAM
 from tests.support.web import PASSWORD, api_client
 
@@ -50,10 +50,7 @@ def _attempt(server, attempt_id) -> Attempt:
 
 
 def test_a_grader_grades_an_essay_in_the_queue(serve, browser, write_content):
-    root = write_content({"qc/course.md": "---\ntitle: Quiz course\nsummary: S\n---\nText.\n",
-                          "qc/01-intro.md": "---\ntitle: Intro\n---\n## Hi\n",
-                          "qc/quizzes/essay.gift": ESSAY_EXAM})
-    server = serve(CONTENT_DIR=str(root))
+    server = serve_quiz_course(serve, write_content, "essay", ESSAY_EXAM)
     class_id, attempt_id = _setup(server)
     assert _attempt(server, attempt_id).state == "needs_grading"
 

@@ -12,7 +12,7 @@ from learnhub.classes.exams.services import schedule_exam, set_release
 from learnhub.classes.models import Membership
 from learnhub.classes.services import create_class
 from learnhub.extensions import db
-from tests.support.browser import log_in, new_page
+from tests.support.browser import log_in, new_page, serve_quiz_course
 from tests.support.web import PASSWORD, api_client
 
 EXAM = "---\ntitle: Final exam\nkind: exam\n---\n::tf::The Party's purpose is to serve the people. {T}\n"
@@ -49,10 +49,7 @@ def _log_in(browser, server, username: str, next_path: str):
 
 
 def test_member_sees_the_released_result_and_the_notice(serve, browser, write_content):
-    root = write_content({"qc/course.md": "---\ntitle: Quiz course\nsummary: S\n---\nText.\n",
-                          "qc/01-intro.md": "---\ntitle: Intro\n---\n## Hi\n",
-                          "qc/quizzes/final.gift": EXAM})
-    server = serve(CONTENT_DIR=str(root))
+    server = serve_quiz_course(serve, write_content, "final", EXAM)
     class_id, exam_id, attempt_id = _setup(server)
 
     member = _log_in(browser, server, "writer", f"/attempts/{attempt_id}")

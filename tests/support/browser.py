@@ -1,5 +1,5 @@
-"""Browser tests: Chromium's flags, a CSP listener for pages, a new page, logging in through the
-login form, and a quiz started in a page."""
+"""Browser tests: Chromium's flags, a CSP listener for pages, a served quiz course, a new page,
+logging in through the login form, and a quiz started in a page."""
 from __future__ import annotations
 
 from learnhub.auth import services as auth_services
@@ -21,6 +21,14 @@ grace: 5s
 
 ::sky::The sky is blue on a clear day. {T}
 """
+
+
+def serve_quiz_course(serve, write_content, slug: str, gift: str):
+    """A live server whose content is the course `qc` (one lesson) with the quiz `slug` (GIFT text)."""
+    root = write_content({"qc/course.md": "---\ntitle: Quiz course\nsummary: S\n---\nText.\n",
+                          "qc/01-intro.md": "---\ntitle: Intro\n---\n## Hi\n",
+                          f"qc/quizzes/{slug}.gift": gift})
+    return serve(CONTENT_DIR=str(root))
 
 
 def new_page(browser, width: int = 390, height: int = 800):
