@@ -115,6 +115,7 @@ class Question(Out):
     correct: Optional[bool] = Field(None, description="only when the review policy allows")
     points_awarded: Optional[float] = None
     feedback_html: Optional[str] = None
+    comment_html: Optional[str] = Field(None, description="the grader's comment, rendered (when the review allows)")
     correct_response: JsonValue = None
     # Staff of the attempt's class, instructors and admins only (never its member):
     response: AnyResponse = Field(None, description="staff only: the member's response (null: none)")

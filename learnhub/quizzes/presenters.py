@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import url_for
 
+from ..core.markdown import render_member_markdown
 from ..core.types import iso
 from ..courses.index import CourseEntry
 from .grading import question_of, quiz_grade, review_shows_answers
@@ -89,6 +90,8 @@ def _review(attempt_question, answer: Answer | None) -> dict:
     return {"correct": None if fraction is None else fraction >= 0.999,
             "points_awarded": answer.points_awarded if answer else None,
             "feedback_html": "".join(texts) or None,
+            # the grader's comment (member-text Markdown), with the points it explains
+            "comment_html": render_member_markdown(answer.grader_comment) if answer and answer.grader_comment else None,
             "correct_response": kind.correct_response(question, attempt_question.layout)}
 
 
