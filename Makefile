@@ -42,7 +42,7 @@ demo: $(VENV)/.installed
 # Two workers (pytest-xdist), one per core; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=15
 
 # Guardrails: ruff (pyflakes, bugbear, isort), the import layers of DESIGN.md, no module over 500 lines.
 lint: $(VENV)/.installed-dev
