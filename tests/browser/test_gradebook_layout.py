@@ -71,12 +71,15 @@ def test_gradebook_scrolls_in_its_box(serve, browser, seeded, width, height):
     sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert sizes[0] <= sizes[1], sizes                          # the page never scrolls sideways
     box = page.locator(".grid-wrap")
-    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the table does, inside
-    name = page.locator(".gradebook tbody tr th").first
-    before = name.bounding_box()["x"]
-    box.evaluate("el => { el.scrollLeft = 400; }")
-    page.wait_for_timeout(100)
-    assert abs(name.bounding_box()["x"] - before) < 1           # the name column stays
+    if width < 600:
+        # On a phone the table is wider than the screen: it scrolls inside its box (on a
+        # laptop it may fit, depending on the fonts: only the page's no-sideways rule holds).
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+        name = page.locator(".gradebook tbody tr th").first
+        before = name.bounding_box()["x"]
+        box.evaluate("el => { el.scrollLeft = 400; }")
+        page.wait_for_timeout(100)
+        assert abs(name.bounding_box()["x"] - before) < 1       # the name column stays
     assert page.locator(".gradebook").get_by_text("已通过").count() > 0
     assert page.locator(".gradebook tbody tr").count() == len(NAMES)
     context.close()
