@@ -51,6 +51,8 @@ def database_url(tmp_path_factory):
         own_database = f"{base.database}_{worker}"
         _server_statement(normalise_url(url), f'DROP DATABASE IF EXISTS "{own_database}" WITH (FORCE)')
         _server_statement(normalise_url(url), f'CREATE DATABASE "{own_database}"')
+        # A test database need not wait for each commit to reach the disk (tests commit often).
+        _server_statement(normalise_url(url), f'ALTER DATABASE "{own_database}" SET synchronous_commit = off')
         url = base.set(database=own_database).render_as_string(hide_password=False)
     url = normalise_url(url)
     app = create_app(make_test_config(url))
