@@ -67,6 +67,7 @@ def init_app(app) -> None:
         completion,
         courses,
         exams,
+        findings,
         gradebook,
         marking,
         me,

@@ -18,6 +18,9 @@ ROWS = {
     ("attempt_review.withdraw", "POST"):            (LOGIN, 403,   404,   403,   404,   404),
     # Every member's responses to the class's {exam}: the class's staff (grader and head teacher).
     ("attempt_review.exam_responses_export", "GET"): (LOGIN, 403,  404,   200,   200,   200),
+    # The API of findings: as the page (staff records, then admin finds it standing: 409).
+    ("api.record_attempt_finding", "POST"):         (401,   403,   404,   403,   201,   409),
+    ("api.withdraw_attempt_finding", "POST"):       (401,   403,   404,   403,   404,   404),
 }
 
 # Where each endpoint is requested; {placeholders} are filled from the World.
@@ -26,9 +29,14 @@ PATHS = {
     "attempt_review.record": "/attempts/{attempt}/findings",
     "attempt_review.withdraw": "/attempts/{attempt}/findings/withdraw",
     "attempt_review.exam_responses_export": "/classes/{class}/exams/{exam}/responses.xlsx",
+    "api.record_attempt_finding": "/api/v1/attempts/{attempt}/findings",
+    "api.withdraw_attempt_finding": "/api/v1/attempts/{attempt}/findings/withdraw",
 }
 FORMS = {
     ("attempt_review.record", "POST"): {"finding-reason": "Answers copied from a phone ({actor} saw it)"},
     ("attempt_review.withdraw", "POST"): {"withdraw-reason": "Mistaken identity"},
 }
-JSON: dict = {}
+JSON = {
+    ("api.record_attempt_finding", "POST"): {"reason": "Answers copied from a phone ({actor} saw it)"},
+    ("api.withdraw_attempt_finding", "POST"): {"reason": "Mistaken identity"},
+}
