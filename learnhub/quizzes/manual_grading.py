@@ -36,10 +36,12 @@ class InvalidPoints(FieldError):
 
 
 class StaleVersion(DomainError):
+    """409 `stale_version`: another grader saved first (answers here, submissions in grading)."""
+
     status, code = 409, "stale_version"
 
-    def __init__(self):
-        super().__init__(_l("Another grader changed this answer first. Reload it and grade again."))
+    def __init__(self, message=None):
+        super().__init__(message or _l("Another grader changed this answer first. Reload it and grade again."))
 
 
 class NotGradable(DomainError):
@@ -57,13 +59,16 @@ def gradable_answer(answer_id: int) -> tuple[Answer, Attempt, AttemptQuestion] |
     return answer, db.session.get(Attempt, answer.attempt_id), db.session.get(AttemptQuestion, answer.attempt_question_id)
 
 
+def points_in_range(points, max_points: float) -> bool:
+    """A grade a grader may give: a finite number (not a bool) from 0 to the maximum."""
+    return (not isinstance(points, bool) and isinstance(points, (int, float)) and math.isfinite(points)
+            and 0 <= points <= max_points + 1e-9)
+
+
 def check_points(points, max_points: float) -> float:
-    if isinstance(points, bool) or not isinstance(points, (int, float)):
+    if not points_in_range(points, max_points):
         raise InvalidPoints(max_points)
-    points = float(points)
-    if not math.isfinite(points) or points < 0 or points > max_points + 1e-9:
-        raise InvalidPoints(max_points)
-    return min(points, max_points)
+    return min(float(points), max_points)
 
 
 def _clean_text(value: str | None, field: str, limit: int) -> str | None:

@@ -30,6 +30,7 @@ from ...core.text import require_valid_text
 from ...core.times import check_time
 from ...core.types import utcnow
 from ...extensions import db
+from ...quizzes.manual_grading import NotGradable, StaleVersion, points_in_range
 from .models import COMMENT_MAX, INSTRUCTIONS_MAX, KINDS, TITLE_MAX, Assignment, Submission
 
 MAX_POINTS_LIMIT = 10_000
@@ -44,16 +45,10 @@ class HasSubmissions(DomainError):
     status, code = 409, "has_submissions"
 
 
-class StaleVersion(DomainError):
-    status, code = 409, "stale_version"
-
-
 class InvalidPoints(DomainError):
+    """422 `invalid_points` as for answers, without a form field (the queue shows it above)."""
+
     status, code = 422, "invalid_points"
-
-
-class NotGradable(DomainError):
-    status, code = 409, "not_gradable"
 
 
 # ---- the head teacher's assignments ------------------------------------------------------------
@@ -244,9 +239,9 @@ def grade_submission(actor, submission_id: int, points, comment, version: int) -
     ensure_writable(db.session.get(SchoolClass, assignment.class_id))
     if submission.state == "draft":
         raise NotGradable(_l("This text has not been submitted yet."))
-    if (isinstance(points, bool) or not isinstance(points, (int, float)) or not math.isfinite(points)
-            or not 0 <= points <= assignment.max_points):
+    if not points_in_range(points, assignment.max_points):
         raise InvalidPoints(_l("Points must be between 0 and %(max)s.", max=_shown(assignment.max_points)))
+    points = min(float(points), assignment.max_points)
     comment = clean_comment(comment)
     if version != submission.version:
         raise StaleVersion(_l("Someone else changed this submission meanwhile. Reload it and grade again."))
