@@ -36,7 +36,7 @@ class QueueEntry(Out):
     quiz: str = Field(description="the quiz's (or the assignment's) title")
     question_title: str
     question_html: str
-    response: str = Field(description="the answer as the member gave it; a submission's body rendered")
+    response: str = Field(description="what the member wrote: the answer as given, or the submission's Markdown")
     max_points: float
     version: int = Field(description="send it back with the grade: 409 when another grader saved first")
     submitted_at: Optional[ApiDateTime]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...auth.models import User
-from ...core.markdown import render_member_markdown, render_staff_markdown
+from ...core.markdown import render_staff_markdown
 from ...extensions import db
 from ..marking.items import QueueItem
 from .models import Assignment, Submission
@@ -23,7 +23,7 @@ def pending_submissions(school_class) -> list[QueueItem]:
         .order_by(Assignment.due_at, Assignment.id, Submission.submitted_at, Submission.id)).all()
     return [QueueItem(kind="submission", id=s.id, group_key=f"a{a.id}", group_title=a.title,
                       question_title=a.title, question_html=render_staff_markdown(a.instructions or ""),
-                      response=render_member_markdown(s.body or ""), max_points=a.max_points,
+                      response=s.body or "", max_points=a.max_points,
                       version=s.version, user_id=s.user_id, username=username, display_name=display_name,
                       submitted_at=s.submitted_at)
             for s, a, username, display_name in rows]

@@ -16,7 +16,7 @@ class QueueItem:
     group_title: str  # e.g. the quiz's or the assignment's title
     question_title: str
     question_html: str  # rendered, sanitised
-    response: str  # the response as text, or rendered sanitised html for Markdown bodies
+    response: str  # what the member wrote, as text (rendered by marking.services.response_html)
     max_points: float
     version: int
     user_id: int

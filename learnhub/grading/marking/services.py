@@ -115,8 +115,8 @@ def class_queue(school_class) -> list[QueueItem]:
 
 
 def response_html(item: QueueItem) -> str:
-    """A quiz answer is what the member typed: shown through the member-text renderer."""
-    return render_member_markdown(item.response) if item.kind == "answer" else item.response
+    """What the member wrote (an answer or a submission): shown through the member-text renderer."""
+    return render_member_markdown(item.response)
 
 
 @dataclass
