@@ -61,11 +61,11 @@ def _init_extensions(app: Flask) -> None:
 def _init_features(app: Flask) -> None:
     """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
-    from . import api, auth, classes, courses, grading, health, progress, quizzes
+    from . import api, auth, classes, courses, discussions, grading, health, progress, quizzes
     from .core import audit, notifications_views  # noqa: F401  (audit: the audit_log table)
     from .demo import demo_command
 
     notifications_views.init_app(app)  # core's page and header badge (the notifications table)
-    for feature in (health, auth, courses, quizzes, classes, progress, grading, api):
+    for feature in (health, auth, courses, quizzes, classes, progress, grading, discussions, api):
         feature.init_app(app)
     app.cli.add_command(demo_command)

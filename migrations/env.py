@@ -87,6 +87,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The discussions search index (FTS5 tables, a GIN expression index) is not in the models.
+    from learnhub.discussions.search_schema import is_search_object
+    conf_args.setdefault("include_name", lambda name, kind, parents: not is_search_object(name))
 
     connectable = get_engine()
 

@@ -71,14 +71,19 @@ def init_app(app) -> None:
         gradebook,
         marking,
         me,
+        moderation,
         notifications,
         openapi,
         progress,
         quizzes,
+        reading,
         regrade,
         results,
         roster,
+        search,
         statistics,
+        subscriptions,
+        threads,
     )
 
     csrf.exempt(bp)  # bearer requests need no CSRF; cookie requests are checked in authenticate()

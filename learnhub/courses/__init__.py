@@ -1,7 +1,7 @@
 """Courses and units read from content/, their index in the database, and their pages."""
 
 COURSE_SLOTS = ("home_page", "home_courses", "course_page", "course_progress", "course_unit_item",
-                "unit_progress", "unit_completion")
+                "unit_progress", "unit_completion", "unit_page")
 
 
 def init_app(app) -> None:

@@ -137,7 +137,8 @@ def class_page_panel(school_class, role):
 
 
 def init_app(app) -> None:
-    from ..core.panels import register_panel
+    from ..core.panels import declare_slot, register_panel
 
     app.register_blueprint(bp)
+    declare_slot(app, "class_dashboard")  # the staff dashboard's head; discussions fills it
     register_panel(app, "class_page", class_page_panel)

@@ -22,6 +22,11 @@ from tests.support.authorization import (
     attendance,
     classes,
     courses,
+    discussions_moderation,
+    discussions_reading,
+    discussions_search,
+    discussions_subscriptions,
+    discussions_threads,
     exams,
     grading_assignments,
     grading_certificates,
@@ -37,7 +42,8 @@ from tests.support.authorization.actors import ACTORS, LOGIN, UNSAFE
 
 AREAS = (accounts, courses, classes, announcements, attendance, exams, grading_results, grading_marking,
          grading_regrade, grading_assignments, grading_gradebook, grading_statistics, grading_completion,
-         grading_certificates, grading_review)
+         grading_certificates, grading_review, discussions_threads, discussions_moderation, discussions_reading,
+         discussions_subscriptions, discussions_search)
 
 
 def merged(table: str) -> dict:

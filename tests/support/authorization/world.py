@@ -17,6 +17,7 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.support.authorization import ACTORS, FORMS, JSON, PATHS, UNSAFE
+from tests.support.discussions import matrix_discussions
 from tests.support.grading_assignments import matrix_assignments
 from tests.support.grading_completion import matrix_certificate
 from tests.support.grading_marking import MATRIX_ESSAY_EXAM, matrix_grading
@@ -98,6 +99,7 @@ def build_world(app) -> World:
         db.session.commit()
         ids.update(matrix_certificate(users["staff"], school_class))  # grading: the member's certificate
         ids.update(matrix_assignments(users["staff"], users["member"], school_class))  # grading: assignments
+        ids.update(matrix_discussions(users, target, school_class))  # discussions: threads and posts
     clients = {actor: app.test_client() for actor in ACTORS}
     for client in clients.values():  # the check-in cookie the scan ticket {ticket} is bound to
         client.set_cookie(NONCE_COOKIE, ids["nonce"], path="/checkin")

@@ -1,0 +1,5 @@
+"""Discussions: reading (see learnhub/discussions/__init__.py)."""
+
+
+def init_app(app) -> None:
+    pass

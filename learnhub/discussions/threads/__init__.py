@@ -1,0 +1,5 @@
+"""Discussions: threads (see learnhub/discussions/__init__.py)."""
+
+
+def init_app(app) -> None:
+    pass
