@@ -57,6 +57,8 @@ class Thread(HideableMixin, db.Model):
                                                 comment="the number of the last post written")
     replies_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"),
                                                comment="replies shown (not deleted or hidden)")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"),
+                                         comment="bumped by every change to the thread or its posts: the ETag")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                      comment="the last reply's time: the lists' order")

@@ -58,6 +58,7 @@ def upgrade():
     sa.Column('locked', sa.Boolean(), server_default=sa.false(), nullable=False, comment='no new replies'),
     sa.Column('highest_number', sa.Integer(), server_default=sa.text('0'), nullable=False, comment='the number of the last post written'),
     sa.Column('replies_count', sa.Integer(), server_default=sa.text('0'), nullable=False, comment='replies shown (not deleted or hidden)'),
+    sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False, comment='bumped by every change to the thread or its posts: the ETag'),
     sa.Column('created_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_posted_at', learnhub.core.types.UTCDateTime(timezone=True), nullable=False, comment="the last reply's time: the lists' order"),
     sa.Column('last_poster_id', sa.Integer(), nullable=True),

@@ -297,6 +297,12 @@ PAGES = [
     Page("accept a near miss, preview (staff)", "staff",
          "/courses/a11y/quizzes/every-type/responses/preview?question=4&response=Pekin&fraction=0.5"),
     Page("regrade preview (staff)", "staff", "/courses/a11y/quizzes/every-type/regrade"),
+    # discussions (data: tests/support/discussions.a11y_discussions; learner is "member", staffer "staff")
+    # -- threads (lists, thread page, forms) --
+    # -- reading (panels, live) --
+    # -- moderation --
+    # -- subscriptions --
+    # -- search --
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}

@@ -18,6 +18,7 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.extensions import db
 from tests.support.a11y_pages import COURSE, EXAM, EXAM_COURSE
+from tests.support.discussions import a11y_discussions
 from tests.support.grading_assignments import a11y_assignments
 from tests.support.grading_marking import a11y_grading
 from tests.support.grading_regrade import a11y_near_miss
@@ -162,6 +163,7 @@ def prepare_data(app) -> dict:
     ids["class_exam"] = class_exam_id
     ids.update(_certificate(app))  # grading: the member's certificate
     ids.update(a11y_assignments(app))  # grading: assignments (tests/support/grading_assignments.py)
+    ids.update(a11y_discussions(app))  # discussions: threads, replies, a report (tests/support/discussions.py)
     token = csrf_from(client, "/account")
 
     def start(course: str, quiz: str) -> int:

@@ -73,3 +73,31 @@ def matrix_discussions(users: dict, target, school_class) -> dict:
     class_post = db.session.query(Post.id).filter_by(thread_id=class_thread.id, number=1).scalar()
     return {"thread": thread.id, "post": posts[1], "reply": posts[2], "member_reply": posts[3],
             "class_thread": class_thread.id, "class_post": class_post, "course": "mx", "unit": "intro"}
+
+
+def a11y_discussions(app) -> dict:
+    """The accessibility audit's threads (tests/support/a11y_site.py): on the a11y course's unit
+    "only" a question by the learner with replies by the head teacher and the learner (one
+    quoting, one reported), and a thread in the class. Ids: {a11y_thread}, {a11y_post} (the
+    head teacher's reply), {a11y_class_thread}."""
+    from sqlalchemy import select
+
+    from learnhub.auth.models import User
+    from learnhub.classes.models import SchoolClass
+    from learnhub.discussions.models import PostReport
+
+    with app.app_context():
+        learner = db.session.scalar(select(User).where(User.username == "learner"))
+        head = db.session.scalar(select(User).where(User.username == "staffer"))
+        school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.code == "A11Y-2026"))
+        course_id, unit_id = course_ids("a11y", "only")
+        thread = seed_thread(learner, course_id=course_id, unit_id=unit_id, kind="question",
+                             title="“三会一课”指的是哪三会？", body="学习了本单元，想确认一下**三会一课**的具体内容。")
+        seed_posts(thread, [head], 1, body="支部党员大会、支部委员会、党小组会，以及按时上好党课。")
+        seed_posts(thread, [learner], 1, body="谢谢老师！@staffer")
+        class_thread = seed_thread(head, class_id=school_class.id, title="第三次集中学习的安排",
+                                   body="- 时间：周五 19:00\n- 地点：图书馆 301")
+        post_id = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id, Post.number == 2))
+        db.session.add(PostReport(post_id=post_id, reporter_id=learner.id, reason="Off topic (a11y sample)"))
+        db.session.commit()
+        return {"a11y_thread": thread.id, "a11y_post": post_id, "a11y_class_thread": class_thread.id}
