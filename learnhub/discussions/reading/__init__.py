@@ -1,5 +1,9 @@
-"""Discussions: reading (see learnhub/discussions/__init__.py)."""
+"""Discussions: reading (see learnhub/discussions/__init__.py): unread tracking, the live poll
+of an open thread, "mark all read", and the discussion panels of other pages."""
 
 
 def init_app(app) -> None:
-    pass
+    from ...core.signals import post_created
+    from . import services
+
+    post_created.connect(services.on_post_created, sender=app)
