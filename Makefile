@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-pg bench bench-wrk bench-grading fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
+.PHONY: run test lint test-pg bench bench-wrk bench-grading bench-discussions fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,12 +57,17 @@ test-pg: $(VENV)/.installed-dev translations
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench.grading
+	$(BIN)/python -m tests.bench.discussions
 bench-wrk: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench.wrk
 # Grading on a big class: 10,000 graded attempts of 50 questions; the statistics page and API,
 # the results XLSX export (goals: under 2 s and 5 s). BENCH_DATABASE_URL for PostgreSQL.
 bench-grading: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench.grading
+# Discussions: reading a 5,000-post thread, the 304 poll (wrk) and 50 members posting at once
+# (no post lost or duplicated). BENCH_DATABASE_URL for PostgreSQL.
+bench-discussions: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.bench.discussions
 
 # API fuzzing: schemathesis against the served OpenAPI document on a live server, about
 # 2 minutes (tests/fuzz). fuzz-pg: the same on a throwaway PostgreSQL database.

@@ -1,0 +1,410 @@
+"""`python -m tests.bench.discussions` (`make bench-discussions`, part of `make bench`): discussions
+under load, on gunicorn with 2 sync workers and a throwaway database (as wrk.py).
+
+Seeds (direct inserts, tests/support/discussions_bench.py) a course thread of 5,000 replies, an
+empty thread and 50 members with API tokens, then:
+
+  reading   wrk (`-t2 -c32 -d6s --latency`) on the thread page (first page, a page deep in the
+            thread by ?after=), the API's GET /api/v1/threads/{id} (first and deep page), as
+            the logged-in bench member; requests/s, p50/p95/p99 and the ratio to /healthz
+            (the mean of a run before and one after the others)
+  the poll  wrk on GET /threads/{id}/live?after=<last> and on the API's GET, both with the
+            If-None-Match of an unchanged thread: every answer must be 304
+  posting   the 50 members reply to one thread at once for a few seconds (a thread each, an
+            Idempotency-Key per request); then some acknowledged requests are sent again with
+            their key and some keys twice at once (a double submit): each must answer the same
+            post. Then the database: every acknowledged post stored once, numbers 1..N with no
+            gap or repeat, no post nobody sent, the thread's counters right.
+
+The server runs with DISCUSSION_POST_RATE_LIMIT set high: the per-member limit is not measured.
+Prints a table, writes bench-results/discussions.json. Never fails on timings: exits 1 when a
+post was lost or duplicated, or an answer was other than the expected 2xx / 304.
+
+Environment: WRK_SECONDS (6), WRK_CONNECTIONS (32), WRK_THREADS (2), WRK_WARMUP (1), and
+  BENCH_DISCUSSION_REPLIES (5000)  replies of the long thread
+  BENCH_DISCUSSION_MEMBERS (50)    members posting at once
+  BENCH_DISCUSSION_SECONDS (5)     how long they post
+  BENCH_DATABASE_URL               a throwaway PostgreSQL database instead of a temp SQLite file
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from .content import COURSE, prepare_content
+from .login import USER_AGENT, LoginError, session_cookie
+from .options import env_number
+from .server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError, prepare_database
+from .wrk import JSON_LINE, Settings, checkout, drain, lua_string
+
+RESULTS_PATH = PROJECT_ROOT / "bench-results" / "discussions.json"
+SERVER_ENV = {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2",
+              "DISCUSSION_POST_RATE_LIMIT": "1000000 per minute"}
+REPLAYS = 50  # acknowledged requests sent again with their key
+PAIRS = 20    # keys sent twice at the same moment
+# Counts 2xx, 304 and other answers per thread, prints one JSON line with p50/p95/p99.
+STATUS_LUA = r"""
+local threads, next_id = {}, 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  ok, not_modified, other, first_bad = 0, 0, 0, ""
+end
+function response(status, headers, body)
+  if status == 304 then
+    not_modified = not_modified + 1
+  elseif status >= 200 and status <= 299 then
+    ok = ok + 1
+  else
+    other = other + 1
+    if first_bad == "" then first_bad = status .. " " .. string.sub(body or "", 1, 200) end
+  end
+end
+local function json_text(text)
+  return '"' .. string.gsub(text, '[%c"\\]', " ") .. '"'
+end
+function done(summary, latency, requests)
+  local ok_all, nm_all, other_all, bad = 0, 0, 0, ""
+  for _, thread in ipairs(threads) do
+    ok_all = ok_all + thread:get("ok")
+    nm_all = nm_all + thread:get("not_modified")
+    other_all = other_all + thread:get("other")
+    if bad == "" then bad = thread:get("first_bad") end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "duration_us": %d, "ok": %d, "not_modified": %d, "other": %d, ' ..
+    '"first_bad": %s, "errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, ' ..
+    '"latency_us": {"mean": %.1f, "max": %d, "p50": %d, "p95": %d, "p99": %d}}\n',
+    summary.requests, summary.duration, ok_all, nm_all, other_all, json_text(bad),
+    e.connect, e.read, e.write, e.timeout, latency.mean, latency.max,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    label: str
+    path: str
+    headers: dict[str, str]
+    expect: int = 200  # 200: every answer 2xx; 304: every answer 304
+
+
+# --- the server and its database ------------------------------------------------------------
+
+def app_for(env: dict[str, str]):
+    """The app in this process, configured as the server is (to seed and to check)."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        from learnhub import create_app
+        return create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+class DiscussionBench(BenchServer):
+    """The wrk server (2 sync workers), its database seeded before it starts."""
+
+    def __init__(self, replies: int, members: int) -> None:
+        super().__init__(extra_env=SERVER_ENV)
+        self.replies, self.members = replies, members
+        self.ids: dict = {}
+        self.app = None
+
+    def __enter__(self) -> DiscussionBench:
+        try:
+            prepare_content(self.app_root / "content", self.workdir)
+            prepare_database(self.env, self.app_root)
+            self.app = app_for(self.env)
+            print(f"Seeding a thread of {self.replies} replies and {self.members} members ...", flush=True)
+            from tests.support import discussions_bench
+            self.ids = self.in_app(discussions_bench.seed, COURSE, BENCH_USERNAME, self.replies, self.members)
+            self.ids["reader_token"] = self.in_app(discussions_bench.reader_token, BENCH_USERNAME)
+            self._start()
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def in_app(self, function, *args):
+        with self.app.app_context():
+            return function(*args)
+
+
+# --- wrk -----------------------------------------------------------------------------------
+
+def targets(server: DiscussionBench) -> list[Target]:
+    base, ids = server.base_url, server.ids
+    page = {"Cookie": f"session={session_cookie(base)}", "User-Agent": USER_AGENT}
+    api = {"Authorization": f"Bearer {ids['reader_token']}"}
+    thread, deep = ids["long_thread"], max(0, ids["highest"] - 100)
+    size = f"{ids['highest']:,} posts"
+    return [
+        Target("healthz", "GET /healthz", "/healthz", {}),
+        Target("page_first", f"thread page, first page ({size})", f"/threads/{thread}?after=0", page),
+        Target("page_deep", f"thread page, ?after={deep}", f"/threads/{thread}?after={deep}", page),
+        Target("api_first", "GET /api/v1/threads/{id}, first page", f"/api/v1/threads/{thread}", api),
+        Target("api_deep", f"GET /api/v1/threads/{{id}}?after={deep}", f"/api/v1/threads/{thread}?after={deep}", api),
+        Target("poll_live", "live poll, If-None-Match (page)", f"/threads/{thread}/live?after={ids['highest']}",
+               page, expect=304),
+        Target("poll_api", "GET /api/v1/threads/{id}, If-None-Match", f"/api/v1/threads/{thread}", api, expect=304),
+        Target("healthz_end", "GET /healthz (again, at the end)", "/healthz", {}),
+    ]
+
+
+def prepared(base_url: str, target: Target) -> Target:
+    """Check one request by hand (a wrong status says what came back); a 304 target gets the
+    ETag of its 200 and must then answer 304 to it."""
+    response = requests.get(base_url + target.path, headers=target.headers, timeout=60)
+    if response.status_code != 200:
+        raise ServerError(f"GET {target.path} answered {response.status_code}: {response.text[:300]}")
+    if target.expect != 304:
+        return target
+    etag = response.headers.get("ETag")
+    if not etag:
+        raise ServerError(f"GET {target.path} gave no ETag")
+    headers = {**target.headers, "If-None-Match": etag}
+    again = requests.get(base_url + target.path, headers=headers, timeout=60)
+    if again.status_code != 304:
+        raise ServerError(f"GET {target.path} with If-None-Match {etag} answered {again.status_code}")
+    return Target(target.name, target.label, target.path, headers, 304)
+
+
+def write_script(target: Target, settings: Settings, folder: Path) -> Path:
+    lines = [f"THREADS = {settings.threads}"]
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in target.headers.items()]
+    script = folder / f"wrk_discussions_{target.name}.lua"
+    script.write_text("\n".join(lines) + "\n" + STATUS_LUA, encoding="ascii")
+    return script
+
+
+def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, seconds: int) -> dict:
+    command = ["wrk", f"-t{settings.threads}", f"-c{settings.connections}", f"-d{seconds}s",
+               "--latency", "--timeout", "10s", "-s", str(script), base_url + target.path]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    drain(base_url)
+    found = JSON_LINE.search(result.stdout)
+    if result.returncode != 0 or not found:
+        raise ServerError(f"wrk failed ({result.returncode}):\n{result.stderr[-1500:]}{result.stdout[-1500:]}")
+    raw = json.loads(found.group(1))
+    unexpected = raw["other"] + (raw["ok"] if target.expect == 304 else raw["not_modified"])
+    return {
+        "name": target.name, "label": target.label, "path": target.path, "expect": target.expect,
+        "requests": raw["requests"], "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "latency_ms": {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()},
+        "answers": {"2xx": raw["ok"], "304": raw["not_modified"], "other": raw["other"]},
+        "unexpected": unexpected, "first_other": raw["first_bad"],
+        "socket_errors": {k: v for k, v in raw["errors"].items() if v},
+    }
+
+
+def measure(server: DiscussionBench, settings: Settings) -> list[dict]:
+    results = []
+    for target in targets(server):
+        target = prepared(server.base_url, target)
+        script = write_script(target, settings, server.workdir)
+        if settings.warmup:
+            run_wrk(server.base_url, target, script, settings, settings.warmup)
+        print(f"wrk {target.label}: {settings.seconds} s, {settings.connections} connections ...", flush=True)
+        results.append(run_wrk(server.base_url, target, script, settings, settings.seconds))
+    baseline = (results[0]["rps"] + results[-1]["rps"]) / 2
+    for result in results:
+        result["ratio"] = round(result["rps"] / baseline, 3) if baseline else None
+    return results
+
+
+# --- 50 members posting at once ------------------------------------------------------------
+
+def send(http: requests.Session, url: str, member_id: int, key: str, body: str) -> dict:
+    started = time.perf_counter()
+    record = {"member": member_id, "key": key, "body": body, "status": None, "id": None, "error": ""}
+    try:
+        response = http.post(url, json={"body": body}, headers={"Idempotency-Key": key}, timeout=60)
+    except requests.RequestException as error:
+        record["error"] = f"no answer: {error.__class__.__name__}"
+    else:
+        record["status"] = response.status_code
+        if 200 <= response.status_code < 300:
+            record["id"] = response.json().get("id")
+        else:
+            record["error"] = f"{response.status_code} {response.text[:200]}"
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+def member_session(member: dict) -> requests.Session:
+    http = requests.Session()
+    http.headers.update({"Authorization": f"Bearer {member['token']}", "User-Agent": USER_AGENT})
+    return http
+
+
+def post_until(url: str, member: dict, deadline: float, records: list) -> None:
+    http, count = member_session(member), 0
+    while time.monotonic() < deadline:
+        count += 1
+        body = f"成员 {member['id']} 的第 {count} 条回复：大家同时发帖，一条也不能丢。"
+        records.append(send(http, url, member["id"], uuid.uuid4().hex, body))
+
+
+def double_submit(url: str, member: dict) -> list[dict]:
+    """The same key sent twice at the same moment (a double-clicked button, a retried call)."""
+    key, body = uuid.uuid4().hex, f"成员 {member['id']} 点了两次提交。"
+    barrier = threading.Barrier(2)
+
+    def one(_):
+        http = member_session(member)
+        barrier.wait()
+        return send(http, url, member["id"], key, body)
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(one, range(2)))
+
+
+def percentiles(seconds: list[float]) -> dict:
+    if len(seconds) < 2:
+        return {}
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return {"p50": round(cuts[49] * 1000, 1), "p95": round(cuts[94] * 1000, 1), "p99": round(cuts[98] * 1000, 1)}
+
+
+def post_at_once(server: DiscussionBench, seconds: float) -> dict:
+    from tests.support.discussions_bench import check_posts
+
+    members, thread = server.ids["members"], server.ids["busy_thread"]
+    url = f"{server.base_url}/api/v1/threads/{thread}/posts"
+    records: list[dict] = []
+    print(f"{len(members)} members posting to one thread at once for {seconds:g} s ...", flush=True)
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(members)) as pool:
+        list(pool.map(lambda m: post_until(url, m, started + seconds, records), members))
+    elapsed = time.monotonic() - started
+    acked = [r for r in records if r["id"] is not None]
+    by_member = {m["id"]: m for m in members}
+    # Sent again with their key: the same post, no new one.
+    firsts = list({r["member"]: r for r in reversed(acked)}.values())[:REPLAYS]
+    with ThreadPoolExecutor(10) as pool:
+        replays = list(pool.map(lambda r: send(member_session(by_member[r["member"]]), url, r["member"],
+                                               r["key"], r["body"]), firsts))
+    replay_differs = sum(1 for r, again in zip(firsts, replays, strict=True) if again["id"] != r["id"])
+    pairs = [double_submit(url, member) for member in members[:PAIRS]]
+    pair_differs = sum(1 for a, b in pairs if a["id"] is None or a["id"] != b["id"])
+    every = records + replays + [r for pair in pairs for r in pair]
+    acknowledged = {(r["member"], r["key"]): r["id"] for r in every if r["id"] is not None}
+    sent = {(r["member"], r["key"]) for r in every}
+    check = server.in_app(check_posts, thread, acknowledged, sent)
+    failures = [r for r in every if r["id"] is None]
+    return {
+        "members": len(members), "seconds": round(elapsed, 2), "requests": len(records),
+        "acknowledged": len(acked), "posts_per_second": round(len(acked) / elapsed, 1) if elapsed else None,
+        "latency_ms": percentiles([r["seconds"] for r in records]),
+        "failed_answers": len(failures), "first_failure": failures[0]["error"] if failures else "",
+        "replays": len(replays), "replays_not_same_post": replay_differs,
+        "double_submits": len(pairs), "double_submits_not_one_post": pair_differs,
+        "database": check.as_json(), "database_failed": check.failed(),
+    }
+
+
+def posting_failed(outcome: dict) -> bool:
+    return bool(outcome["database_failed"] or outcome["failed_answers"] or outcome["replays_not_same_post"]
+                or outcome["double_submits_not_one_post"])
+
+
+# --- report --------------------------------------------------------------------------------
+
+def print_report(results: list[dict], posting: dict, about: dict) -> None:
+    print(f"\nDiscussions | {about['database']} | {about['app_root']} @ {about['commit']}"
+          f"{' (+ uncommitted changes)' if about['learnhub_dirty'] else ''} | gunicorn 2 sync workers | "
+          f"wrk -t{about['threads']} -c{about['connections']} -d{about['seconds']}s | "
+          "ratio: to the mean of both /healthz runs\n"
+          f"load average (1, 5, 15 min) at the start {about['load_average']['start']}, "
+          f"at the end {about['load_average']['end']} ({os.cpu_count()} cores)")
+    header = (f"{'endpoint':<46} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+              f"  answers")
+    print(header + "\n" + "-" * (len(header) + 20))
+    for r in results:
+        answers = ", ".join(f"{k} {v}" for k, v in r["answers"].items() if v)
+        errors = ", ".join(f"{k} {v}" for k, v in r["socket_errors"].items())
+        print(f"{r['label']:<46} {r['rps']:>7.0f} {r['ratio']:>6.2f} {r['latency_ms']['p50']:>7.1f} "
+              f"{r['latency_ms']['p95']:>7.1f} {r['latency_ms']['p99']:>7.1f}  {answers}"
+              f"{'  UNEXPECTED ' + str(r['unexpected']) if r['unexpected'] else ''}{'  errors: ' + errors if errors else ''}")
+    p, db = posting, posting["database"]
+    latency = p["latency_ms"]
+    print(f"\n{p['members']} members posting at once for {p['seconds']} s: {p['acknowledged']} of {p['requests']} "
+          f"replies acknowledged ({p['posts_per_second']}/s), latency p50 {latency.get('p50')} ms, "
+          f"p95 {latency.get('p95')} ms, p99 {latency.get('p99')} ms; answers not 2xx: {p['failed_answers']}")
+    print(f"sent again with the same key: {p['replays']} ({p['replays_not_same_post']} not the same post); "
+          f"the same key twice at once: {p['double_submits']} ({p['double_submits_not_one_post']} not one post)")
+    print(f"database: {db['stored']} posts stored (first post included), {db['acknowledged']} acknowledged keys; "
+          f"lost {db['lost']}, duplicated {db['duplicated']}, gaps in the numbers {db['gaps']}, "
+          f"posts nobody sent {db['unexpected']}, unanswered but stored {db['unacknowledged_stored']}"
+          f"{'; counters wrong: ' + '; '.join(db['counters_wrong']) if db['counters_wrong'] else ''}")
+    for r in results:
+        if r["unexpected"] and r["first_other"]:
+            print(f"{r['name']}: first unexpected answer: {r['first_other']}", file=sys.stderr)
+    if p["first_failure"]:
+        print(f"posting: first answer not 2xx: {p['first_failure']}", file=sys.stderr)
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("bench-discussions: wrk is not installed; install it with `apt-get install wrk`", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a killed make still stops gunicorn
+    settings = Settings.from_env()
+    replies = int(env_number("BENCH_DISCUSSION_REPLIES", 5000))
+    members = int(env_number("BENCH_DISCUSSION_MEMBERS", 50))
+    post_seconds = env_number("BENCH_DISCUSSION_SECONDS", 5)
+    about = {**checkout(PROJECT_ROOT), "database": (os.environ.get("BENCH_DATABASE_URL") or "sqlite").split(":", 1)[0],
+             "threads": settings.threads, "connections": settings.connections, "seconds": settings.seconds,
+             "replies": replies, "members": members}
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    print("Preparing a throwaway database and starting gunicorn ...", flush=True)
+    try:
+        with DiscussionBench(replies, members) as server:
+            try:
+                results = measure(server, settings)
+                posting = post_at_once(server, post_seconds)
+            except ServerError as error:  # the log goes with the server's temp dir
+                raise ServerError(f"{error}\n--- gunicorn log (last lines) ---\n{server.log_tail()}") from None
+    except (ServerError, LoginError) as error:
+        print(f"bench-discussions: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench-discussions: interrupted; the server was stopped", file=sys.stderr)
+        return 130
+    about["load_average"] = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
+    print_report(results, posting, about)
+    path = Path(os.environ.get("BENCH_DISCUSSION_RESULTS") or RESULTS_PATH)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**about, "reading": results, "posting": posting}, indent=2,
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nWritten to {path}")
+    if any(r["unexpected"] or r["socket_errors"] for r in results) or posting_failed(posting):
+        print("bench-discussions: posts were lost or duplicated, or answers were not the expected "
+              "2xx / 304 (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
