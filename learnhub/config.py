@@ -46,6 +46,10 @@ DEFAULTS = {
     "TRUST_PROXY": False,
     # CSRF tokens live as long as the session: a 90-minute exam page must still be able to save.
     "WTF_CSRF_TIME_LIMIT": None,
+    # An open thread polls for new replies this often, the header's badge for notifications
+    # this often (conditional requests: an unchanged one is a 304 and one small query).
+    "LIVE_POLL_SECONDS": 10,
+    "NOTIFICATIONS_POLL_SECONDS": 30,
 }
 
 
@@ -143,6 +147,8 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_LIFETIME_HOURS": lifetime_hours,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=lifetime_hours),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        "LIVE_POLL_SECONDS": _positive_int("LIVE_POLL_SECONDS", 10),
+        "NOTIFICATIONS_POLL_SECONDS": _positive_int("NOTIFICATIONS_POLL_SECONDS", 30),
         "DEBUG": False,
         "TESTING": False,
     }

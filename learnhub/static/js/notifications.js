@@ -1,6 +1,8 @@
-// The header's notification badge: polls GET /api/v1/notifications?limit=1 every ~30 s with
-// If-None-Match, so an unchanged list costs the server a 304 and one small query. Polling
-// pauses while the tab is hidden and resumes (with one poll at once) when it is shown again.
+// The header's notification badge: polls GET /api/v1/notifications?limit=1 every
+// NOTIFICATIONS_POLL_SECONDS (the bell's data-poll-seconds, ~30 s) with If-None-Match, so an
+// unchanged list costs the server a 304 and one small query. Polling pauses while the tab is
+// hidden and resumes (with one poll at once) when it is shown again. Another script may ask
+// for a poll at once with the "learnhub:poll-notifications" event (an open thread's new reply).
 (function () {
   "use strict";
 
@@ -8,7 +10,7 @@
   if (!bell || !window.fetch) return;
   const count = bell.querySelector("[data-notification-count]");
   const url = bell.dataset.pollUrl;
-  const POLL_MS = 30 * 1000;
+  const POLL_MS = Math.max(Number(bell.dataset.pollSeconds) || 30, 0.2) * 1000;
   let etag = null;
   let timer = null;
   let busy = false;
@@ -49,5 +51,6 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { poll(); start(); } else { stop(); }
   });
+  document.addEventListener("learnhub:poll-notifications", poll);
   if (document.visibilityState === "visible") start();
 })();
