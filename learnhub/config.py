@@ -50,6 +50,8 @@ DEFAULTS = {
     # this often (conditional requests: an unchanged one is a 304 and one small query).
     "LIVE_POLL_SECONDS": 10,
     "NOTIFICATIONS_POLL_SECONDS": 30,
+    # New threads, replies and edits per member (pages and API together).
+    "DISCUSSION_POST_RATE_LIMIT": "6 per minute;60 per hour",
 }
 
 
@@ -141,6 +143,8 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute"),
         "CERTIFICATE_VERIFY_RATE_LIMIT": os.environ.get(
             "CERTIFICATE_VERIFY_RATE_LIMIT", "20 per minute;200 per hour"),
+        "DISCUSSION_POST_RATE_LIMIT": os.environ.get(
+            "DISCUSSION_POST_RATE_LIMIT", "6 per minute;60 per hour"),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES),
