@@ -53,6 +53,11 @@ def _record(user_id: int, thread_id: int, number: int, now: datetime) -> None:
     db.session.execute(statement)
 
 
+def last_read_number(user, thread: Thread) -> int:
+    return db.session.scalar(select(ThreadUser.last_read_number).where(
+        ThreadUser.user_id == user.id, ThreadUser.thread_id == thread.id)) or 0
+
+
 def place_filter(place: Place):
     """The threads of a place: a class's, a unit's, or all of a course's (its units' too)."""
     if place.class_id is not None:

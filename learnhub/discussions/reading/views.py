@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 
 from ...auth.forms import ActionForm

@@ -1,7 +1,7 @@
 // An open thread's live replies: polls GET /threads/<id>/live?after=<last number> every
 // LIVE_POLL_SECONDS (the page's data-poll-seconds) with If-None-Match, so an unchanged thread
 // costs the server a 304 and one small query. New posts (HTML rendered by the server) are
-// appended after the thread's posts ([data-thread-posts]) and announced in the status line;
+// appended to the thread page's posts (#posts) and announced in the status line;
 // the reader's place is recorded (POST /api/v1/threads/<id>/read) and the header's badge is
 // asked to poll at once (a reply may have come with a mention). Polling pauses while the tab
 // is hidden and resumes, with one poll at once, when it is shown. Plain ES2017, no build step:
@@ -10,7 +10,7 @@
   "use strict";
 
   const root = document.getElementById("thread-live");
-  const posts = document.querySelector("[data-thread-posts]");
+  const posts = document.getElementById("posts");  // the thread page's posts (discussions/thread.html)
   if (!root || !posts || !window.fetch) return;
   const status = document.querySelector("[data-live-status]");
   const POLL_MS = Math.max(Number(root.dataset.pollSeconds) || 10, 0.2) * 1000;
