@@ -7,6 +7,7 @@ from uuid import uuid4
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
@@ -28,8 +29,8 @@ class _Keyed(FlaskForm):
 class NewThreadForm(_Keyed):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     kind = RadioField(_l("Kind"), default="discussion",
-                      choices=[("discussion", _l("Discussion")), ("question", _l("Question"))])
-    unit = SelectField(_l("Unit"), choices=[("", _l("The whole course"))], default="", validate_choice=True)
+                      choices=[SelectChoice("discussion", _l("Discussion")), SelectChoice("question", _l("Question"))])
+    unit = SelectField(_l("Unit"), choices=[SelectChoice("", _l("The whole course"))], default="", validate_choice=True)
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=BODY_MAX)], description=BODY_HINT)
     submit = SubmitField(_l("Post thread"))
 

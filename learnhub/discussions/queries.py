@@ -110,6 +110,7 @@ class PostRow:
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    deleted_at: datetime | None  # beside `deleted`: posting's may_edit/may_delete take a row as a Post
     hidden: bool
     hidden_reason: str | None
     accepted: bool
@@ -157,7 +158,7 @@ def _post_row(row) -> PostRow:
     deleted = deleted_at is not None
     return PostRow(id=pid, number=number, author_id=author_id, author_username=username, author_name=name,
                    body_html="" if deleted else body_html, created_at=created_at, edited_at=edited_at,
-                   deleted=deleted, hidden=bool(hidden), hidden_reason=reason, accepted=bool(accepted),
+                   deleted=deleted, deleted_at=deleted_at, hidden=bool(hidden), hidden_reason=reason, accepted=bool(accepted),
                    quote=quote)
 
 

@@ -1,0 +1,138 @@
+"""The discussion pages that read: the thread lists of a course, a unit and a class, the
+thread page (keyset-paged by post number, opening at the reader's first unread post), a
+post's edit history, and the link to one post. The forms that write are in `actions`."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ...core.errors import DomainError
+from ...core.pagination import next_page_url, page_request
+from ...core.permissions import allowed
+from ...extensions import db
+from ..forms import ReplyForm
+from ..loaders import class_place, course_place, load_post, load_thread
+from ..models import Post, PostRevision, ThreadUser
+from ..places import place_of
+from ..queries import PAGE_SIZE, first_unread_number, post_rows, thread_list
+from ..reading.services import mark_read
+from .presenters import place_view, post_actions, unit_titles
+
+bp = Blueprint("discussions", __name__)
+
+
+def _list_page(place):
+    moderator = allowed(current_user, "discussion.moderate", place)
+    page = thread_list(current_user, place, include_hidden=moderator, **page_request("after", PAGE_SIZE))
+    page.next_url = next_page_url(page.next)
+    return render_template("discussions/list.html", view=place_view(place), page=page, rows=page.items,
+                           units=unit_titles(place), moderator=moderator,
+                           may_post=allowed(current_user, "discussion.post", place))
+
+
+@bp.route("/courses/<course_slug>/threads")
+@login_required
+def course_threads(course_slug: str):
+    """A course's threads (all of them), or with ?unit=<slug> one unit's."""
+    return _list_page(course_place(course_slug, request.args.get("unit") or None))
+
+
+@bp.route("/classes/<int:class_id>/threads")
+@login_required
+def class_threads(class_id: int):
+    return _list_page(class_place(class_id))
+
+
+def _number_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise DomainError(400, "invalid_field", _l("'%(name)s' must be a post number.", name=name))
+    return int(raw)
+
+
+def _window(thread, thread_user):
+    """(after, before, first_unread) of the posts to show: ?after= / ?before= as asked, or for
+    a returning reader the page starting at their first unread post."""
+    after, before = _number_arg("after"), _number_arg("before")
+    first_unread = None
+    if thread_user is not None and thread_user.last_read_number < thread.highest_number:
+        first_unread = thread_user.last_read_number + 1
+    if after is None and before is None:
+        after = first_unread_number(thread, thread_user) - 1
+    return after or 0, before, first_unread
+
+
+@bp.route("/threads/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    return thread_page(load_thread(thread_id), ReplyForm())
+
+
+def thread_page(thread, form: ReplyForm, status: int = 200):
+    """The thread page (also after a reply the form refused, with its errors)."""
+    moderator = allowed(current_user, "discussion.moderate", thread)
+    thread_user = db.session.get(ThreadUser, (current_user.id, thread.id))
+    after, before, first_unread = _window(thread, thread_user)
+    rows = post_rows(thread, after=after, before=before, limit=PAGE_SIZE)
+    first, last = (rows[0].number, rows[-1].number) if rows else (after + 1, after)
+    quoted = _quoted_post(thread, form)
+    html = render_template(
+        "discussions/thread.html", thread=thread, view=place_view(place_of(thread)), rows=rows,
+        actions={row.id: post_actions(current_user, row, thread, moderator) for row in rows},
+        moderator=moderator, viewer=current_user, thread_user=thread_user, first_unread=first_unread,
+        first=first, last_number=last, form=form, quoted=quoted,
+        may_reply=_may_reply(thread), units=unit_titles(place_of(thread)),
+        earlier_url=url_for(".thread", thread_id=thread.id, before=first) if first > 1 else None,
+        later_url=(url_for(".thread", thread_id=thread.id, after=last)
+                   if last < thread.highest_number else None))
+    _record_reading(thread, last)
+    return html, status
+
+
+def _may_reply(thread) -> bool:
+    return not thread.locked and not thread.hidden and allowed(current_user, "discussion.post", thread)
+
+
+def _quoted_post(thread, form: ReplyForm):
+    """The post ?quote=<id> names, when it is a visible post of this thread (the reply form
+    carries its id; the service checks it again)."""
+    if not form.is_submitted():
+        raw = request.args.get("quote", "")
+        form.quote.data = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+    if not form.quote.data:
+        return None
+    post = db.session.get(Post, form.quote.data)
+    if post is None or post.thread_id != thread.id or post.deleted_at is not None or post.hidden:
+        form.quote.data = None
+        return None
+    return post
+
+
+def _record_reading(thread, last: int) -> None:
+    """The reader has seen the posts up to `last` (reading's mark_read never lowers it)."""
+    if last >= 1:
+        mark_read(current_user, thread, last)
+        db.session.commit()
+
+
+@bp.route("/posts/<int:post_id>")
+@login_required
+def goto_post(post_id: int):
+    """A post's link (notifications, quotes): the thread page at that post."""
+    post, thread = load_post(post_id)
+    return redirect(url_for(".thread", thread_id=thread.id, after=post.number - 1, _anchor=f"post-{post.number}"))
+
+
+@bp.route("/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id: int):
+    """The texts a post had before its edits (moderators of its thread only)."""
+    post, thread = load_post(post_id, "discussion.moderate")
+    revisions = db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
+                                   .order_by(PostRevision.number)).all()
+    return render_template("discussions/history.html", post=post, thread=thread, revisions=revisions,
+                           view=place_view(place_of(thread)))
