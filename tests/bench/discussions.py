@@ -24,6 +24,8 @@ Environment: WRK_SECONDS (6), WRK_CONNECTIONS (32), WRK_THREADS (2), WRK_WARMUP 
   BENCH_DISCUSSION_REPLIES (5000)  replies of the long thread
   BENCH_DISCUSSION_MEMBERS (50)    members posting at once
   BENCH_DISCUSSION_SECONDS (5)     how long they post
+  BENCH_DISCUSSION_ONLY            comma-separated parts to run (page_first, page_deep, api_first,
+                                   api_deep, poll_live, poll_api, posting; default all; /healthz always)
   BENCH_DATABASE_URL               a throwaway PostgreSQL database instead of a temp SQLite file
 """
 from __future__ import annotations
@@ -219,9 +221,14 @@ def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, sec
     }
 
 
+def chosen(name: str) -> bool:
+    only = {n.strip() for n in os.environ.get("BENCH_DISCUSSION_ONLY", "").split(",") if n.strip()}
+    return not only or name in only or name.startswith("healthz")
+
+
 def measure(server: DiscussionBench, settings: Settings) -> list[dict]:
     results = []
-    for target in targets(server):
+    for target in filter(lambda t: chosen(t.name), targets(server)):
         target = prepared(server.base_url, target)
         script = write_script(target, settings, server.workdir)
         if settings.warmup:
@@ -331,7 +338,7 @@ def posting_failed(outcome: dict) -> bool:
 
 # --- report --------------------------------------------------------------------------------
 
-def print_report(results: list[dict], posting: dict, about: dict) -> None:
+def print_report(results: list[dict], posting: dict | None, about: dict) -> None:
     print(f"\nDiscussions | {about['database']} | {about['app_root']} @ {about['commit']}"
           f"{' (+ uncommitted changes)' if about['learnhub_dirty'] else ''} | gunicorn 2 sync workers | "
           f"wrk -t{about['threads']} -c{about['connections']} -d{about['seconds']}s | "
@@ -347,8 +354,15 @@ def print_report(results: list[dict], posting: dict, about: dict) -> None:
         print(f"{r['label']:<46} {r['rps']:>7.0f} {r['ratio']:>6.2f} {r['latency_ms']['p50']:>7.1f} "
               f"{r['latency_ms']['p95']:>7.1f} {r['latency_ms']['p99']:>7.1f}  {answers}"
               f"{'  UNEXPECTED ' + str(r['unexpected']) if r['unexpected'] else ''}{'  errors: ' + errors if errors else ''}")
-    p, db = posting, posting["database"]
-    latency = p["latency_ms"]
+    for r in results:
+        if r["unexpected"] and r["first_other"]:
+            print(f"{r['name']}: first unexpected answer: {r['first_other']}", file=sys.stderr)
+    if posting:
+        print_posting(posting)
+
+
+def print_posting(p: dict) -> None:
+    db, latency = p["database"], p["latency_ms"]
     print(f"\n{p['members']} members posting at once for {p['seconds']} s: {p['acknowledged']} of {p['requests']} "
           f"replies acknowledged ({p['posts_per_second']}/s), latency p50 {latency.get('p50')} ms, "
           f"p95 {latency.get('p95')} ms, p99 {latency.get('p99')} ms; answers not 2xx: {p['failed_answers']}")
@@ -358,9 +372,6 @@ def print_report(results: list[dict], posting: dict, about: dict) -> None:
           f"lost {db['lost']}, duplicated {db['duplicated']}, gaps in the numbers {db['gaps']}, "
           f"posts nobody sent {db['unexpected']}, unanswered but stored {db['unacknowledged_stored']}"
           f"{'; counters wrong: ' + '; '.join(db['counters_wrong']) if db['counters_wrong'] else ''}")
-    for r in results:
-        if r["unexpected"] and r["first_other"]:
-            print(f"{r['name']}: first unexpected answer: {r['first_other']}", file=sys.stderr)
     if p["first_failure"]:
         print(f"posting: first answer not 2xx: {p['first_failure']}", file=sys.stderr)
 
@@ -383,7 +394,7 @@ def main() -> int:
         with DiscussionBench(replies, members) as server:
             try:
                 results = measure(server, settings)
-                posting = post_at_once(server, post_seconds)
+                posting = post_at_once(server, post_seconds) if chosen("posting") else None
             except ServerError as error:  # the log goes with the server's temp dir
                 raise ServerError(f"{error}\n--- gunicorn log (last lines) ---\n{server.log_tail()}") from None
     except (ServerError, LoginError) as error:
@@ -399,7 +410,7 @@ def main() -> int:
     path.write_text(json.dumps({**about, "reading": results, "posting": posting}, indent=2,
                                ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWritten to {path}")
-    if any(r["unexpected"] or r["socket_errors"] for r in results) or posting_failed(posting):
+    if any(r["unexpected"] or r["socket_errors"] for r in results) or (posting and posting_failed(posting)):
         print("bench-discussions: posts were lost or duplicated, or answers were not the expected "
               "2xx / 304 (see above)", file=sys.stderr)
         return 1
