@@ -11,7 +11,8 @@ run script, load remote frames or restyle the page. Two renderers:
   renderer itself emits survive (code highlighting, admonitions of the kinds below,
   footnotes, the table of contents): `!!! flash flash-error` is a plain admonition.
 - `render_member_markdown` for what members write (posts, comments, essay answers shown
-  to staff): no ids, no classes, no images, links marked `rel="nofollow ugc noopener"`.
+  to staff): no ids, no classes, images only from this site (any other image is a link),
+  links marked `rel="nofollow ugc noopener"`.
 - `render_staff_markdown` for what staff write in the app (announcements, class
   descriptions, minutes): the authors' renderer under the members' bounds.
 
@@ -80,9 +81,23 @@ ALLOWED_CLASSES = {
 }
 _LANGUAGE_CLASS = re.compile(r"^language-[a-z0-9_+#.-]{1,32}$")   # ditto, on <code>
 
-MEMBER_TAGS = ALLOWED_TAGS - {"img"}
+# A path of this site: "/..." but not "//host" or "/\\host" (browsers read both as another
+# host), and no whitespace or control character (browsers drop tabs and newlines from URLs).
+_SITE_PATH = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
+
+
+def is_site_path(src: str | None) -> bool:
+    """True for an image a member may show: a path on this site, nothing loaded from elsewhere."""
+    return bool(src) and _SITE_PATH.fullmatch(src) is not None
+
+
+def _member_image_attribute(_tag: str, name: str, value: str) -> bool:
+    return name in ("alt", "title", "loading") or (name == "src" and is_site_path(value))
+
+
+MEMBER_TAGS = ALLOWED_TAGS
 MEMBER_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "td": ["align"],
-                     "th": ["align"], "ol": ["start"]}
+                     "th": ["align"], "ol": ["start"], "img": _member_image_attribute}
 MEMBER_LINK_REL = "nofollow ugc noopener"
 
 LinkResolver = Callable[[str], str]
@@ -160,7 +175,8 @@ def sanitize(html: str) -> str:
 
 
 def sanitize_member(html: str) -> str:
-    """Clean member HTML: no ids, classes or images; links get rel="nofollow ugc noopener"."""
+    """Clean member HTML: no ids or classes, images only with a src on this site; links get
+    rel="nofollow ugc noopener"."""
     return _MEMBER_CLEANER.clean(html)
 
 
@@ -191,17 +207,28 @@ class _LinkExtension(Extension):
 
 
 class _ImagesAsLinks(Treeprocessor):
-    """Members' images are not shown (nothing loads from elsewhere): each becomes a
-    link to the image, named by its alt text."""
+    """Members' images load only from this site (a path such as /static/... or an upload):
+    those are kept, lazily loaded; any other becomes a link to the image, named by its alt
+    text, so nothing a member writes makes readers' browsers fetch from elsewhere."""
 
     def run(self, root):
         for element in root.iter():
-            if element.tag == "img":
-                src, alt = element.get("src", ""), element.get("alt") or element.get("src", "")
-                tail = element.tail
-                element.clear()
-                element.tag, element.text, element.tail = "a", alt, tail
-                element.set("href", src)
+            if element.tag != "img":
+                continue
+            src, alt = element.get("src", ""), element.get("alt") or ""
+            if is_site_path(src):
+                title = element.get("title")
+                element.attrib.clear()
+                element.set("src", src)
+                element.set("alt", alt)
+                if title:
+                    element.set("title", title)
+                element.set("loading", "lazy")
+                continue
+            tail = element.tail
+            element.clear()
+            element.tag, element.text, element.tail = "a", alt or src, tail
+            element.set("href", src)
 
 
 class _MemberExtension(Extension):
@@ -347,8 +374,9 @@ def render_staff_markdown(text: str) -> str:
 def render_member_markdown(text: str) -> str:
     """Render what a member wrote (a post, a comment, an essay answer) to safe HTML.
 
-    No heading ids, footnotes, admonitions or highlighting (so no ids or classes), no
-    images, raw HTML shown as text, and every link `rel="nofollow ugc noopener"`.
+    No heading ids, footnotes, admonitions or highlighting (so no ids or classes), images
+    only from this site (others are links), raw HTML shown as text, and every link
+    `rel="nofollow ugc noopener"`.
     """
     html = _converted(_member_markdown(), text, MEMBER)
     return escaped_text(text) if html is None else sanitize_member(html)
