@@ -11,6 +11,7 @@ from learnhub.core.markdown import render_member_markdown
 from learnhub.core.types import utcnow
 from learnhub.courses.models import Course, Unit
 from learnhub.discussions.models import Post, Thread
+from learnhub.discussions.search.tokens import search_text
 from learnhub.extensions import db
 
 
@@ -24,7 +25,8 @@ def seed_thread(author, *, course_id=None, unit_id=None, class_id=None, title="A
     db.session.add(thread)
     db.session.flush()
     db.session.add(Post(thread_id=thread.id, number=1, author_id=author.id, body=body,
-                        body_html=render_member_markdown(body), excerpt=body[:200], created_at=now))
+                        body_html=render_member_markdown(body), excerpt=body[:200], created_at=now,
+                        search_text=search_text(title, body)))
     db.session.flush()
     return thread
 
@@ -40,7 +42,7 @@ def seed_posts(thread: Thread, authors, count: int, body="Reply {n}") -> None:
         author = authors[i % len(authors)]
         rows.append({"thread_id": thread.id, "number": number, "author_id": author.id, "body": text,
                      "body_html": render_member_markdown(text), "excerpt": text[:200], "accepted": False,
-                     "hidden": False, "search_text": "", "created_at": now + timedelta(microseconds=i)})
+                     "hidden": False, "search_text": search_text(None, text), "created_at": now + timedelta(microseconds=i)})
     if rows:
         db.session.execute(insert(Post), rows)
     thread.highest_number = start + count
