@@ -2,10 +2,50 @@
 explains the table; tests/support/discussions.py's matrix_discussions makes the objects)."""
 from __future__ import annotations
 
-from tests.support.authorization.actors import LOGIN  # noqa: F401
+from tests.support.authorization.actors import LOGIN
 
 #                                                  anonymous member other instructor staff admin
-ROWS: dict = {}
-PATHS: dict = {}
-FORMS: dict = {}
+ROWS: dict = {
+    # thread pages: {thread} is member's question on course mx's unit intro; "other" (in no class)
+    # reads course threads but not the class's. accept: the thread's author or a moderator
+    # ({member_reply}: once accepted, accepting again changes nothing). delete {reply} (target's):
+    # moderators only; edit {member_reply}: its author (in the window) or moderators.
+    ("discussions.course_threads", "GET"):          (LOGIN, 200,   200,   200,   200,   200),
+    ("discussions.new_course_thread", "GET"):       (LOGIN, 200,   200,   200,   200,   200),
+    ("discussions.new_course_thread", "POST"):      (LOGIN, 302,   302,   302,   302,   302),
+    ("discussions.class_threads", "GET"):           (LOGIN, 200,   404,   200,   200,   200),
+    ("discussions.new_class_thread", "GET"):        (LOGIN, 200,   404,   200,   200,   200),
+    ("discussions.new_class_thread", "POST"):       (LOGIN, 302,   404,   302,   302,   302),
+    ("discussions.thread", "GET"):                  (LOGIN, 200,   200,   200,   200,   200),
+    ("discussions.reply", "POST"):                  (LOGIN, 302,   302,   302,   302,   302),
+    ("discussions.edit_post", "GET"):               (LOGIN, 200,   403,   200,   200,   200),
+    ("discussions.edit_post", "POST"):              (LOGIN, 302,   403,   302,   302,   302),
+    ("discussions.delete_post", "POST"):            (LOGIN, 403,   403,   302,   302,   302),
+    ("discussions.accept_post", "POST"):            (LOGIN, 302,   403,   302,   302,   302),
+    ("discussions.post_history", "GET"):            (LOGIN, 403,   403,   200,   200,   200),
+    ("discussions.goto_post", "GET"):               (LOGIN, 302,   302,   302,   302,   302),
+}
+PATHS: dict = {
+    # thread pages
+    "discussions.course_threads": "/courses/{course}/threads?unit={unit}",
+    "discussions.new_course_thread": "/courses/{course}/threads/new?unit={unit}",
+    "discussions.class_threads": "/classes/{class}/threads",
+    "discussions.new_class_thread": "/classes/{class}/threads/new",
+    "discussions.thread": "/threads/{thread}",
+    "discussions.reply": "/threads/{thread}/posts",
+    "discussions.edit_post": "/posts/{member_reply}/edit",
+    "discussions.delete_post": "/posts/{reply}/delete",
+    "discussions.accept_post": "/posts/{member_reply}/accept",
+    "discussions.post_history": "/posts/{member_reply}/history",
+    "discussions.goto_post": "/posts/{post}",
+}
+FORMS: dict = {
+    # thread pages
+    ("discussions.new_course_thread", "POST"): {"title": "Thread by {actor}", "body": "Text", "kind": "question",
+                                                 "unit": "{unit}"},
+    ("discussions.new_class_thread", "POST"): {"title": "Class thread by {actor}", "body": "Text",
+                                                "kind": "discussion"},
+    ("discussions.reply", "POST"): {"body": "Reply by {actor}"},
+    ("discussions.edit_post", "POST"): {"body": "Edited by {actor}"},
+}
 JSON: dict = {}
