@@ -1,5 +1,8 @@
-"""Discussions: moderation (see learnhub/discussions/__init__.py)."""
+"""Discussions: moderation (pin, lock, hide, move; reports and their queue). See
+learnhub/discussions/__init__.py."""
 
 
 def init_app(app) -> None:
-    pass
+    from . import views
+
+    app.register_blueprint(views.bp)
