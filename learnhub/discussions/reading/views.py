@@ -14,12 +14,15 @@ import hashlib
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from ...auth.forms import ActionForm
+from ...classes.models import SchoolClass
 from ...core.errors import DomainError
 from ...core.permissions import allowed
 from ...extensions import db
 from ..loaders import class_place, course_place, load_thread
+from ..models import Thread
 from ..queries import post_rows
 from . import services
 
@@ -51,12 +54,21 @@ def _conditional(response: Response, etag: str) -> Response:
     return response
 
 
+def _prefetch(thread_id: int):
+    """The thread and its class (if any) in one statement: the loader and the class policy then
+    find both in the identity map (held by the row returned: the map's references are weak).
+    What remains is the viewer's role in a class."""
+    return db.session.execute(select(Thread, SchoolClass).outerjoin(SchoolClass, SchoolClass.id == Thread.class_id)
+                       .where(Thread.id == thread_id)).first()
+
+
 @bp.get("/threads/<int:thread_id>/live")
 @login_required
 def live(thread_id: int):
     """New posts after `?after=` as HTML (the thread page's post boxes), or 304 when the thread
     has not changed since the ETag the client sends."""
     after = number_arg("after")
+    held = _prefetch(thread_id)  # noqa: F841  (keeps the rows in the identity map)
     thread = load_thread(thread_id)
     etag = live_etag(thread, current_user)
     if request.if_none_match.contains(etag):
