@@ -55,14 +55,18 @@ def _number_arg(name: str) -> int | None:
 
 
 def _window(thread, thread_user):
-    """(after, before, first_unread) of the posts to show: ?after= / ?before= as asked, or for
-    a returning reader the page starting at their first unread post."""
+    """(after, before, first_unread) of the posts to show: ?after= / ?before= as asked; else
+    for a returning reader the page starting at their first unread post (all read: the last
+    page), for a first-time reader the first page."""
     after, before = _number_arg("after"), _number_arg("before")
     first_unread = None
     if thread_user is not None and thread_user.last_read_number < thread.highest_number:
         first_unread = thread_user.last_read_number + 1
     if after is None and before is None:
-        after = first_unread_number(thread, thread_user) - 1
+        if thread_user is not None and first_unread is None:
+            before = thread.highest_number + 1  # all read: the last page, the newest at the end
+        else:
+            after = first_unread_number(thread, thread_user) - 1
     return after or 0, before, first_unread
 
 
