@@ -158,8 +158,9 @@ def unhide_post(post_id: int, body: OptionalReason):
 
 @bp.get("/reports")
 @declare("Open reports of the threads the caller moderates, grouped by post (oldest post first)",
-         query=PageQuery, responses={200: Page[ReportItem]}, errors=(400,), tags=TAGS)
+         query=PageQuery, responses={200: Page[ReportItem]}, errors=(400, 403), tags=TAGS)
 def list_reports(query: PageQuery):
+    services.require_queue(current_user)
     page = paginate(services.open_reports_query(current_user), services.QUEUE_ORDER, **page_request())
     page.items = [{"id": r.id, "reason": r.reason, "created_at": r.created_at, "reporter": r.reporter_name,
                    "post_id": r.post_id, "post_number": r.post_number, "post_body_html": r.post_body_html,

@@ -17,7 +17,7 @@ from ...auth.models import User
 from ...classes.models import STAFF_ROLES, Membership
 from ...core.audit import audit
 from ...core.database import savepoint
-from ...core.errors import DomainError, FieldError
+from ...core.errors import DomainError, FieldError, Forbidden
 from ...core.notifications import notify, site_path
 from ...core.pagination import Key
 from ...core.permissions import has_role
@@ -224,6 +224,13 @@ class ReportRow:
     post_author_name: str | None
     thread_id: int
     thread_title: str
+
+
+def require_queue(viewer) -> None:
+    """The queue is for accounts that may moderate (instructors, staff, admins: the only ones
+    a class may make its staff); a member's is 403, not an empty list."""
+    if not has_role(viewer, *MODERATOR_ROLES):
+        raise Forbidden(_l("Only moderators have a queue of reported posts."))
 
 
 def _moderated_threads(viewer):

@@ -181,6 +181,7 @@ def report_post(post_id: int):
 @bp.route("/discussions/reports")
 @login_required
 def reports():
+    services.require_queue(current_user)
     page = page_for_view(services.open_reports_query(current_user), services.QUEUE_ORDER, default_limit=50)
     rows = services.report_rows(page.items)
     groups: dict[int, list] = {}
