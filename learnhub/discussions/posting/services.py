@@ -26,7 +26,7 @@ from html import unescape
 import bleach
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...core.database import Conflict, savepoint
@@ -338,9 +338,12 @@ def edit_post(editor, post: Post, thread: Thread, body, *, title=None) -> Post:
 
 def delete_post(actor, post: Post, thread: Thread) -> None:
     """Soft delete: the post keeps its number and place ("post removed"); an accepted answer
-    stops being one. Deleting a removed post again changes nothing."""
+    stops being one. Deleting a removed post again changes nothing (for its author or a
+    moderator; anyone else is refused as before)."""
     if post.deleted_at is not None:
-        return
+        if _is_author(actor, post) or _moderates(actor, thread):
+            return
+        raise Forbidden(_l("You may not delete this post."))
     if not may_delete(actor, post, thread):
         raise Forbidden(_l("You may not delete this post."))
     post.deleted_at, post.deleted_by_id, post.accepted = utcnow(), actor.id, False
@@ -359,7 +362,7 @@ def accept_post(actor, post: Post, thread: Thread) -> None:
         return
     with savepoint(db.session, DomainError(409, "accept_conflict",
                                            _l("Another answer was accepted at the same moment. Reload."))):
-        db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.accepted, Post.id != post.id)
+        db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.accepted == true(), Post.id != post.id)
                            .values(accepted=False).execution_options(synchronize_session="evaluate"))
         post.accepted = True
         db.session.flush()
