@@ -35,10 +35,9 @@ def _thread(server, *members) -> int:
 
 
 def _reply(page, text: str) -> None:
-    """Write and send a reply through the thread page's reply form."""
-    form = page.locator("form").filter(has=page.locator("textarea[name=body]"))
-    form.locator("textarea[name=body]").fill(text)
-    form.locator("button[type=submit], input[type=submit]").last.click()
+    """Write and send a reply through the thread page's reply form, as a member would."""
+    page.get_by_label("Your reply").fill(text)
+    page.get_by_role("button", name="Reply", exact=True).click()
 
 
 def _no_reload_marker(page) -> None:
@@ -55,8 +54,8 @@ def test_a_reply_appears_for_the_other_member_and_a_mention_raises_the_badge(ser
     path = f"/threads/{thread_id}"
     alice, alice_errors = new_page(browser)
     bob, bob_errors = new_page(browser)
-    log_in(alice, server, "alice", path)
-    log_in(bob, server, "bob", path)
+    log_in(alice, server, "alice", path, PASSWORD)
+    log_in(bob, server, "bob", path, PASSWORD)
     badge = bob.locator("[data-notification-count]")
     expect(badge).to_be_hidden()
     _no_reload_marker(bob)
@@ -83,12 +82,12 @@ def test_a_members_own_reply_appears_at_once(serve, browser, write_content):
     server = _serve(serve, write_content, LIVE_POLL_SECONDS=600, NOTIFICATIONS_POLL_SECONDS=600)
     thread_id = _thread(server, ("carol", "陈卡罗"))
     page, errors = new_page(browser)
-    log_in(page, server, "carol", f"/threads/{thread_id}")
+    log_in(page, server, "carol", f"/threads/{thread_id}", PASSWORD)
 
     _reply(page, "我自己的回复，应当马上出现。")
     expect(page.locator("main")).to_contain_text("我自己的回复，应当马上出现。", timeout=5_000)
     # The form is ready for the next reply: empty again.
-    expect(page.locator("textarea[name=body]")).to_have_value("")
+    expect(page.get_by_label("Your reply")).to_have_value("")
 
     assert errors == []
     assert page.evaluate("window.__cspViolations") == []
