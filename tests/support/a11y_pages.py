@@ -300,9 +300,16 @@ PAGES = [
     # discussions (data: tests/support/discussions.a11y_discussions; learner is "member", staffer "staff")
     # -- threads (lists, thread page, forms) --
     # -- reading (panels, live) --
+    # (the class overview, home, course and staff dashboard pages above carry the other panels)
+    Page("unit with its threads and the ask box (member)", "member", "/courses/a11y/only"),
+    Page("course with its discussions link (member)", "member", "/courses/a11y"),
     # -- moderation --
     # -- subscriptions --
     # -- search --
+    Page("search the discussions, empty (member)", "member", "/search"),
+    Page("search results, Chinese phrase (member)", "member", "/search?q=三会一课"),
+    Page("search with no results (staff)", "staff", "/search?q=nothing-matches-this"),
+    Page("search refused, too long (member)", "member", "/search?q=" + "x" * 101, status=422),
 ]
 LANGUAGES = {"en": ("en-US", "en"), "zh": ("zh-CN", "zh-CN")}  # browser locale, expected <html lang>
 VIEWPORT = {"width": 360, "height": 740}
