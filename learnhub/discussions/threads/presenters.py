@@ -24,6 +24,9 @@ class PlaceView:
     unit_url: str | None = None  # a unit's list links back to the unit
     course_slug: str | None = None
     unit_slug: str | None = None
+    # Held while the page renders: the session's identity map is weak, and the policies ask
+    # for the class once per post (session.get answers from the map only while it is alive).
+    school_class: object = None
 
 
 def place_view(place: Place) -> PlaceView:
@@ -33,7 +36,8 @@ def place_view(place: Place) -> PlaceView:
         return PlaceView(place, school_class.name,
                          [(school_class.name, url_for("classes.overview", class_id=place.class_id)),
                           (_l("Discussions"), list_url)],
-                         list_url, url_for("discussions.new_class_thread", class_id=place.class_id))
+                         list_url, url_for("discussions.new_class_thread", class_id=place.class_id),
+                         school_class=school_class)
     course = course_entry(place.course_id)
     unit = unit_entry(place.course_id, place.unit_id)
     course_url = url_for("courses.course", course_slug=course.slug)

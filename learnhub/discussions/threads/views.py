@@ -78,6 +78,7 @@ def thread(thread_id: int):
 
 def thread_page(thread, form: ReplyForm, status: int = 200):
     """The thread page (also after a reply the form refused, with its errors)."""
+    view = place_view(place_of(thread))  # first: it holds the class the policies ask for
     moderator = allowed(current_user, "discussion.moderate", thread)
     thread_user = db.session.get(ThreadUser, (current_user.id, thread.id))
     after, before, first_unread = _window(thread, thread_user)
@@ -85,7 +86,7 @@ def thread_page(thread, form: ReplyForm, status: int = 200):
     first, last = (rows[0].number, rows[-1].number) if rows else (after + 1, after)
     quoted = _quoted_post(thread, form)
     html = render_template(
-        "discussions/thread.html", thread=thread, view=place_view(place_of(thread)), rows=rows,
+        "discussions/thread.html", thread=thread, view=view, rows=rows,
         actions={row.id: post_actions(current_user, row, thread, moderator) for row in rows},
         moderator=moderator, viewer=current_user, thread_user=thread_user, first_unread=first_unread,
         first=first, last_number=last, form=form, quoted=quoted,
