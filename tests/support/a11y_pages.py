@@ -299,6 +299,18 @@ PAGES = [
     Page("regrade preview (staff)", "staff", "/courses/a11y/quizzes/every-type/regrade"),
     # discussions (data: tests/support/discussions.a11y_discussions; learner is "member", staffer "staff")
     # -- threads (lists, thread page, forms) --
+    Page("course discussions (member)", "member", "/courses/a11y/threads"),
+    Page("unit discussions (member)", "member", "/courses/a11y/threads?unit=only"),
+    Page("class discussions (head teacher)", "staff", "/classes/{class}/threads"),
+    Page("new question on a unit (member)", "member", "/courses/a11y/threads/new?unit=only&kind=question"),
+    Page("new thread with errors (member)", "member", "/courses/a11y/threads/new", submit_empty),
+    Page("new class thread (head teacher)", "staff", "/classes/{class}/threads/new"),
+    Page("thread page (member)", "member", "/threads/{a11y_thread}"),
+    Page("thread page, replying with a quote (member)", "member", "/threads/{a11y_thread}?after=0&quote={a11y_post}"),
+    Page("thread page (moderator)", "staff", "/threads/{a11y_thread}?after=0"),
+    Page("class thread (head teacher)", "staff", "/threads/{a11y_class_thread}"),
+    Page("edit a post (author)", "staff", "/posts/{a11y_post}/edit"),
+    Page("post history (moderator)", "staff", "/posts/{a11y_post}/history"),
     # -- reading (panels, live) --
     # (the class overview, home, course and staff dashboard pages above carry the other panels)
     Page("unit with its threads and the ask box (member)", "member", "/courses/a11y/only"),
