@@ -316,6 +316,10 @@ PAGES = [
     Page("unit with its threads and the ask box (member)", "member", "/courses/a11y/only"),
     Page("course with its discussions link (member)", "member", "/courses/a11y"),
     # -- moderation --
+    Page("reported posts queue (head teacher)", "staff", "/discussions/reports"),
+    Page("report a post (member)", "member", "/posts/{a11y_post}/report"),
+    Page("report a post with errors (member)", "member", "/posts/{a11y_post}/report", submit_empty),
+    Page("move a thread (staff)", "staff", "/threads/{a11y_thread}/move"),
     # -- subscriptions --
     # -- search --
     Page("search the discussions, empty (member)", "member", "/search"),
