@@ -36,6 +36,12 @@ def retry_after(request_limit) -> Response:
     return Response(status=429, headers={"Retry-After": str(seconds)})
 
 
+def wrote(response) -> bool:
+    """A refused request (bad input, a locked thread) does not use up the member's posts;
+    a repeat of an idempotent post does (it is the same as posting again)."""
+    return response.status_code < 400
+
+
 # Only the writing methods count: opening the edit form is free.
 limit_posting = limiter.shared_limit(post_rate_limit, scope=SCOPE, key_func=member_key,
-                                     methods=["POST", "PATCH"], on_breach=retry_after)
+                                     methods=["POST", "PATCH"], deduct_when=wrote, on_breach=retry_after)
