@@ -89,3 +89,16 @@ def test_mark_all_read_pages_refuse(world, db, client):
                      data={"csrf_token": carl.csrf}).status_code == 404
     assert client.post(f"/classes/{world.class_a.id}/threads/read").status_code in (302, 400)
     assert recorded(db, world.bob, thread) is None and recorded(db, world.carl, thread) is None
+
+
+def test_the_lists_carry_the_mark_all_read_button(world, db):
+    seed_thread(world.ann, class_id=world.class_a.id)
+    seed_thread(world.ann, course_id=world.course_id, unit_id=world.first_id)
+    db.session.commit()
+    bob = world.client(world.bob)
+    html = bob.get(f"/classes/{world.class_a.id}/threads").get_data(as_text=True)
+    assert f'action="/classes/{world.class_a.id}/threads/read"' in html and 'name="csrf_token"' in html
+    html = bob.get("/courses/rc/threads?unit=first").get_data(as_text=True)
+    assert 'action="/courses/rc/threads/read?unit=first"' in html
+    html = bob.get("/courses/rc/threads").get_data(as_text=True)
+    assert 'action="/courses/rc/threads/read"' in html
