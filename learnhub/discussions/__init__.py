@@ -15,8 +15,7 @@ grading, below the API (DESIGN.md).
 
 
 def init_app(app) -> None:
-    from . import models, policies  # noqa: F401  (models: tables known to the metadata)
-    from . import moderation, posting, reading, search, subscriptions, threads
+    from . import models, moderation, policies, posting, reading, search, subscriptions, threads  # noqa: F401  (models: tables known to the metadata)
 
     policies.register(app)
     for part in (posting, threads, reading, moderation, subscriptions, search):
