@@ -20,7 +20,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, and_, bindparam, column, false, func, literal_column, or_, select, text, update
+from sqlalchemy import Integer, and_, column, false, func, literal_column, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from ...auth.models import User
@@ -168,9 +168,7 @@ def reindex_batch(after_id: int = 0, size: int = REINDEX_BATCH) -> tuple[int, in
     for row in rows:
         tokens = search_text(row.title if row.number == 1 else None, row.body)
         if tokens != row.search_text:  # an unchanged post keeps its index entry untouched
-            changed.append({"post_id": row.id, "tokens": tokens})
-    if changed:
-        db.session.execute(update(Post).where(Post.id == bindparam("post_id"))
-                           .values(search_text=bindparam("tokens"))
-                           .execution_options(synchronize_session=False), changed)
+            changed.append({"id": row.id, "search_text": tokens})
+    if changed:  # the ORM's bulk UPDATE by primary key: one executemany
+        db.session.execute(update(Post), changed)
     return rows[-1].id, len(rows), len(changed)
