@@ -21,7 +21,7 @@ PREFIX = "/api/v1/"
 # Flask's argument names -> API.md's: the first object of a path is {id} (/attempts/{id}).
 PATH_NAMES = {"course_slug": "course", "unit_slug": "unit", "quiz_slug": "quiz", "exam_id": "exam",
               "attempt_id": "id", "class_id": "id", "session_id": "id", "announcement_id": "id",
-              "thread_id": "id", "post_id": "id", "answer_id": "id"}
+              "thread_id": "id", "post_id": "id", "answer_id": "id", "report_id": "id"}
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # beyond: 404 (no such row)
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 

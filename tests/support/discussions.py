@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from learnhub.core.markdown import render_member_markdown
 from learnhub.core.types import utcnow
 from learnhub.courses.models import Course, Unit
-from learnhub.discussions.models import Post, Thread
+from learnhub.discussions.models import Post, PostReport, Thread
 from learnhub.discussions.search.tokens import search_text
 from learnhub.extensions import db
 
@@ -60,7 +60,8 @@ def course_ids(slug: str, unit_slug: str | None = None) -> tuple[int, int | None
 def matrix_discussions(users: dict, target, school_class) -> dict:
     """The matrix's threads (course "mx", its unit "intro", the class) and posts:
     - {thread}: the member's question thread on the unit, with {post} its first post,
-      {reply} target's reply (number 2) and {member_reply} the member's (number 3);
+      {reply} target's reply (number 2) and {member_reply} the member's (number 3), which
+      target reported ({report});
     - {class_thread}: the member's thread in the class, {class_post} its first post.
     """
     course_id, unit_id = course_ids("mx", "intro")
@@ -73,8 +74,12 @@ def matrix_discussions(users: dict, target, school_class) -> dict:
     db.session.commit()
     posts = dict(db.session.query(Post.number, Post.id).filter_by(thread_id=thread.id).all())
     class_post = db.session.query(Post.id).filter_by(thread_id=class_thread.id, number=1).scalar()
+    report = PostReport(post_id=posts[3], reporter_id=target.id, reason="Off topic")
+    db.session.add(report)
+    db.session.commit()
     return {"thread": thread.id, "post": posts[1], "reply": posts[2], "member_reply": posts[3],
-            "class_thread": class_thread.id, "class_post": class_post, "course": "mx", "unit": "intro"}
+            "class_thread": class_thread.id, "class_post": class_post, "course": "mx", "unit": "intro",
+            "report": report.id}
 
 
 def a11y_discussions(app) -> dict:
@@ -86,7 +91,6 @@ def a11y_discussions(app) -> dict:
 
     from learnhub.auth.models import User
     from learnhub.classes.models import SchoolClass
-    from learnhub.discussions.models import PostReport
 
     with app.app_context():
         learner = db.session.scalar(select(User).where(User.username == "learner"))

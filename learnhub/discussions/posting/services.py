@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ...core.audit import audit
 from ...core.database import Conflict, savepoint
 from ...core.errors import DomainError, FieldError, Forbidden
 from ...core.markdown import render_member_markdown, require_renderable
@@ -329,6 +330,8 @@ def edit_post(editor, post: Post, thread: Thread, body, *, title=None) -> Post:
     _render(post, body, new_title if post.number == 1 else None)
     post.edited_at = utcnow()
     db.session.flush()
+    if not _is_author(editor, post):  # a moderator's edit of someone's post is moderation
+        audit(editor, "discussion.post_edit", post, thread_id=thread.id, revision=next_number)
     if new_title != thread.title:
         _update_thread(thread, title=new_title)
     else:
@@ -347,6 +350,8 @@ def delete_post(actor, post: Post, thread: Thread) -> None:
     if not may_delete(actor, post, thread):
         raise Forbidden(_l("You may not delete this post."))
     post.deleted_at, post.deleted_by_id, post.accepted = utcnow(), actor.id, False
+    if not _is_author(actor, post):  # a moderator removing someone's post is moderation
+        audit(actor, "discussion.post_delete", post, thread_id=thread.id)
     recount(thread)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from learnhub.core.audit import AuditEntry
 from learnhub.core.errors import DomainError, FieldError
 from learnhub.core.signals import post_created
 from learnhub.discussions.models import Post, PostRevision, Thread
@@ -178,6 +179,23 @@ def test_after_the_window_only_moderators_edit(db, forum):
     posting.edit_post(forum.instructor, first, thread, "moderated")
     revision = db.session.scalar(select(PostRevision))
     assert first.body == "moderated" and revision.editor_id == forum.instructor.id
+
+
+def test_a_moderators_edit_or_delete_of_someones_post_is_audited_the_authors_own_is_not(db, forum):
+    thread = ask(forum, body="text")
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    own, _ = posting.reply(forum.member, thread, "mine")
+    posting.edit_post(forum.member, first, thread, "my fix")
+    posting.delete_post(forum.member, own, thread)
+    discussion = AuditEntry.action.startswith("discussion.")
+    assert db.session.scalars(select(AuditEntry.action).where(discussion)).all() == []
+    posting.edit_post(forum.instructor, first, thread, "moderated")
+    other, _ = posting.reply(forum.other, thread, "off topic")
+    posting.delete_post(forum.instructor, other, thread)
+    rows = db.session.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.target_id)
+                              .where(discussion).order_by(AuditEntry.id)).all()
+    assert rows == [("discussion.post_edit", forum.instructor.id, first.id),
+                    ("discussion.post_delete", forum.instructor.id, other.id)]
 
 
 def test_title_only_on_post_one_and_deleted_posts_are_not_edited(db, forum):

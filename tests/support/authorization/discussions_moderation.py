@@ -8,9 +8,8 @@ from tests.support.authorization.actors import LOGIN
 # staff (and admins); members read it, so they get 403. Each action succeeds for every
 # moderator in turn (the second finds it done already: nothing changes, the same redirect).
 # Reports: any reader but the author ({member_reply} is the member's own: 422), once each.
-# The queue is for accounts that may moderate. The world has no report yet, so resolving
-# is 404 for everyone (with a {report} by target on {member_reply}, it would be
-# LOGIN 403 403 302 409 409: the instructor resolves it, the others find it closed).
+# The queue is for accounts that may moderate. {report} is target's report of {member_reply}:
+# the instructor resolves it, staff and admin then find it closed (409).
 #                                                  anonymous member other instructor staff admin
 ROWS = {
     ("moderation.pin_thread", "POST"):              (LOGIN, 403,   403,   302,   302,   302),
@@ -26,13 +25,13 @@ ROWS = {
     ("moderation.report_post", "GET"):              (LOGIN, 200,   200,   200,   200,   200),
     ("moderation.report_post", "POST"):             (LOGIN, 302,   302,   302,   302,   302),
     ("moderation.reports", "GET"):                  (LOGIN, 403,   403,   200,   200,   200),
-    ("moderation.resolve_report", "POST"):          (LOGIN, 404,   404,   404,   404,   404),
+    ("moderation.resolve_report", "POST"):          (LOGIN, 403,   403,   302,   409,   409),
     ("api.moderate_thread", "PATCH"):               (401,   403,   403,   200,   200,   200),
     ("api.report_post", "POST"):                    (401,   422,   201,   201,   201,   201),
     ("api.hide_post", "POST"):                      (401,   403,   403,   200,   200,   200),
     ("api.unhide_post", "POST"):                    (401,   403,   403,   200,   200,   200),
     ("api.list_reports", "GET"):                    (401,   403,   403,   200,   200,   200),
-    ("api.resolve_report", "POST"):                 (401,   404,   404,   404,   404,   404),
+    ("api.resolve_report", "POST"):                 (401,   403,   403,   200,   409,   409),
 }
 
 PATHS = {
@@ -47,13 +46,13 @@ PATHS = {
     "moderation.unhide_post": "/posts/{reply}/unhide",
     "moderation.report_post": "/posts/{reply}/report",
     "moderation.reports": "/discussions/reports",
-    "moderation.resolve_report": "/reports/0/resolve",
+    "moderation.resolve_report": "/reports/{report}/resolve",
     "api.moderate_thread": "/api/v1/threads/{thread}",
     "api.report_post": "/api/v1/posts/{member_reply}/report",
     "api.hide_post": "/api/v1/posts/{reply}/hide",
     "api.unhide_post": "/api/v1/posts/{reply}/unhide",
     "api.list_reports": "/api/v1/reports",
-    "api.resolve_report": "/api/v1/reports/0/resolve",
+    "api.resolve_report": "/api/v1/reports/{report}/resolve",
 }
 FORMS = {
     ("moderation.hide_thread", "POST"): {"reason": "Off topic ({actor})"},
