@@ -11,6 +11,8 @@ its thread (the service passes the thread along: see posting.services.may_edit).
 """
 from __future__ import annotations
 
+from flask import g, has_request_context
+
 from ..classes.services import get_class
 from ..core.permissions import allowed, has_role, register_policy
 from ..courses.services import can_see_drafts
@@ -20,7 +22,14 @@ MODERATOR_ROLES = ("instructor", "staff")
 
 
 def _class_of(place):
-    return get_class(place.class_id)  # session.get: the identity map answers repeats
+    """The place's class, loaded once per request: the session's identity map forgets a row
+    nobody holds, and a thread page asks the rules once per post."""
+    if not has_request_context():
+        return get_class(place.class_id)
+    cache = g.setdefault("discussion_classes", {})
+    if place.class_id not in cache:
+        cache[place.class_id] = get_class(place.class_id)
+    return cache[place.class_id]
 
 
 def may_read(user, place) -> bool:
