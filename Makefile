@@ -24,7 +24,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d learnhub/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k pgettext:1c,2 -o learnhub/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o learnhub/translations/messages.pot .
 	$(BIN)/pybabel -q update -N --ignore-obsolete -i learnhub/translations/messages.pot -d learnhub/translations
 
 run: $(VENV)/.installed translations

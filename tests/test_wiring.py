@@ -171,12 +171,21 @@ def test_filling_or_asking_for_an_undeclared_slot_is_an_error(app):
     declare_slot(app, "new_page")
     register_panel(app, "new_page", lambda **context: f"<p>{context['who']}</p>")
     assert panels("new_page", who="x") == ["<p>x</p>"]
+    register_panel(app, "new_page", lambda **context: "<p>last</p>", order=200)
+    register_panel(app, "new_page", lambda **context: "<p>second</p>")
+    assert panels("new_page", who="x") == ["<p>x</p>", "<p>second</p>", "<p>last</p>"]
+
+
+def test_the_home_page_shows_what_waits_before_what_was_done(app):
+    home = [f"{panel.__module__}.{panel.__name__}" for _order, panel in app.extensions[PANELS_KEY]["home_page"]]
+    assert home[-1] == "learnhub.progress.member_dashboard_views.record_panel"
+    assert "learnhub.discussions.reading.panels.home_page_panel" in home[:-1]
 
 
 def _registrations(app) -> dict:
     groups = {name: sorted(group.commands) if isinstance(group, click.Group) else None
               for name, group in app.cli.commands.items()}
-    slots = {slot: [f"{panel.__module__}.{panel.__qualname__}" for panel in slot_panels]
+    slots = {slot: [f"{panel.__module__}.{panel.__qualname__}" for _order, panel in slot_panels]
              for slot, slot_panels in app.extensions[PANELS_KEY].items()}
     receivers = {name: len(list(signal.receivers_for(app))) for name, signal in _signals().items()}
     return {"cli": groups, "panels": slots, "receivers": receivers, "blueprints": sorted(app.blueprints)}

@@ -26,11 +26,14 @@ def declare_slot(app, slot: str) -> None:
     slots[slot] = []
 
 
-def register_panel(app, slot: str, panel) -> None:
+def register_panel(app, slot: str, panel, order: int = 100) -> None:
+    """`order`: lower first; equal orders keep the order they were registered in (lowest
+    feature first). A panel that belongs at the end of a page whatever comes later takes more."""
     slots = _slots(app)
     if slot not in slots:
         raise KeyError(f"no panel slot {slot!r} declared (declare it in the page's init_app, first)")
-    slots[slot].append(panel)
+    slots[slot].append((order, panel))
+    slots[slot].sort(key=lambda entry: entry[0])  # stable: equal orders keep registration order
 
 
 def panels(slot: str, **context) -> list[Markup]:
@@ -38,7 +41,7 @@ def panels(slot: str, **context) -> list[Markup]:
     if slot_panels is None:
         raise KeyError(f"no panel slot {slot!r} declared")
     rendered = []
-    for panel in slot_panels:
+    for _order, panel in slot_panels:
         html = panel(**context)
         if html:
             rendered.append(Markup(html))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -29,7 +29,8 @@ class _Keyed(FlaskForm):
 class NewThreadForm(_Keyed):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     kind = RadioField(_l("Kind"), default="discussion",
-                      choices=[SelectChoice("discussion", _l("Discussion")), SelectChoice("question", _l("Question"))])
+                      choices=[SelectChoice("discussion", _l("Discussion")),
+                               SelectChoice("question", lazy_pgettext("thread kind", "Question"))])
     unit = SelectField(_l("Unit"), choices=[SelectChoice("", _l("The whole course"))], default="", validate_choice=True)
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=BODY_MAX)], description=BODY_HINT)
     submit = SubmitField(_l("Post thread"))

@@ -61,4 +61,6 @@ def init_app(app) -> None:
     from ..core.panels import register_panel
 
     register_panel(app, "home_courses", courses_panel)
-    register_panel(app, "home_page", record_panel)
+    # Last on the home page: what the member has done lately, after what waits for them
+    # (classes, exams, discussions with new replies), whichever feature registers those.
+    register_panel(app, "home_page", record_panel, order=200)

@@ -123,5 +123,6 @@ def query_pattern(q: str) -> re.Pattern | None:
 
 
 def snippet_text(markdown: str) -> str:
-    """A post's text for a snippet: plain, Markdown marks dropped, spaces collapsed."""
-    return " ".join(_MARKS.sub("", unicodedata.normalize("NFKC", plain_text(markdown))).split())
+    """A post's text for a snippet: plain, Markdown marks dropped, spaces collapsed. Not
+    NFKC-normalised as tokens are: a reader sees their own punctuation (，not ,)."""
+    return " ".join(_MARKS.sub("", plain_text(markdown)).split())
