@@ -94,7 +94,7 @@ def thread_page(thread, form: ReplyForm, status: int = 200):
         earlier_url=url_for(".thread", thread_id=thread.id, before=first) if first > 1 else None,
         later_url=(url_for(".thread", thread_id=thread.id, after=last)
                    if last < thread.highest_number else None))
-    _record_reading(thread, last)
+    _record_reading(thread, thread_user, last)
     return html, status
 
 
@@ -117,9 +117,10 @@ def _quoted_post(thread, form: ReplyForm):
     return post
 
 
-def _record_reading(thread, last: int) -> None:
-    """The reader has seen the posts up to `last` (reading's mark_read never lowers it)."""
-    if last >= 1:
+def _record_reading(thread, thread_user, last: int) -> None:
+    """The reader has seen the posts up to `last` (reading's mark_read never lowers it). A
+    page that shows nothing new writes nothing: reading an old thread again is a pure read."""
+    if last >= 1 and (thread_user is None or thread_user.last_read_number < last):
         mark_read(current_user, thread, last)
         db.session.commit()
 

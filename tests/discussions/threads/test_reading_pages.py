@@ -150,3 +150,22 @@ def test_thread_page_statements_do_not_grow_with_the_posts(forum, db, count_quer
             assert client.get(f"/threads/{thread.id}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_reading_a_thread_again_with_nothing_new_writes_nothing(forum, db, count_queries):
+    thread = seed_thread(forum.member, class_id=forum.klass.id)
+    seed_posts(thread, [forum.member, forum.reader], 5)
+    db.session.commit()
+    client = forum.client(forum.reader)
+    client.get(f"/threads/{thread.id}")  # the first visit records the place
+    writes = ("INSERT", "UPDATE", "DELETE")
+    with count_queries() as statements:
+        assert client.get(f"/threads/{thread.id}").status_code == 200
+    assert [s for s in statements if s.lstrip().upper().startswith(writes)] == []
+    seed_posts(thread, [forum.member], 1)
+    db.session.commit()
+    with count_queries() as statements:
+        assert client.get(f"/threads/{thread.id}").status_code == 200
+    assert len([s for s in statements if s.lstrip().upper().startswith(writes)]) == 1  # the new place
+    assert db.session.scalar(select(ThreadUser.last_read_number).where(
+        ThreadUser.thread_id == thread.id, ThreadUser.user_id == forum.reader.id)) == 7
