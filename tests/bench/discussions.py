@@ -35,7 +35,6 @@ import os
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -50,7 +49,7 @@ from .content import COURSE, prepare_content
 from .login import USER_AGENT, LoginError, session_cookie
 from .options import env_number
 from .server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError, prepare_database
-from .wrk import JSON_LINE, Settings, checkout, drain, lua_string
+from .wrk import Settings, checkout, lua_string, wrk_figures
 
 RESULTS_PATH = PROJECT_ROOT / "bench-results" / "discussions.json"
 SERVER_ENV = {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2",
@@ -202,14 +201,7 @@ def write_script(target: Target, settings: Settings, folder: Path) -> Path:
 
 
 def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, seconds: int) -> dict:
-    command = ["wrk", f"-t{settings.threads}", f"-c{settings.connections}", f"-d{seconds}s",
-               "--latency", "--timeout", "10s", "-s", str(script), base_url + target.path]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    drain(base_url)
-    found = JSON_LINE.search(result.stdout)
-    if result.returncode != 0 or not found:
-        raise ServerError(f"wrk failed ({result.returncode}):\n{result.stderr[-1500:]}{result.stdout[-1500:]}")
-    raw = json.loads(found.group(1))
+    raw = wrk_figures(base_url, target.path, script, settings, seconds)
     unexpected = raw["other"] + (raw["ok"] if target.expect == 304 else raw["not_modified"])
     return {
         "name": target.name, "label": target.label, "path": target.path, "expect": target.expect,

@@ -190,15 +190,20 @@ def write_script(target: Target, settings: Settings, folder: Path) -> Path:
     return script
 
 
-def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, seconds: int) -> dict:
+def wrk_figures(base_url: str, path: str, script: Path, settings: Settings, seconds: int) -> dict:
+    """Run wrk once against `path` with a Lua script that prints its JSON line; the figures."""
     command = ["wrk", f"-t{settings.threads}", f"-c{settings.connections}", f"-d{seconds}s",
-               "--latency", "--timeout", "10s", "-s", str(script), base_url + target.path]
+               "--latency", "--timeout", "10s", "-s", str(script), base_url + path]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     drain(base_url)
     found = JSON_LINE.search(result.stdout)
     if result.returncode != 0 or not found:
         raise ServerError(f"wrk failed ({result.returncode}):\n{result.stderr[-1500:]}{result.stdout[-1500:]}")
-    raw = json.loads(found.group(1))
+    return json.loads(found.group(1))
+
+
+def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, seconds: int) -> dict:
+    raw = wrk_figures(base_url, target.path, script, settings, seconds)
     socket_errors = {k: v for k, v in raw["errors"].items() if k != "status" and v}
     return {
         "name": target.name, "label": target.label, "method": target.method, "path": target.path,
