@@ -154,7 +154,7 @@ def test_openapi_documents_every_api_route(app, client):
             path = path.replace("{" + converter + "}", "{" + converter.split("_")[0] + "}")
         path = re.sub(r"\{int:(\w+)\}", r"{\1}", path).replace("{exam_id}", "{exam}")
         # API.md names the first object of a path {id}: /attempts/{id}, /classes/{id}/...
-        path = re.sub(r"\{(attempt|class|session|announcement|thread|post|answer)_id\}", "{id}", path)
+        path = re.sub(r"\{(attempt|class|session|announcement|thread|post|answer|report)_id\}", "{id}", path)
         assert path in paths, f"{rule.rule} is not in the OpenAPI document"
         documented = {m.upper() for m in paths[path]}
         assert rule.methods - {"HEAD", "OPTIONS"} <= documented, (rule.rule, rule.methods, documented)

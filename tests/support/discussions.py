@@ -51,6 +51,15 @@ def seed_posts(thread: Thread, authors, count: int, body="Reply {n}") -> None:
     db.session.flush()
 
 
+# The real course and unit most discussion tests post in.
+COURSE, UNIT = "party-building-online", "why-online"
+
+
+def post_id(db, thread, number: int) -> int:
+    """The id of a thread's post by its number."""
+    return db.session.query(Post.id).filter_by(thread_id=thread.id, number=number).scalar()
+
+
 def course_ids(slug: str, unit_slug: str | None = None) -> tuple[int, int | None]:
     course = db.session.query(Course).filter_by(slug=slug).one()
     unit = db.session.query(Unit).filter_by(course_id=course.id, slug=unit_slug).one() if unit_slug else None

@@ -36,7 +36,3 @@ def forum(app, db, make_user, make_class):
     return f
 
 
-def post_id(db, thread, number: int) -> int:
-    from learnhub.discussions.models import Post
-
-    return db.session.query(Post.id).filter_by(thread_id=thread.id, number=number).scalar()

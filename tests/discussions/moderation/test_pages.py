@@ -7,7 +7,7 @@ import re
 from learnhub.core.audit import AuditEntry
 from learnhub.discussions.models import Post, PostReport, Thread
 from learnhub.discussions.moderation import services
-from tests.discussions.moderation.conftest import post_id
+from tests.support.discussions import post_id
 
 
 def page(client, path: str) -> str:

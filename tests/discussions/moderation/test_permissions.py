@@ -7,7 +7,7 @@ import pytest
 
 from learnhub.core.audit import AuditEntry
 from learnhub.discussions.models import Post, Thread
-from tests.discussions.moderation.conftest import post_id
+from tests.support.discussions import post_id
 
 # (who, which thread, status of PATCH pinned=true)
 CASES = [

@@ -11,7 +11,7 @@ from learnhub.core.notifications import Notification
 from learnhub.core.types import utcnow
 from learnhub.discussions.models import Post, PostReport, Thread
 from learnhub.discussions.moderation import services
-from tests.discussions.moderation.conftest import post_id
+from tests.support.discussions import post_id
 
 
 def notified(db, kind="report") -> set[int]:

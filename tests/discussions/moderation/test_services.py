@@ -12,8 +12,7 @@ from learnhub.discussions.moderation import services
 from learnhub.discussions.places import Place
 from learnhub.discussions.posting import services as posting
 from learnhub.discussions.queries import thread_list
-from tests.discussions.moderation.conftest import post_id
-from tests.support.discussions import course_ids
+from tests.support.discussions import course_ids, post_id
 
 
 def audits(db, action):

@@ -8,10 +8,8 @@ import re
 import pytest
 
 from learnhub.discussions.places import Place
-from tests.support.discussions import course_ids
+from tests.support.discussions import COURSE, UNIT, course_ids
 from tests.support.web import IsolatedClient, csrf_from, login
-
-COURSE, UNIT = "party-building-online", "why-online"
 
 
 class Forum:

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from learnhub.discussions.models import Post, Thread
 from learnhub.discussions.posting import services as posting
-from tests.discussions.threads.conftest import COURSE, UNIT
-from tests.support.discussions import seed_posts, seed_thread
+from tests.support.discussions import COURSE, UNIT, seed_posts, seed_thread
 
 LIST = f"/courses/{COURSE}/threads"
 NEW = f"/courses/{COURSE}/threads/new"
