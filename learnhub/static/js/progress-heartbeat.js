@@ -88,14 +88,23 @@
 
   // The end of the unit: reached when the marker after the text is seen after a scroll (a
   // short unit that fits the screen is read by its dwell time, not by being opened).
+  // A jump past it (the End key, a fling down to the discussion below the unit) never makes
+  // the marker intersect, so a scroll also counts once the marker is above the screen's bottom.
   const end = document.querySelector("[data-unit-end]");
+  function endReached() {
+    if (reachedEnd || !scrolled || !visible()) return;
+    reachedEnd = true;
+    if (!completed) beat(false);
+  }
   if (end && "IntersectionObserver" in window) {
     new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting; }) && scrolled && visible()) {
-        reachedEnd = true;
-        if (!completed) beat(false);
-      }
+      if (entries.some(function (e) { return e.isIntersecting; })) endReached();
     }).observe(end);
+  }
+  if (end) {
+    window.addEventListener("scroll", function () {
+      if (end.getBoundingClientRect().top < window.innerHeight) endReached();
+    }, { passive: true });
   }
 
   document.addEventListener("visibilitychange", function () {
