@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, false, select, true
+from sqlalchemy import and_, bindparam, exists, false, select, true
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
@@ -121,11 +122,10 @@ class PostRow:
         return f"post-{self.number}"
 
 
-def post_rows(thread, *, after: int = 0, before: int | None = None, limit: int = PAGE_SIZE) -> list[PostRow]:
-    """Up to `limit` posts of `thread` by number: those after `after`, or with `before`, the
-    last `limit` before it (still in ascending order). One statement (authors and the quoted
-    post joined). A deleted post's text is not returned; a hidden one's is (the page shows it
-    to moderators only)."""
+@cache
+def _posts_statement(backwards: bool):
+    """The posts query, built once per direction (a thread page runs it on every view); the
+    thread, the bounds and the limit are bound per call."""
     author = aliased(User)
     quoted = aliased(Post)
     quoted_author = aliased(User)
@@ -136,12 +136,23 @@ def post_rows(thread, *, after: int = 0, before: int | None = None, limit: int =
              .outerjoin(author, author.id == Post.author_id)
              .outerjoin(quoted, quoted.id == Post.quote_post_id)
              .outerjoin(quoted_author, quoted_author.id == quoted.author_id)
-             .where(Post.thread_id == thread.id))
-    if before is not None:
-        query = query.where(Post.number < before, Post.number > after).order_by(Post.number.desc())
+             .where(Post.thread_id == bindparam("thread_id"), Post.number > bindparam("after")))
+    if backwards:
+        query = query.where(Post.number < bindparam("before")).order_by(Post.number.desc())
     else:
-        query = query.where(Post.number > after).order_by(Post.number)
-    rows = db.session.execute(query.limit(limit)).all()
+        query = query.order_by(Post.number)
+    return query.limit(bindparam("limit"))
+
+
+def post_rows(thread, *, after: int = 0, before: int | None = None, limit: int = PAGE_SIZE) -> list[PostRow]:
+    """Up to `limit` posts of `thread` by number: those after `after`, or with `before`, the
+    last `limit` before it (still in ascending order). One statement (authors and the quoted
+    post joined). A deleted post's text is not returned; a hidden one's is (the page shows it
+    to moderators only)."""
+    values = {"thread_id": thread.id, "after": after, "limit": limit}
+    if before is not None:
+        values["before"] = before
+    rows = db.session.execute(_posts_statement(before is not None), values).all()
     if before is not None:
         rows.reverse()
     return [_post_row(row) for row in rows]
