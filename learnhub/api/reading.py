@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 from flask_login import current_user
 from pydantic import Field
 
+from ..core.permissions import allowed
 from ..discussions.loaders import class_place, course_place, load_thread
 from ..discussions.reading import services
 from ..extensions import db
@@ -62,7 +63,8 @@ def read_thread(thread_id: int, body: ReadIn):
          responses={200: MarkedRead}, errors=(404,), tags=TAGS)
 def read_course_threads(course_slug: str, query: UnitQuery):
     place = course_place(course_slug, query.unit)
-    marked = services.mark_all_read(current_user, place)
+    marked = services.mark_all_read(
+        current_user, place, include_hidden=allowed(current_user, "discussion.moderate", place))
     db.session.commit()
     return {"marked": marked}
 
@@ -71,6 +73,7 @@ def read_course_threads(course_slug: str, query: UnitQuery):
 @declare("Mark all the class's threads read", responses={200: MarkedRead}, errors=(404,), tags=TAGS)
 def read_class_threads(class_id: int):
     place = class_place(class_id)
-    marked = services.mark_all_read(current_user, place)
+    marked = services.mark_all_read(
+        current_user, place, include_hidden=allowed(current_user, "discussion.moderate", place))
     db.session.commit()
     return {"marked": marked}

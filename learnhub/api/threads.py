@@ -29,7 +29,7 @@ from ..discussions.loaders import class_place, course_place, load_post, load_thr
 from ..discussions.models import BODY_MAX, CLIENT_KEY_MAX, KINDS, TITLE_MAX
 from ..discussions.posting import services as posting
 from ..discussions.posting.limits import limit_posting
-from ..discussions.queries import PostRow, post_rows, thread_list
+from ..discussions.queries import PostRow, post_number, post_rows, thread_list
 from ..extensions import db
 from . import bp
 from .schema import ApiDateTime, Body, Out, Page, PageQuery, Query, declare, text
@@ -175,12 +175,14 @@ def thread_item(row) -> dict:
 
 def post_out(row: PostRow, moderator: bool) -> dict:
     quote = row.quote
-    shown = not row.deleted and (moderator or not row.hidden)
-    return {"id": row.id, "number": row.number, "author": _author(row.author_username, row.author_name),
+    shown = not row.deleted and (moderator or not row.hidden)  # as the page: no text, no author
+    return {"id": row.id, "number": row.number,
+            "author": _author(row.author_username, row.author_name) if shown else None,
             "body_html": row.body_html if shown else "", "created_at": row.created_at,
             "edited_at": row.edited_at, "accepted": row.accepted, "deleted": row.deleted, "hidden": row.hidden,
             "quote": None if quote is None else {"id": quote.id, "number": quote.number,
-                                                 "author": quote.author_name, "excerpt": quote.excerpt},
+                                                 "author": quote.author_name if quote.available else None,
+                                                 "excerpt": quote.excerpt},
             "url": site_path("discussions.goto_post", post_id=row.id)}
 
 
@@ -302,9 +304,9 @@ def get_thread(thread_id: int, query: PostsQuery):
     thread = load_thread(thread_id)
     after = query.after or 0
     if query.cursor is not None:
-        if not query.cursor.isdigit():
+        after = post_number(query.cursor)
+        if after is None:
             raise FieldError("cursor", _l("'cursor' is not a cursor this API gave."))
-        after = int(query.cursor)
     moderator = allowed(current_user, MODERATE, thread)
     etag = _etag(thread, moderator)
     if request.if_none_match.contains(etag):

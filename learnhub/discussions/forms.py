@@ -39,7 +39,7 @@ class NewThreadForm(_Keyed):
 class ReplyForm(_Keyed):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=BODY_MAX)],
                          description=BODY_HINT)
-    quote = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
+    quote = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     submit = SubmitField(_l("Reply"))
 
 

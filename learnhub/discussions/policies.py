@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 
-from ..classes.services import get_class
+from ..classes.services import ensure_writable, get_class
 from ..core.permissions import allowed, has_role, register_policy
 from ..courses.services import can_see_drafts
 from .places import course_entry
@@ -39,6 +39,17 @@ def may_read(user, place) -> bool:
         return allowed(user, "class.view", _class_of(place))
     course = course_entry(place.course_id)
     return course is not None and (not course.draft or can_see_drafts(user))
+
+
+def read_only(place) -> bool:
+    """A thread or place of an archived class: readable, nothing more is written to it."""
+    return place is not None and place.class_id is not None and bool(getattr(_class_of(place), "read_only", False))
+
+
+def refuse_read_only(place) -> None:
+    """409 `class_archived` for a thread or place of an archived class (as every class record)."""
+    if read_only(place):
+        ensure_writable(_class_of(place))
 
 
 def may_moderate(user, place) -> bool:

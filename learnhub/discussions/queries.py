@@ -5,6 +5,7 @@ function issues one statement whatever the thread's or the list's size.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -171,6 +172,15 @@ def _post_row(row) -> PostRow:
                    body_html="" if deleted else body_html, created_at=created_at, edited_at=edited_at,
                    deleted=deleted, deleted_at=deleted_at, hidden=bool(hidden), hidden_reason=reason, accepted=bool(accepted),
                    quote=quote)
+
+
+_POST_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def post_number(raw: str | None) -> int | None:
+    """A post number or id as a query argument sends it: ASCII digits, at most 9 (so it fits
+    the database's integers); None for anything else ("²" is a digit to str.isdigit)."""
+    return int(raw) if raw is not None and _POST_NUMBER.fullmatch(raw) else None
 
 
 def first_unread_number(thread, thread_user) -> int:

@@ -20,9 +20,10 @@ from ...core.database import savepoint
 from ...core.errors import DomainError, FieldError, Forbidden
 from ...core.notifications import notify, site_path
 from ...core.pagination import Key
-from ...core.permissions import has_role
+from ...core.permissions import allowed, has_role
 from ...core.types import utcnow
 from ...courses.index import content_index
+from ...courses.services import visible_courses
 from ...extensions import db
 from ..models import REASON_MAX, Post, PostReport, Thread
 from ..policies import MODERATOR_ROLES
@@ -145,6 +146,7 @@ def set_post_hidden(moderator, post: Post, thread: Thread, hidden: bool, reason=
         return False
     if hidden:
         post.hide(moderator, reason)
+        post.accepted = False  # a hidden post answers nothing (as a removed one); unhiding does not restore it
     else:
         post.unhide()
     recount(thread)  # replies_count and version, in one UPDATE
@@ -161,9 +163,12 @@ def moderators_of(thread) -> list[int]:
     if thread.class_id is not None:
         query = (select(User.id).join(Membership, Membership.user_id == User.id)
                  .where(Membership.class_id == thread.class_id, Membership.role.in_(STAFF_ROLES)))
-    else:
-        query = select(User.id).where(User.role.in_(MODERATOR_ROLES))
-    return list(db.session.scalars(query.where(User.active.is_(True)).order_by(User.id)))
+        return list(db.session.scalars(query.where(User.active.is_(True)).order_by(User.id)))
+    # A course's moderators by role, kept only if they may moderate it now: a draft course's
+    # threads are not shown to a role that may not see drafts, nor may its reports be.
+    candidates = db.session.scalars(select(User).where(User.role.in_(MODERATOR_ROLES), User.active.is_(True))
+                                    .order_by(User.id))
+    return [user.id for user in candidates if allowed(user, "discussion.moderate", thread)]
 
 
 def report_post(reporter, post: Post, thread: Thread, reason) -> PostReport:
@@ -241,7 +246,7 @@ def _moderated_threads(viewer):
                                                       Membership.role.in_(STAFF_ROLES))
     clauses = [Thread.class_id.in_(staff_classes)]
     if has_role(viewer, *MODERATOR_ROLES):
-        visible = [c.id for c in content_index().courses]
+        visible = [c.id for c in visible_courses(viewer)]  # drafts only for who may see them
         clauses.append(Thread.course_id.in_(visible))
     return or_(*clauses)
 

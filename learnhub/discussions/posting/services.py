@@ -26,7 +26,7 @@ from html import unescape
 import bleach
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, true, update
+from sqlalchemy import false, func, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...core.audit import audit
@@ -39,6 +39,7 @@ from ...core.text import is_valid_text
 from ...core.types import utcnow
 from ...extensions import db
 from ..models import BODY_MAX, CLIENT_KEY_MAX, EXCERPT_MAX, KINDS, TITLE_MAX, Post, PostRevision, Thread
+from ..policies import refuse_read_only
 from ..search.tokens import search_text
 
 EDIT_WINDOW = timedelta(minutes=30)
@@ -147,16 +148,22 @@ def may_accept(user, post: Post, thread: Thread) -> bool:
 
 # ---- the thread row ---------------------------------------------------------------------------
 
-def _update_thread(thread: Thread, **values) -> None:
+def _update_thread(thread: Thread, open_only: bool = False, **values) -> bool:
     """One UPDATE of the thread that also bumps its version, RETURNING the new values, which
-    are set on the loaded object as committed (no reload, nothing re-written on flush)."""
+    are set on the loaded object as committed (no reload, nothing re-written on flush).
+    `open_only`: only while the thread is neither locked nor hidden; False when it was not."""
     values["version"] = Thread.version + 1
     columns = [getattr(Thread, name) for name in values]
-    row = db.session.execute(
-        update(Thread).where(Thread.id == thread.id).values(**values).returning(*columns)
-        .execution_options(synchronize_session=False)).one()
+    statement = update(Thread).where(Thread.id == thread.id)
+    if open_only:
+        statement = statement.where(Thread.locked == false(), Thread.hidden == false())
+    row = db.session.execute(statement.values(**values).returning(*columns)
+                             .execution_options(synchronize_session=False)).one_or_none()
+    if row is None:
+        return False
     for name, value in zip(values, row, strict=True):
         set_committed_value(thread, name, value)
+    return True
 
 
 def touch(thread: Thread) -> None:
@@ -204,7 +211,9 @@ def create_thread(author, place, title, body, *, kind: str = "discussion",
     with this client key. The caller checked `discussion.post` of the place."""
     title, body, kind = clean_title(title), clean_body(body), clean_kind(kind)
     client_key = clean_client_key(client_key)
-    earlier = _earlier_thread(author, client_key)
+    earlier = _earlier_thread(author, client_key, place)
+    if earlier is None:
+        refuse_read_only(place)
     if earlier is not None:
         return earlier, False
     now = utcnow()
@@ -222,7 +231,7 @@ def create_thread(author, place, title, body, *, kind: str = "discussion",
             db.session.flush()
     except Conflict:
         # The same key won at the same moment in another request: that thread is the answer.
-        earlier = _earlier_thread(author, client_key)
+        earlier = _earlier_thread(author, client_key, place)
         if earlier is None:
             raise
         return earlier, False
@@ -230,13 +239,25 @@ def create_thread(author, place, title, body, *, kind: str = "discussion",
     return thread, True
 
 
-def _earlier_thread(author, client_key: str | None) -> Thread | None:
+def _earlier_thread(author, client_key: str | None, place) -> Thread | None:
+    """The thread this key created before, when it is the answer to this request: the same
+    place, still readable by its author and shown (a replay must not reveal what was hidden
+    since, or a class the author has left); anything else is a reused key."""
     post = _earlier_post(author, client_key)
     if post is None:
         return None
-    if post.number != 1:
-        raise KeyReused(_l("This idempotency key was already used for a reply."))
-    return db.session.get(Thread, post.thread_id)
+    thread = db.session.get(Thread, post.thread_id) if post.number == 1 else None
+    if thread is None or _place_key(thread) != _place_key(place) or not _still_shown_to(author, thread):
+        raise KeyReused(_l("This idempotency key was already used for another post."))
+    return thread
+
+
+def _place_key(place) -> tuple:
+    return place.course_id, place.unit_id, place.class_id
+
+
+def _still_shown_to(user, thread: Thread) -> bool:
+    return allowed(user, "discussion.read", thread) and (not thread.hidden or _moderates(user, thread))
 
 
 def _quoted(thread: Thread, quote_post_id) -> int | None:
@@ -269,6 +290,7 @@ def reply(author, thread: Thread, body, *, quote_post_id=None, client_key: str |
     if earlier is not None:
         return earlier, False
     refuse_closed(thread)
+    refuse_read_only(thread)
     body = clean_body(body)
     quote_id = _quoted(thread, quote_post_id)
     now = utcnow()
@@ -277,10 +299,13 @@ def reply(author, thread: Thread, body, *, quote_post_id=None, client_key: str |
     _render(post, body, None)
     try:
         with savepoint(db.session):
-            # The number and the counters in one statement: the row lock orders racing replies.
-            _update_thread(thread, highest_number=Thread.highest_number + 1,
-                           replies_count=Thread.replies_count + 1, last_posted_at=now,
-                           last_poster_id=author.id)
+            # The number and the counters in one statement: the row lock orders racing replies,
+            # and a thread locked or hidden since it was loaded gives no number.
+            if not _update_thread(thread, open_only=True, highest_number=Thread.highest_number + 1,
+                                  replies_count=Thread.replies_count + 1, last_posted_at=now,
+                                  last_poster_id=author.id):
+                db.session.refresh(thread)
+                refuse_closed(thread)
             post.number = thread.highest_number
             db.session.add(post)
             db.session.flush()
@@ -298,6 +323,8 @@ def _earlier_reply(author, thread: Thread, client_key: str | None) -> Post | Non
     post = _earlier_post(author, client_key)
     if post is not None and (post.thread_id != thread.id or post.number == 1):
         raise KeyReused(_l("This idempotency key was already used for another post."))
+    if post is not None and not _still_shown_to(author, thread):
+        refuse_closed(thread)  # hidden since: say so rather than return its post
     return post
 
 
@@ -306,6 +333,7 @@ def edit_post(editor, post: Post, thread: Thread, body, *, title=None) -> Post:
     a revision. An edit that changes nothing writes nothing."""
     if post.deleted_at is not None:
         raise DomainError(409, "post_deleted", _l("This post was removed: it cannot be edited."))
+    refuse_read_only(thread)
     if not may_edit(editor, post, thread):
         if _is_author(editor, post) and not post.hidden and not thread.locked and not _within_window(post):
             raise Forbidden(403, "edit_window_passed",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -67,11 +67,14 @@ def place_filter(place: Place):
     return Thread.course_id == place.course_id
 
 
-def mark_all_read(user, place: Place) -> int:
+def mark_all_read(user, place: Place, *, include_hidden: bool = False) -> int:
     """Mark every thread of `place` read to its last post for `user`; returns how many threads
     changed. One INSERT .. SELECT .. ON CONFLICT statement (the visit time is left alone: this
-    is not a visit; `following` stays as it was)."""
+    is not a visit; `following` stays as it was). Hidden threads only for a moderator
+    (`include_hidden`): a member must not learn even how many there are."""
     rows = select(literal(user.id), Thread.id, Thread.highest_number).where(place_filter(place))
+    if not include_hidden:
+        rows = rows.where(Thread.hidden == false())
     statement = _insert(ThreadUser).from_select(["user_id", "thread_id", "last_read_number"], rows)
     statement = statement.on_conflict_do_update(
         index_elements=_key(),

@@ -23,13 +23,12 @@ from ...core.permissions import allowed
 from ...extensions import db
 from ..loaders import class_place, course_place, load_thread
 from ..models import Thread
-from ..queries import post_rows
+from ..queries import post_number, post_rows
 from . import services
 
 bp = Blueprint("reading", __name__)
 
 LIVE_BATCH = 50  # new posts per answer; with more, `more` is true and the client asks again at once
-NUMBER_DIGITS = 9
 
 
 def number_arg(name: str) -> int:
@@ -37,9 +36,10 @@ def number_arg(name: str) -> int:
     raw = request.args.get(name, "")
     if raw == "":
         return 0
-    if not raw.isdigit() or len(raw) > NUMBER_DIGITS:
+    number = post_number(raw)
+    if number is None:
         raise DomainError(400, "invalid_field", _l("'%(name)s' must be a post number.", name=name))
-    return int(raw)
+    return number
 
 
 def live_etag(thread, user) -> str:
@@ -85,7 +85,8 @@ def live(thread_id: int):
 def _mark_all(place, back: str):
     if not ActionForm().validate_on_submit():
         abort(400)
-    count = services.mark_all_read(current_user, place)
+    count = services.mark_all_read(
+        current_user, place, include_hidden=allowed(current_user, "discussion.moderate", place))
     db.session.commit()
     flash(ngettext("%(num)d thread marked read.", "%(num)d threads marked read.", count), "info")
     return redirect(back)

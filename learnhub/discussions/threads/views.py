@@ -16,7 +16,8 @@ from ..forms import ReplyForm
 from ..loaders import class_place, course_place, load_post, load_thread
 from ..models import Post, PostRevision, ThreadUser
 from ..places import place_of
-from ..queries import PAGE_SIZE, first_unread_number, post_rows, thread_list
+from ..policies import read_only
+from ..queries import PAGE_SIZE, first_unread_number, post_number, post_rows, thread_list
 from ..reading.services import mark_read
 from .presenters import place_view, post_actions, unit_titles
 
@@ -29,7 +30,7 @@ def _list_page(place):
     page.next_url = next_page_url(page.next)
     return render_template("discussions/list.html", view=place_view(place), page=page, rows=page.items,
                            units=unit_titles(place), moderator=moderator,
-                           may_post=allowed(current_user, "discussion.post", place))
+                           may_post=allowed(current_user, "discussion.post", place) and not read_only(place))
 
 
 @bp.route("/courses/<course_slug>/threads")
@@ -49,9 +50,10 @@ def _number_arg(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    number = post_number(raw)
+    if number is None:
         raise DomainError(400, "invalid_field", _l("'%(name)s' must be a post number.", name=name))
-    return int(raw)
+    return number
 
 
 def _window(thread, thread_user):
@@ -84,6 +86,7 @@ def thread_page(thread, form: ReplyForm, status: int = 200):
     after, before, first_unread = _window(thread, thread_user)
     rows = post_rows(thread, after=after, before=before, limit=PAGE_SIZE)
     first, last = (rows[0].number, rows[-1].number) if rows else (after + 1, after)
+    shown = rows[-1].number if rows else 0  # what the reader has seen (not an ?after= past the end)
     quoted = _quoted_post(thread, form)
     html = render_template(
         "discussions/thread.html", thread=thread, view=view, rows=rows,
@@ -94,12 +97,13 @@ def thread_page(thread, form: ReplyForm, status: int = 200):
         earlier_url=url_for(".thread", thread_id=thread.id, before=first) if first > 1 else None,
         later_url=(url_for(".thread", thread_id=thread.id, after=last)
                    if last < thread.highest_number else None))
-    _record_reading(thread, thread_user, last)
+    _record_reading(thread, thread_user, shown)
     return html, status
 
 
 def _may_reply(thread) -> bool:
-    return not thread.locked and not thread.hidden and allowed(current_user, "discussion.post", thread)
+    return (not thread.locked and not thread.hidden and not read_only(thread)
+            and allowed(current_user, "discussion.post", thread))
 
 
 def _quoted_post(thread, form: ReplyForm):
@@ -107,8 +111,9 @@ def _quoted_post(thread, form: ReplyForm):
     carries its id; the service checks it again)."""
     if not form.is_submitted():
         raw = request.args.get("quote", "")
-        form.quote.data = int(raw) if raw.isdigit() and len(raw) <= 9 else None
-    if not form.quote.data:
+        form.quote.data = post_number(raw)
+    if not form.quote.data or post_number(str(form.quote.data)) is None:  # a refused form's value too
+        form.quote.data = None
         return None
     post = db.session.get(Post, form.quote.data)
     if post is None or post.thread_id != thread.id or post.deleted_at is not None or post.hidden:
