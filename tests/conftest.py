@@ -19,11 +19,11 @@ from learnhub.courses.index import sync_all
 from learnhub.extensions import db as _db
 from tests.support.content import course_file, unit_file
 from tests.support.factories import enrol, start_session
-from tests.support.lazy_routes import compile_url_builders_on_first_use
 from tests.support.quizzes import ALL_TYPES_QUIZ, Clock
+from tests.support.shared_compiles import compile_url_builders_on_first_use, share_compiled_templates
 from tests.support.web import PASSWORD, IsolatedClient, api_client, login
 
-compile_url_builders_on_first_use()  # every test builds its own app (tests/support/lazy_routes.py)
+compile_url_builders_on_first_use()  # every test builds its own app (tests/support/shared_compiles.py)
 
 
 def normalise_url(url: str) -> str:
@@ -94,6 +94,7 @@ def make_app(database_url):
 
     def factory(**overrides):
         app = create_app({**make_test_config(database_url), **overrides})
+        share_compiled_templates(app)
         app.test_client_class = IsolatedClient
         apps.append(app)
         return app

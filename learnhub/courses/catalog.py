@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from ..core.markdown import Rendered, render_markdown
 from .loader import UNIT_FILE, ContentTree, content_signature, load_tree, resolve_link
@@ -30,7 +30,7 @@ class ContentCatalog:
 
     def tree(self) -> ContentTree:
         now = time.monotonic()
-        if self._tree is not None and now - self._checked_at < self.reload_seconds:
+        if self._tree is not None and (now - self._checked_at < self.reload_seconds or self._checked_in_request()):
             return self._tree
         with self._lock:
             signature = content_signature(self.root)
@@ -38,7 +38,19 @@ class ContentCatalog:
                 self._tree = load_tree(self.root)
                 self._signature = signature
             self._checked_at = now
+            if has_request_context():
+                request.environ[self._request_key] = True
             return self._tree
+
+    @property
+    def _request_key(self) -> str:
+        return f"learnhub.content_checked.{id(self)}"
+
+    def _checked_in_request(self) -> bool:
+        """Looked at the files once in this request already: with CONTENT_RELOAD_SECONDS=0
+        (the tests, an author's preview) a page asks for the index dozens of times, and a
+        file changed in the middle of one request is for the next one to show."""
+        return has_request_context() and request.environ.get(self._request_key, False)
 
     @property
     def version(self) -> int:
