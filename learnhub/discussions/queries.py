@@ -58,6 +58,15 @@ class ThreadRow:
         return max(0, self.highest_number - self.last_read_number)
 
 
+def place_filter(place):
+    """The threads of a place: a class's, a unit's, or all of a course's (its units' too)."""
+    if place.class_id is not None:
+        return Thread.class_id == place.class_id
+    if place.unit_id is not None:
+        return and_(Thread.course_id == place.course_id, Thread.unit_id == place.unit_id)
+    return Thread.course_id == place.course_id
+
+
 def thread_list(viewer, place, *, cursor: str | None = None, limit: int = PAGE_SIZE,
                 include_hidden: bool = False, unit_only: bool = False) -> Page:
     """Page of ThreadRow of `place`: pinned first, then by last activity (newest first).
@@ -75,14 +84,9 @@ def thread_list(viewer, place, *, cursor: str | None = None, limit: int = PAGE_S
              .outerjoin(author, author.id == Thread.author_id)
              .outerjoin(ThreadUser, and_(ThreadUser.thread_id == Thread.id,
                                          ThreadUser.user_id == getattr(viewer, "id", None))))
-    if place.class_id is not None:
-        query = query.where(Thread.class_id == place.class_id)
-    else:
-        query = query.where(Thread.course_id == place.course_id)
-        if place.unit_id is not None:
-            query = query.where(Thread.unit_id == place.unit_id)
-        elif unit_only:
-            query = query.where(Thread.unit_id.is_(None))
+    query = query.where(place_filter(place))
+    if unit_only and place.class_id is None and place.unit_id is None:
+        query = query.where(Thread.unit_id.is_(None))
     if not include_hidden:
         query = query.where(Thread.hidden == false())
     keys = [Key(Thread.pinned, desc=True, nullable=False), Key(Thread.last_posted_at, desc=True, nullable=False),

@@ -39,6 +39,7 @@ from ...core.text import is_valid_text
 from ...core.types import utcnow
 from ...extensions import db
 from ..models import BODY_MAX, CLIENT_KEY_MAX, EXCERPT_MAX, KINDS, TITLE_MAX, Post, PostRevision, Thread
+from ..places import place_of
 from ..policies import refuse_read_only
 from ..search.tokens import search_text
 
@@ -247,13 +248,9 @@ def _earlier_thread(author, client_key: str | None, place) -> Thread | None:
     if post is None:
         return None
     thread = db.session.get(Thread, post.thread_id) if post.number == 1 else None
-    if thread is None or _place_key(thread) != _place_key(place) or not _still_shown_to(author, thread):
+    if thread is None or place_of(thread) != place or not _still_shown_to(author, thread):
         raise KeyReused(_l("This idempotency key was already used for another post."))
     return thread
-
-
-def _place_key(place) -> tuple:
-    return place.course_id, place.unit_id, place.class_id
 
 
 def _still_shown_to(user, thread: Thread) -> bool:

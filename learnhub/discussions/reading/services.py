@@ -24,6 +24,7 @@ from ...core.types import utcnow
 from ...extensions import db
 from ..models import Post, Thread, ThreadUser
 from ..places import Place, place_of
+from ..queries import place_filter
 
 
 def _insert(table):
@@ -56,15 +57,6 @@ def _record(user_id: int, thread_id: int, number: int, now: datetime) -> None:
 def last_read_number(user, thread: Thread) -> int:
     return db.session.scalar(select(ThreadUser.last_read_number).where(
         ThreadUser.user_id == user.id, ThreadUser.thread_id == thread.id)) or 0
-
-
-def place_filter(place: Place):
-    """The threads of a place: a class's, a unit's, or all of a course's (its units' too)."""
-    if place.class_id is not None:
-        return Thread.class_id == place.class_id
-    if place.unit_id is not None:
-        return and_(Thread.course_id == place.course_id, Thread.unit_id == place.unit_id)
-    return Thread.course_id == place.course_id
 
 
 def mark_all_read(user, place: Place, *, include_hidden: bool = False) -> int:
