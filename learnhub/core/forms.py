@@ -17,17 +17,23 @@ class Saved:
     value: object = None
 
 
-def saved(form, action: Callable[[], object], errors: list | None = None) -> Saved | None:
+def saved(form, action: Callable[[], object], errors: list | None = None,
+          summary: bool = True) -> Saved | None:
     """Run the service call for a submitted form. Committed: a `Saved` with its result. A
     rule refused it (a DomainError): None, nothing is kept, and its message is added to
     `errors` (the form's own errors unless a field's list is given) for the page to show.
-    A refusal that names fields (a FieldError) is shown beside the form's fields it names."""
+    A refusal that names fields (a FieldError) is shown beside the form's fields it names,
+    with a line above the form saying so unless `summary` is false. The refusal's status
+    stays on the form (`form.refusal_status`) for a page that answers with it."""
     try:
         value = action()
     except DomainError as error:
         db.session.rollback()
+        form.refusal_status = error.status
         message = error.message
         if errors is None and _shown_beside_fields(form, getattr(error, "fields", None) or {}):
+            if not summary:
+                return None
             message = _l("Correct the fields marked below.")
         (form.form_errors if errors is None else errors).append(message)
         return None

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ...auth.forms import ActionForm
 from ...core.errors import DomainError
+from ...core.forms import saved
 from ...core.pagination import page_for_view
 from ...extensions import db
 from ..loaders import load_post, load_thread
@@ -40,22 +41,7 @@ def _refused(form) -> int:
 def _save(form, action) -> bool:
     """Run the service and commit (True); a refusal rolls back, its message beside the field
     it names (or above the form) and its status kept for the page (False)."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        form.refusal_status = error.status
-        placed = False
-        for name, message in (getattr(error, "fields", None) or {}).items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = [*field.errors, message]
-                placed = True
-        if not placed:
-            form.form_errors.append(error.message)
-        return False
-    db.session.commit()
-    return True
+    return saved(form, action, summary=False) is not None
 
 
 # ---- threads: pin, lock (buttons), hide, unhide, move ----------------------------------------------
