@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -314,6 +314,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     db.session.add(record)
     db.session.flush()
     return token, record
+
+
+def issue_tokens(user_ids: list[int]) -> list[str]:
+    """One token per user id, in order, in one bulk INSERT (seeding thousands of accounts)."""
+    tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+    expires_at = utcnow() + timedelta(days=current_app.config.get("API_TOKEN_DAYS", 30))
+    if tokens:
+        db.session.execute(insert(ApiToken), [
+            {"user_id": user_id, "token_hash": _token_digest(token), "expires_at": expires_at}
+            for user_id, token in zip(user_ids, tokens, strict=True)])
+    return tokens
 
 
 def find_token(token: str) -> ApiToken | None:
