@@ -99,8 +99,9 @@ class BenchServer:
 
     def __enter__(self) -> BenchServer:
         try:
-            prepare_content(self.app_root / "content", self.workdir)
+            self.add_content(prepare_content(self.app_root / "content", self.workdir))
             prepare_database(self.env, self.app_root)
+            self.seed()
             self._start()
             self._wait_until_healthy()
         except BaseException:  # also Ctrl-C while starting: never leave gunicorn behind
@@ -111,8 +112,15 @@ class BenchServer:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
+    def add_content(self, root: Path) -> None:
+        """A subclass's files in the content copy `root`, before it is indexed."""
+
+    def seed(self) -> None:
+        """A subclass's rows, after the schema and content and before the server starts."""
+
     def _start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
+        workers = self.env.get("WEB_CONCURRENCY") or str(WORKERS)  # gunicorn.conf.py reads it too
+        command = [sys.executable, "-m", "gunicorn", "--workers", workers,
                    "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
         with open(self._log_path, "wb") as log:
             self.process = subprocess.Popen(command, cwd=self.app_root, env=self.env,
