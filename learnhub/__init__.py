@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n, outage, panels, permissions, text
+    from .core import i18n, outage, panels, permissions, request_id, text
     from .core.errors import register_error_handlers
     from .core.security import SessionInterface, set_security_headers
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
+    request_id.init_app(app)  # echo a client's X-Request-Id (log correlation across hosts)
     register_error_handlers(app)
     outage.init_app(app)  # database unreachable: 503 + Retry-After
     text.init_app(app)  # NUL / unpaired surrogates in args, forms, paths: 422
@@ -61,7 +62,7 @@ def _init_extensions(app: Flask) -> None:
 def _init_features(app: Flask) -> None:
     """Each feature registers its blueprints, CLI, checks, policies and panels, lowest first."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
-    from . import api, auth, classes, courses, discussions, grading, health, progress, quizzes
+    from . import api, auth, classes, courses, crowd, discussions, grading, health, progress, quizzes
     from .core import audit, notifications_views  # noqa: F401  (audit: the audit_log table)
     from .demo import demo_command
 
@@ -69,3 +70,4 @@ def _init_features(app: Flask) -> None:
     for feature in (health, auth, courses, quizzes, classes, progress, grading, discussions, api):
         feature.init_app(app)
     app.cli.add_command(demo_command)
+    crowd.register_cli(app)  # flask bench seed-crowd
