@@ -56,8 +56,9 @@ def _next_id(connection, table) -> int:
     return (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
 
-def seed(members: int, questions: int) -> dict:
-    """The class, its exam and one graded attempt per member; returns the ids to request."""
+def seed(members: int, questions: int, code: str = CLASS_CODE, prefix: str = "gm") -> dict:
+    """The class `code`, its exam and one graded attempt per member (usernames `prefix`00001...);
+    returns the ids to request."""
     from sqlalchemy import select
 
     from learnhub.auth.models import User
@@ -72,7 +73,7 @@ def seed(members: int, questions: int) -> dict:
     from learnhub.quizzes.models import Answer, Attempt, AttemptQuestion
     from learnhub.quizzes.types import question_type
 
-    existing = db.session.scalar(select(SchoolClass).where(SchoolClass.code == CLASS_CODE))
+    existing = db.session.scalar(select(SchoolClass).where(SchoolClass.code == code))
     if existing is not None:
         from learnhub.classes.exams.models import ClassExam
         exam = db.session.scalar(select(ClassExam).where(ClassExam.class_id == existing.id))
@@ -82,7 +83,7 @@ def seed(members: int, questions: int) -> dict:
     course = content_index().course(COURSE)
     quiz = get_quiz_catalog().get(COURSE, QUIZ_SLUG)
     row = quiz_row(course, quiz)
-    school_class = create_class(staff, "Bench grading class", CLASS_CODE, date(2026, 9, 1), date(2027, 1, 15),
+    school_class = create_class(staff, "Bench grading class", code, date(2026, 9, 1), date(2027, 1, 15),
                                 course_slugs=[COURSE])
     now = datetime.now(timezone.utc)
     exam = schedule_exam(staff, school_class, COURSE, QUIZ_SLUG, now - timedelta(days=2), now - timedelta(days=1))
@@ -94,7 +95,7 @@ def seed(members: int, questions: int) -> dict:
     first_user = _next_id(connection, User.__table__)
     user_ids = list(range(first_user, first_user + members))
     _insert(connection, User.__table__, [
-        {"id": uid, "username": f"gm{n:05d}", "display_name": f"成员{n:05d}", "password_hash": password_hash,
+        {"id": uid, "username": f"{prefix}{n:05d}", "display_name": f"成员{n:05d}", "password_hash": password_hash,
          "role": "member", "active": True, "must_change_password": False, "time_factor": 1.0}
         for n, uid in enumerate(user_ids, start=1)])
     _insert(connection, Membership.__table__, [
