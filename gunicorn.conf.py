@@ -23,3 +23,8 @@ keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+# With an access log on (--access-logfile - or GUNICORN_CMD_ARGS), gunicorn's usual line plus the
+# X-Request-Id the app echoed ("-" without one): a load balancer's or client's id ties one
+# request's lines on every host together. The app echoes only short plain ids (core/request_id.py),
+# so nothing else reaches the log this way. Without an access log this costs nothing.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
