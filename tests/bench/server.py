@@ -83,8 +83,11 @@ def ensure_account(env: dict[str, str], username: str, role: str, password: str,
 class BenchServer:
     """`with BenchServer() as server:` gives a running server; leaving stops it, always."""
 
-    def __init__(self, app_root: Path = PROJECT_ROOT, extra_env: dict[str, str] | None = None) -> None:
-        """`app_root`: the checkout whose code runs (another commit's, to compare figures)."""
+    def __init__(self, app_root: Path = PROJECT_ROOT, extra_env: dict[str, str] | None = None,
+                 instances: int = 1) -> None:
+        """`app_root`: the checkout whose code runs (another commit's, to compare figures).
+        `instances`: gunicorn masters on as many ports, sharing the database and the settings
+        (two hosts behind a load balancer); `port`, `base_url` and `process` are the first's."""
         self._tmp = tempfile.TemporaryDirectory(prefix="learnhub-bench-")
         self.workdir = Path(self._tmp.name)
         self.app_root = app_root
@@ -92,9 +95,11 @@ class BenchServer:
         if app_root != PROJECT_ROOT:
             self.env["PYTHONPATH"] = str(app_root)
         self.env.update(extra_env or {})
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.ports = [free_port() for _ in range(instances)]
+        self.base_urls = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.port, self.base_url = self.ports[0], self.base_urls[0]
         self.process: subprocess.Popen | None = None
+        self.more_processes: list[subprocess.Popen] = []  # the second instance's master, ...
         self._log_path = self.workdir / "gunicorn.log"
 
     def __enter__(self) -> BenchServer:
@@ -119,39 +124,58 @@ class BenchServer:
         """A subclass's rows, after the schema and content and before the server starts."""
 
     def _start(self) -> None:
+        self.process = self._spawn(self.port, self._log_path)
+        self.more_processes = [self._spawn(port, self.log_path(n))
+                               for n, port in enumerate(self.ports[1:], 1)]
+
+    def _spawn(self, port: int, log_path: Path) -> subprocess.Popen:
         workers = self.env.get("WEB_CONCURRENCY") or str(WORKERS)  # gunicorn.conf.py reads it too
-        command = [sys.executable, "-m", "gunicorn", "--workers", workers,
-                   "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
-        with open(self._log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=self.app_root, env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT)
+        # No control socket: every gunicorn on the machine would share ~/.gunicorn/gunicorn.ctl.
+        command = [sys.executable, "-m", "gunicorn", "--workers", workers, "--no-control-socket",
+                   "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+        with open(log_path, "wb") as log:
+            return subprocess.Popen(command, cwd=self.app_root, env=self.env,
+                                    stdout=log, stderr=subprocess.STDOUT)
 
     def _wait_until_healthy(self) -> None:
+        for instance, (process, base_url) in enumerate(zip([self.process, *self.more_processes],
+                                                           self.base_urls, strict=True)):
+            self._wait_for(process, base_url, instance)
+
+    def _wait_for(self, process: subprocess.Popen, base_url: str, instance: int) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            if process.poll() is not None:
+                raise ServerError(f"gunicorn exited with {process.returncode}:\n{self.log_tail(instance=instance)}")
             try:
-                if requests.get(f"{self.base_url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass  # not listening yet
             time.sleep(0.2)
-        raise ServerError(f"/healthz not 200 within {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
+        raise ServerError(f"/healthz not 200 within {START_TIMEOUT:.0f} s:\n{self.log_tail(instance=instance)}")
 
-    def log_tail(self, lines: int = 30) -> str:
-        if not self._log_path.exists():
+    def log_path(self, instance: int = 0) -> Path:
+        return self._log_path if instance == 0 else self.workdir / f"gunicorn-{instance + 1}.log"
+
+    def log_tail(self, lines: int = 30, instance: int = 0) -> str:
+        path = self.log_path(instance)
+        if not path.exists():
             return ""
-        return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        """SIGTERM the gunicorn master (it stops its workers), SIGKILL if it lingers."""
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """SIGTERM each gunicorn master (it stops its workers), SIGKILL if it lingers."""
+        processes = [self.process, *self.more_processes]
+        self.process, self.more_processes = None, []
+        for process in processes:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            if process is not None and process.poll() is None:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         self._tmp.cleanup()
