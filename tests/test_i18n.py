@@ -1,13 +1,14 @@
 """English and Simplified Chinese, chosen by the user's setting or Accept-Language."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from learnhub.config import PROJECT_ROOT
+from learnhub.core.i18n import datetime_formatter
 from tests.support.i18n import CATALOG
 
 
@@ -55,3 +56,21 @@ def test_times_are_shown_in_the_configured_time_zone(app):
         with force_locale("en"):
             rendered = app.jinja_env.filters["datetime"](datetime(2026, 1, 1, 0, 30, tzinfo=timezone.utc), "short")
     assert "8:30" in rendered  # Asia/Shanghai is UTC+8
+
+
+def test_a_datetime_formatter_writes_what_the_filter_writes(app):
+    """datetime_formatter (a page with a time per row) looks the locale up once and keeps the
+    texts; what it writes is the `datetime` filter's text, in both languages and every format."""
+    moments = [datetime(2026, 1, 1, 0, 30, tzinfo=timezone.utc) + timedelta(hours=7 * n, minutes=n) for n in range(30)]
+    moments.append(datetime(2026, 6, 1, 23, 59))  # naive: taken as UTC, as the filter does
+    with app.test_request_context():
+        for locale in ("en", "zh_CN"):
+            with force_locale(locale):
+                for fmt in ("short", "medium", "long", "full", "yyyy-MM-dd HH:mm"):
+                    formatter = datetime_formatter(fmt)
+                    expected = [app.jinja_env.filters["datetime"](moment, fmt) for moment in moments]
+                    assert [formatter(moment) for moment in moments] == expected
+                    assert [formatter(moment) for moment in moments] == expected  # kept, the same
+                    assert formatter(None) == ""
+        with force_locale("zh_CN"):
+            assert datetime_formatter("short")(moments[0]) == "2026/1/1 08:30"
