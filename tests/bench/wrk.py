@@ -206,7 +206,8 @@ def answers_text(result: dict) -> str:
     notes = [statuses]
     once = result.get("once")
     if once:
-        notes.append(f"{once['entries']} in turn, each once{': all sent' if once['ran_out'] else ''}")
+        notes.append(f"{once['sent']} of {once['entries']} sent, once each"
+                     f"{' (all: the run stopped early)' if once['ran_out'] else ''}")
     if result["socket_errors"]:
         notes.append("socket errors: " + ", ".join(f"{k} {v}" for k, v in result["socket_errors"].items()))
     return "; ".join(notes)

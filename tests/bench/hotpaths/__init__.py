@@ -40,6 +40,7 @@ Environment:
   WRK_CHECKIN_CODE    short (the typed 6 digits with the session, default) or qr (the scanned code)
   WRK_DASHBOARD_MEMBERS / WRK_DASHBOARD_UNITS (500 x 60), WRK_RESULTS_MEMBERS (500),
   WRK_THREAD_REPLIES (80), WRK_NOTIFICATIONS (30)
+  WRK_ONLY            comma-separated endpoints to measure (the names above; /healthz always)
   WRK_RESULTS         where to write the JSON (default bench-results/wrk.json)
   BENCH_APP_ROOT      run another checkout's code (an older commit) with this harness and venv
 """

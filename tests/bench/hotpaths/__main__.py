@@ -16,7 +16,7 @@ from ..content import COURSE
 from ..login import LoginError
 from ..options import env_number
 from ..server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError
-from ..wrk import Settings, checkout, failed, load_average, measure, print_table
+from ..wrk import Settings, Target, checkout, failed, load_average, measure, print_table
 from .targets import Sizes, hot_path_targets
 
 WORLD_SCRIPT = Path(__file__).with_name("world.py")
@@ -75,6 +75,15 @@ def databases() -> list[tuple[str, str | None]]:
     return [(kind, url if kind == "postgresql" else None) for kind in chosen]
 
 
+def chosen_targets(targets: list[Target]) -> list[Target]:
+    """WRK_ONLY's endpoints (comma-separated names), between the two /healthz runs."""
+    only = {n.strip() for n in os.environ.get("WRK_ONLY", "").split(",") if n.strip()}
+    unknown = only - {t.name for t in targets}
+    if unknown:
+        raise SystemExit(f"WRK_ONLY: unknown {', '.join(sorted(unknown))} ({', '.join(t.name for t in targets)})")
+    return [t for t in targets if not only or t.name in only or t.name.startswith("healthz")]
+
+
 def run_on(kind: str, url: str | None, app_root: Path, settings: Settings, sizes: Sizes) -> dict:
     workers = {"WEB_CONCURRENCY": str(int(env_number("WRK_WORKERS", 2))),
                "GUNICORN_WORKER_CLASS": os.environ.get("WRK_WORKER_CLASS") or "sync"}
@@ -89,7 +98,7 @@ def run_on(kind: str, url: str | None, app_root: Path, settings: Settings, sizes
             used = re.search(r"Using worker: (\w+)", server.log_tail(200))
             if not used or used.group(1) != about["worker_class"]:
                 raise ServerError(f"gunicorn did not start {about['worker_class']} workers")
-            targets = hot_path_targets(server.base_url, server.world, sizes, settings.seconds)
+            targets = chosen_targets(hot_path_targets(server.base_url, server.world, sizes, settings.seconds))
             results = measure(server.base_url, targets, settings, server.workdir)
         except (ServerError, LoginError) as error:  # the log goes with the server's temp dir
             raise ServerError(f"{error}\n--- gunicorn log (last lines) ---\n{server.log_tail()}") from None
