@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-pg bench bench-wrk bench-grading bench-discussions fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
+.PHONY: run test lint test-pg bench bench-wrk bench-crowd bench-grading bench-discussions wrk-installed fuzz fuzz-pg faults faults-pg demo translations extract-messages check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,19 +54,34 @@ lint: $(VENV)/.installed-dev
 test-pg: $(VENV)/.installed-dev translations
 	bash .ci/pg-test
 
-bench: $(VENV)/.installed-dev translations
-	$(BIN)/python -m tests.bench
-	$(BIN)/python -m tests.bench.grading
-	$(BIN)/python -m tests.bench.discussions
-bench-wrk: $(VENV)/.installed-dev translations
-	$(BIN)/python -m tests.bench.wrk
+# wrk (Debian's package) where it is missing, as .ci/run installs Chromium; sudo unless root.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+wrk-installed:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# Every bench in turn, each run even when one before it failed (the figures still print);
+# fails at the end if any did. Ctrl-C stops the lot. BENCH_DATABASE_URL: PostgreSQL too.
+BENCH_STEPS := tests.bench.hotpaths tests.bench.crowd tests.bench tests.bench.grading tests.bench.discussions
+bench: $(VENV)/.installed-dev translations wrk-installed
+	@status=0; for step in $(BENCH_STEPS); do \
+	  echo "== python -m $$step"; \
+	  $(BIN)/python -m $$step || { code=$$?; [ $$code -ge 128 ] && exit $$code; status=1; }; \
+	done; exit $$status
+# The hot paths with wrk, per endpoint (tests/bench/hotpaths): SQLite, then PostgreSQL when
+# BENCH_DATABASE_URL is set; WRK_SECONDS, WRK_WORKERS, WRK_WORKER_CLASS, WRK_ONLY ...
+bench-wrk: $(VENV)/.installed-dev translations wrk-installed
+	$(BIN)/python -m tests.bench.hotpaths
+# A whole college's final exam: thousands of members start it within seconds, then save.
+bench-crowd: $(VENV)/.installed-dev translations wrk-installed
+	$(BIN)/python -m tests.bench.crowd
 # Grading on a big class: 10,000 graded attempts of 50 questions; the statistics page and API,
 # the results XLSX export (goals: under 2 s and 5 s). BENCH_DATABASE_URL for PostgreSQL.
 bench-grading: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.bench.grading
 # Discussions: reading a 5,000-post thread, the 304 poll (wrk) and 50 members posting at once
 # (no post lost or duplicated). BENCH_DATABASE_URL for PostgreSQL.
-bench-discussions: $(VENV)/.installed-dev translations
+bench-discussions: $(VENV)/.installed-dev translations wrk-installed
 	$(BIN)/python -m tests.bench.discussions
 
 # API fuzzing: schemathesis against the served OpenAPI document on a live server, about
