@@ -40,73 +40,21 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from .content import COURSE, prepare_content
+from .content import COURSE
 from .login import USER_AGENT, LoginError, session_cookie
 from .options import env_number
-from .server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError, prepare_database
-from .wrk import Settings, checkout, lua_string, wrk_figures
+from .server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError
+from .wrk import Settings, Target, checkout, conditional, failed, load_average, measure, print_table
 
 RESULTS_PATH = PROJECT_ROOT / "bench-results" / "discussions.json"
 SERVER_ENV = {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2",
               "DISCUSSION_POST_RATE_LIMIT": "1000000 per minute"}
 REPLAYS = 50  # acknowledged requests sent again with their key
 PAIRS = 20    # keys sent twice at the same moment
-# Counts 2xx, 304 and other answers per thread, prints one JSON line with p50/p95/p99.
-STATUS_LUA = r"""
-local threads, next_id = {}, 0
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-function init(args)
-  ok, not_modified, other, first_bad = 0, 0, 0, ""
-end
-function response(status, headers, body)
-  if status == 304 then
-    not_modified = not_modified + 1
-  elseif status >= 200 and status <= 299 then
-    ok = ok + 1
-  else
-    other = other + 1
-    if first_bad == "" then first_bad = status .. " " .. string.sub(body or "", 1, 200) end
-  end
-end
-local function json_text(text)
-  return '"' .. string.gsub(text, '[%c"\\]', " ") .. '"'
-end
-function done(summary, latency, requests)
-  local ok_all, nm_all, other_all, bad = 0, 0, 0, ""
-  for _, thread in ipairs(threads) do
-    ok_all = ok_all + thread:get("ok")
-    nm_all = nm_all + thread:get("not_modified")
-    other_all = other_all + thread:get("other")
-    if bad == "" then bad = thread:get("first_bad") end
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "ok": %d, "not_modified": %d, "other": %d, ' ..
-    '"first_bad": %s, "errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, ' ..
-    '"latency_us": {"mean": %.1f, "max": %d, "p50": %d, "p95": %d, "p99": %d}}\n',
-    summary.requests, summary.duration, ok_all, nm_all, other_all, json_text(bad),
-    e.connect, e.read, e.write, e.timeout, latency.mean, latency.max,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    label: str
-    path: str
-    headers: dict[str, str]
-    expect: int = 200  # 200: every answer 2xx; 304: every answer 304
 
 
 # --- the server and its database ------------------------------------------------------------
@@ -132,21 +80,12 @@ class DiscussionBench(BenchServer):
         self.ids: dict = {}
         self.app = None
 
-    def __enter__(self) -> DiscussionBench:
-        try:
-            prepare_content(self.app_root / "content", self.workdir)
-            prepare_database(self.env, self.app_root)
-            self.app = app_for(self.env)
-            print(f"Seeding a thread of {self.replies} replies and {self.members} members ...", flush=True)
-            from tests.support import discussions_bench
-            self.ids = self.in_app(discussions_bench.seed, COURSE, BENCH_USERNAME, self.replies, self.members)
-            self.ids["reader_token"] = self.in_app(discussions_bench.reader_token, BENCH_USERNAME)
-            self._start()
-            self._wait_until_healthy()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def seed(self) -> None:
+        self.app = app_for(self.env)
+        print(f"Seeding a thread of {self.replies} replies and {self.members} members ...", flush=True)
+        from tests.support import discussions_bench
+        self.ids = self.in_app(discussions_bench.seed, COURSE, BENCH_USERNAME, self.replies, self.members)
+        self.ids["reader_token"] = self.in_app(discussions_bench.reader_token, BENCH_USERNAME)
 
     def in_app(self, function, *args):
         with self.app.app_context():
@@ -168,49 +107,10 @@ def targets(server: DiscussionBench) -> list[Target]:
         Target("api_first", "GET /api/v1/threads/{id}, first page", f"/api/v1/threads/{thread}", api),
         Target("api_deep", f"GET /api/v1/threads/{{id}}?after={deep}", f"/api/v1/threads/{thread}?after={deep}", api),
         Target("poll_live", "live poll, If-None-Match (page)", f"/threads/{thread}/live?after={ids['highest']}",
-               page, expect=304),
-        Target("poll_api", "GET /api/v1/threads/{id}, If-None-Match", f"/api/v1/threads/{thread}", api, expect=304),
+               page, expect=(304,)),
+        Target("poll_api", "GET /api/v1/threads/{id}, If-None-Match", f"/api/v1/threads/{thread}", api, expect=(304,)),
         Target("healthz_end", "GET /healthz (again, at the end)", "/healthz", {}),
     ]
-
-
-def prepared(base_url: str, target: Target) -> Target:
-    """Check one request by hand (a wrong status says what came back); a 304 target gets the
-    ETag of its 200 and must then answer 304 to it."""
-    response = requests.get(base_url + target.path, headers=target.headers, timeout=60)
-    if response.status_code != 200:
-        raise ServerError(f"GET {target.path} answered {response.status_code}: {response.text[:300]}")
-    if target.expect != 304:
-        return target
-    etag = response.headers.get("ETag")
-    if not etag:
-        raise ServerError(f"GET {target.path} gave no ETag")
-    headers = {**target.headers, "If-None-Match": etag}
-    again = requests.get(base_url + target.path, headers=headers, timeout=60)
-    if again.status_code != 304:
-        raise ServerError(f"GET {target.path} with If-None-Match {etag} answered {again.status_code}")
-    return Target(target.name, target.label, target.path, headers, 304)
-
-
-def write_script(target: Target, settings: Settings, folder: Path) -> Path:
-    lines = [f"THREADS = {settings.threads}"]
-    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in target.headers.items()]
-    script = folder / f"wrk_discussions_{target.name}.lua"
-    script.write_text("\n".join(lines) + "\n" + STATUS_LUA, encoding="ascii")
-    return script
-
-
-def run_wrk(base_url: str, target: Target, script: Path, settings: Settings, seconds: int) -> dict:
-    raw = wrk_figures(base_url, target.path, script, settings, seconds)
-    unexpected = raw["other"] + (raw["ok"] if target.expect == 304 else raw["not_modified"])
-    return {
-        "name": target.name, "label": target.label, "path": target.path, "expect": target.expect,
-        "requests": raw["requests"], "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
-        "latency_ms": {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()},
-        "answers": {"2xx": raw["ok"], "304": raw["not_modified"], "other": raw["other"]},
-        "unexpected": unexpected, "first_other": raw["first_bad"],
-        "socket_errors": {k: v for k, v in raw["errors"].items() if v},
-    }
 
 
 def chosen(name: str) -> bool:
@@ -218,19 +118,11 @@ def chosen(name: str) -> bool:
     return not only or name in only or name.startswith("healthz")
 
 
-def measure(server: DiscussionBench, settings: Settings) -> list[dict]:
-    results = []
-    for target in filter(lambda t: chosen(t.name), targets(server)):
-        target = prepared(server.base_url, target)
-        script = write_script(target, settings, server.workdir)
-        if settings.warmup:
-            run_wrk(server.base_url, target, script, settings, settings.warmup)
-        print(f"wrk {target.label}: {settings.seconds} s, {settings.connections} connections ...", flush=True)
-        results.append(run_wrk(server.base_url, target, script, settings, settings.seconds))
-    baseline = (results[0]["rps"] + results[-1]["rps"]) / 2
-    for result in results:
-        result["ratio"] = round(result["rps"] / baseline, 3) if baseline else None
-    return results
+def measure_reading(server: DiscussionBench, settings: Settings) -> list[dict]:
+    # The polls ask with the ETag of the thread's 200: it does not change while it is read.
+    chosen_targets = [conditional(server.base_url, t) if t.expect == (304,) else t
+                      for t in targets(server) if chosen(t.name)]
+    return measure(server.base_url, chosen_targets, settings, server.workdir)
 
 
 # --- 50 members posting at once ------------------------------------------------------------
@@ -331,24 +223,7 @@ def posting_failed(outcome: dict) -> bool:
 # --- report --------------------------------------------------------------------------------
 
 def print_report(results: list[dict], posting: dict | None, about: dict) -> None:
-    print(f"\nDiscussions | {about['database']} | {about['app_root']} @ {about['commit']}"
-          f"{' (+ uncommitted changes)' if about['learnhub_dirty'] else ''} | gunicorn 2 sync workers | "
-          f"wrk -t{about['threads']} -c{about['connections']} -d{about['seconds']}s | "
-          "ratio: to the mean of both /healthz runs\n"
-          f"load average (1, 5, 15 min) at the start {about['load_average']['start']}, "
-          f"at the end {about['load_average']['end']} ({os.cpu_count()} cores)")
-    header = (f"{'endpoint':<46} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-              f"  answers")
-    print(header + "\n" + "-" * (len(header) + 20))
-    for r in results:
-        answers = ", ".join(f"{k} {v}" for k, v in r["answers"].items() if v)
-        errors = ", ".join(f"{k} {v}" for k, v in r["socket_errors"].items())
-        print(f"{r['label']:<46} {r['rps']:>7.0f} {r['ratio']:>6.2f} {r['latency_ms']['p50']:>7.1f} "
-              f"{r['latency_ms']['p95']:>7.1f} {r['latency_ms']['p99']:>7.1f}  {answers}"
-              f"{'  UNEXPECTED ' + str(r['unexpected']) if r['unexpected'] else ''}{'  errors: ' + errors if errors else ''}")
-    for r in results:
-        if r["unexpected"] and r["first_other"]:
-            print(f"{r['name']}: first unexpected answer: {r['first_other']}", file=sys.stderr)
+    print_table(results, about, "Discussions")
     if posting:
         print_posting(posting)
 
@@ -378,14 +253,15 @@ def main() -> int:
     members = int(env_number("BENCH_DISCUSSION_MEMBERS", 50))
     post_seconds = env_number("BENCH_DISCUSSION_SECONDS", 5)
     about = {**checkout(PROJECT_ROOT), "database": (os.environ.get("BENCH_DATABASE_URL") or "sqlite").split(":", 1)[0],
+             "workers": int(SERVER_ENV["WEB_CONCURRENCY"]), "worker_class": SERVER_ENV["GUNICORN_WORKER_CLASS"],
              "threads": settings.threads, "connections": settings.connections, "seconds": settings.seconds,
              "replies": replies, "members": members}
-    load_start = [round(x, 2) for x in os.getloadavg()]
+    load_start = load_average()
     print("Preparing a throwaway database and starting gunicorn ...", flush=True)
     try:
         with DiscussionBench(replies, members) as server:
             try:
-                results = measure(server, settings)
+                results = measure_reading(server, settings)
                 posting = post_at_once(server, post_seconds) if chosen("posting") else None
             except ServerError as error:  # the log goes with the server's temp dir
                 raise ServerError(f"{error}\n--- gunicorn log (last lines) ---\n{server.log_tail()}") from None
@@ -395,14 +271,14 @@ def main() -> int:
     except KeyboardInterrupt:
         print("bench-discussions: interrupted; the server was stopped", file=sys.stderr)
         return 130
-    about["load_average"] = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
+    about["load_average"] = {"start": load_start, "end": load_average()}
     print_report(results, posting, about)
     path = Path(os.environ.get("BENCH_DISCUSSION_RESULTS") or RESULTS_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({**about, "reading": results, "posting": posting}, indent=2,
                                ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWritten to {path}")
-    if any(r["unexpected"] or r["socket_errors"] for r in results) or (posting and posting_failed(posting)):
+    if failed(results) or (posting and posting_failed(posting)):
         print("bench-discussions: posts were lost or duplicated, or answers were not the expected "
               "2xx / 304 (see above)", file=sys.stderr)
         return 1

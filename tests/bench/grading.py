@@ -23,10 +23,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import requests
 
-from .content import COURSE, prepare_content
+from .content import COURSE
 from .login import USER_AGENT, csrf_token
 from .options import env_number
-from .server import BenchServer, ServerError, ensure_account, prepare_database
+from .server import BenchServer, ServerError, ensure_account
 
 QUIZ_SLUG = "bench-statistics"
 CLASS_CODE = "BENCH-GRADING"
@@ -200,20 +200,13 @@ class GradingBench(BenchServer):
         self.members, self.questions = members, questions
         self.ids: dict = {}
 
-    def __enter__(self) -> GradingBench:
-        try:
-            root = prepare_content(self.app_root / "content", self.workdir)
-            (root / COURSE / "quizzes" / f"{QUIZ_SLUG}.gift").write_text(quiz_gift(self.questions), encoding="utf-8")
-            prepare_database(self.env, self.app_root)
-            ensure_account(self.env, STAFF, "staff", STAFF_PASSWORD, self.app_root)
-            print(f"Seeding {self.members} graded attempts of {self.questions} questions ...", flush=True)
-            self.ids = seed_in_process(self.env, self.members, self.questions)
-            self._start()
-            self._wait_until_healthy()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def add_content(self, root) -> None:
+        (root / COURSE / "quizzes" / f"{QUIZ_SLUG}.gift").write_text(quiz_gift(self.questions), encoding="utf-8")
+
+    def seed(self) -> None:
+        ensure_account(self.env, STAFF, "staff", STAFF_PASSWORD, self.app_root)
+        print(f"Seeding {self.members} graded attempts of {self.questions} questions ...", flush=True)
+        self.ids = seed_in_process(self.env, self.members, self.questions)
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -164,6 +164,16 @@ def check_once(base_url: str, target: Target) -> None:
         raise ServerError(f"{target.method} {target.path} answered {response.status_code}: {response.text[:300]}")
 
 
+def conditional(base_url: str, target: Target) -> Target:
+    """`target` asking with the ETag of its current 200 (If-None-Match): a poll answered 304."""
+    response = requests.get(base_url + target.path, headers=target.headers, timeout=60)
+    etag = response.headers.get("ETag")
+    if response.status_code != 200 or not etag:
+        raise ServerError(f"GET {target.path} answered {response.status_code} with ETag {etag!r}: "
+                          f"{response.text[:300]}")
+    return replace(target, headers={**target.headers, "If-None-Match": etag}, expect=(304,))
+
+
 def measure(base_url: str, targets: list[Target], settings: Settings, folder: Path) -> list[dict]:
     """Each target: checked once by hand, warmed up, measured. The first and the last target
     are /healthz: the ratios are to the mean of their rates."""
@@ -221,13 +231,14 @@ def print_table(results: list[dict], about: dict, title: str) -> None:
           f"-d{about['seconds']}s | ratio: to the mean of both /healthz runs\n"
           f"load average (1, 5, 15 min) at the start {load['start']}, at the end {load['end']} "
           f"({os.cpu_count()} cores)")
-    header = (f"{'endpoint':<44} {'req/s':>7} {'ratio':>6} {'goal':>5} {'p50 ms':>7} {'p99 ms':>7} "
-              f"{'wrong':>6}  answers")
+    header = (f"{'endpoint':<44} {'req/s':>7} {'ratio':>6} {'goal':>5} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'p99 ms':>7} {'wrong':>6}  answers")
     print(header + "\n" + "-" * (len(header) + 24))
     for r in results:
         goal = f"{r['goal']:.2f}" if r.get("goal") else ""
-        print(f"{r['label']:<44} {r['rps']:>7.0f} {r['ratio']:>6.2f} {goal:>5} {r['latency_ms']['p50']:>7.1f} "
-              f"{r['latency_ms']['p99']:>7.1f} {r['unexpected']:>6}  {answers_text(r)}")
+        latency = r["latency_ms"]
+        print(f"{r['label']:<44} {r['rps']:>7.0f} {r['ratio']:>6.2f} {goal:>5} {latency['p50']:>7.1f} "
+              f"{latency['p95']:>7.1f} {latency['p99']:>7.1f} {r['unexpected']:>6}  {answers_text(r)}")
     for r in results:
         if r["unexpected"]:
             print(f"{r['name']}: first unexpected answer: {r['first_unexpected']}", file=sys.stderr)

@@ -18,7 +18,7 @@ import requests
 from ..content import COURSE, EXAM_SLUG
 from ..login import USER_AGENT, session_cookie
 from ..server import ServerError
-from ..wrk import Target
+from ..wrk import Target, conditional
 
 UNIT_SLUG = "why-online"
 START_PATH = f"/api/v1/courses/{COURSE}/quizzes/{EXAM_SLUG}/attempts"
@@ -109,14 +109,6 @@ def checkin_refresher(base_url: str, world: dict, kind: str, window: int):
     return refresh
 
 
-def notification_etag(base_url: str, headers: dict[str, str]) -> str:
-    response = requests.get(base_url + "/api/v1/notifications", headers=headers, timeout=60)
-    etag = response.headers.get("ETag")
-    if response.status_code != 200 or not etag:
-        raise ServerError(f"GET /api/v1/notifications answered {response.status_code} with ETag {etag!r}")
-    return etag
-
-
 # --- the series ----------------------------------------------------------------------------------
 
 def hot_path_targets(base_url: str, world: dict, sizes: Sizes, seconds: int) -> list[Target]:
@@ -130,7 +122,6 @@ def hot_path_targets(base_url: str, world: dict, sizes: Sizes, seconds: int) -> 
     crowd_warm, crowd_measured = crowd[:warm], crowd[warm:]
     print(f"Starting {len(saving)} attempts for the saves ...", flush=True)
     saves = saves_rotation(base_url, saving, world["exam"])
-    etag = notification_etag(base_url, member)
     checkin_window = min(seconds, CODE_MAX_SECONDS)
     once = {"once": True, "method": "POST"}
     return [
@@ -150,8 +141,8 @@ def hot_path_targets(base_url: str, world: dict, sizes: Sizes, seconds: int) -> 
                refresh=checkin_refresher(base_url, world, sizes.checkin_code, checkin_window), **once),
         Target("thread_page", f"thread page ({sizes.replies} replies, member cookie)", f"/threads/{world['thread']}",
                cookie, goal=0.40),
-        Target("notifications_304", "notifications, If-None-Match: 304 (bearer)", "/api/v1/notifications",
-               {**member, "If-None-Match": etag}, expect=(304,), goal=0.80),
+        conditional(base_url, Target("notifications_304", "notifications, If-None-Match: 304 (bearer)",
+                                     "/api/v1/notifications", member, goal=0.80)),
         Target("dashboard", f"class progress API ({sizes.dashboard_members} members, limit 100)",
                f"/api/v1/classes/{world['dashboard_class']}/progress?limit=100", staff),
         Target("results", f"exam results API ({sizes.results_members} members, limit 100)",
