@@ -30,7 +30,6 @@ Environment: WRK_SECONDS (6), WRK_CONNECTIONS (32), WRK_THREADS (2), WRK_WARMUP 
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -48,7 +47,7 @@ from .content import COURSE
 from .login import USER_AGENT, LoginError, session_cookie
 from .options import env_number
 from .server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError
-from .wrk import Settings, Target, checkout, conditional, failed, load_average, measure, print_table
+from .wrk import Settings, Target, checkout, conditional, failed, load_average, measure, print_table, save_json
 
 RESULTS_PATH = PROJECT_ROOT / "bench-results" / "discussions.json"
 SERVER_ENV = {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2",
@@ -273,11 +272,8 @@ def main() -> int:
         return 130
     about["load_average"] = {"start": load_start, "end": load_average()}
     print_report(results, posting, about)
-    path = Path(os.environ.get("BENCH_DISCUSSION_RESULTS") or RESULTS_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**about, "reading": results, "posting": posting}, indent=2,
-                               ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nWritten to {path}")
+    save_json(Path(os.environ.get("BENCH_DISCUSSION_RESULTS") or RESULTS_PATH),
+              {**about, "reading": results, "posting": posting})
     if failed(results) or (posting and posting_failed(posting)):
         print("bench-discussions: posts were lost or duplicated, or answers were not the expected "
               "2xx / 304 (see above)", file=sys.stderr)

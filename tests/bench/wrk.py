@@ -207,6 +207,12 @@ def checkout(app_root: Path) -> dict:
             "learnhub_dirty": bool(git("status", "--porcelain", "--", "learnhub"))}
 
 
+def save_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nWritten to {path}")
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 

@@ -16,7 +16,7 @@ from ..content import COURSE
 from ..login import LoginError
 from ..options import env_number
 from ..server import BENCH_USERNAME, PROJECT_ROOT, BenchServer, ServerError
-from ..wrk import Settings, Target, checkout, failed, load_average, measure, print_table
+from ..wrk import Settings, Target, checkout, failed, load_average, measure, print_table, save_json
 from .targets import Sizes, hot_path_targets
 
 WORLD_SCRIPT = Path(__file__).with_name("world.py")
@@ -139,10 +139,7 @@ def main() -> int:
         return 130
     if len(runs) > 1:
         print_side_by_side(runs)
-    path = Path(os.environ.get("WRK_RESULTS") or RESULTS_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"runs": runs}, indent=2) + "\n", encoding="utf-8")
-    print(f"\nWritten to {path}")
+    save_json(Path(os.environ.get("WRK_RESULTS") or RESULTS_PATH), {"runs": runs})
     if any(failed(run["results"]) for run in runs):
         print("bench-wrk: some answers had a status other than the expected one, or connections "
               "failed (see above)", file=sys.stderr)
