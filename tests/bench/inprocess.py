@@ -92,6 +92,9 @@ def login_cookie(app, username: str) -> str:
     app.test_client_class = IsolatedClient
     client = app.test_client()
     assert login(client, username).status_code == 302, "login failed"
+    # Like a browser after login, open a page once: the cookie it sets back carries the
+    # session's CSRF token (and Flask-Login's freshness), so measured pages re-sign nothing.
+    assert client.get("/account").status_code == 200
     cookie = client.get_cookie("session")
     return f"session={cookie.value}"
 
