@@ -24,6 +24,7 @@ from werkzeug.test import EnvironBuilder
 from .content import COURSE, EXAM_SLUG, prepare_content
 
 UNIT = "why-online"
+USER_AGENT = "learnhub-inprocess-bench"
 MEMBERS = 400  # fresh members for the paths each member does once (exam start, check-in)
 
 
@@ -91,9 +92,10 @@ def login_cookie(app, username: str) -> str:
 
     app.test_client_class = IsolatedClient
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT  # the measured requests' (one browser)
     assert login(client, username).status_code == 302, "login failed"
     # Like a browser after login, open a page once: the cookie it sets back carries the
-    # session's CSRF token (and Flask-Login's freshness), so measured pages re-sign nothing.
+    # session's CSRF token, so measured pages re-sign nothing.
     assert client.get("/account").status_code == 200
     cookie = client.get_cookie("session")
     return f"session={cookie.value}"
@@ -114,7 +116,7 @@ def environ(method: str, path: str, headers: dict, body: object = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     built = EnvironBuilder(path=path, method=method, headers=headers, data=data,
                            content_type="application/json" if data else None,
-                           environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
+                           environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": USER_AGENT}).get_environ()
     return built
 
 
