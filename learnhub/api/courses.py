@@ -190,6 +190,8 @@ def complete_unit(course_slug: str, unit_slug: str):
          "history keeps both", responses={200: Unit}, errors=(400, 404, 409), tags=TAGS)
 def uncomplete_unit(course_slug: str, unit_slug: str):
     view = load_unit_view(course_slug, unit_slug)
-    completion.undo_complete(current_user, view.unit, view.progress.get(view.unit.id))
+    mark = completion.undo_complete(current_user, view.unit, view.progress.get(view.unit.id))
+    if mark is not None:
+        view.progress[view.unit.id] = mark
     db.session.commit()
     return _unit_detail(view, _lock(view))

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import current_app, has_request_context, request
 
 from ..core.markdown import Rendered, render_markdown
-from .loader import UNIT_FILE, ContentTree, content_signature, load_tree, resolve_link
+from .loader import UNIT_FILE, ContentTree, UnitFile, content_signature, load_tree, resolve_link
 
 ASSETS_URL = "/courses/{course}/assets/{path}"
 
@@ -27,6 +27,7 @@ class ContentCatalog:
         self._signature: tuple | None = None
         self._checked_at = 0.0
         self._rendered: dict[tuple[str, str, str], Rendered] = {}  # see render()
+        self._unit_pages: tuple[ContentTree | None, dict] = (None, {})  # see unit_page()
 
     def tree(self) -> ContentTree:
         now = time.monotonic()
@@ -74,6 +75,26 @@ class ContentCatalog:
                 self._rendered.clear()
             self._rendered[key] = cached
         return cached
+
+    def unit_page(self, course_slug: str, unit_slug: str) -> tuple[UnitFile, Rendered] | None:
+        """A unit's file and its rendered HTML, kept for as long as the tree is the same
+        (a content version): a unit page looks both up by slug, without hashing the body.
+
+        The tree and its pages are swapped as one pair, so a request still holding an older
+        tree can never leave its rendering among a newer tree's pages."""
+        tree = self.tree()
+        pages_tree, pages = self._unit_pages
+        if pages_tree is not tree:
+            pages = {}
+            self._unit_pages = (tree, pages)
+        found = pages.get((course_slug, unit_slug))
+        if found is None:
+            unit_file = tree.unit(course_slug, unit_slug)
+            if unit_file is None:
+                return None
+            found = pages[(course_slug, unit_slug)] = (
+                unit_file, self.render(course_slug, unit_file.body, unit_file.checksum))
+        return found
 
     def _link_resolver(self, course_slug: str):
         course_dir = self.root / course_slug

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..core.database import add_or_get
 from ..core.permissions import allowed
@@ -14,7 +16,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from .catalog import get_catalog
 from .index import CourseEntry, UnitEntry, content_index
-from .models import UnitProgress
+from .models import Unit, UnitProgress
 
 # A repeated visit to a unit within this window does not write to the database.
 VISIT_WRITE_INTERVAL = timedelta(minutes=1)
@@ -58,15 +60,43 @@ def course_units(course: CourseEntry, user) -> list[UnitEntry]:
 
 # ---- progress ---------------------------------------------------------------------------
 
-def progress_by_unit(user, units: list[UnitEntry]) -> dict[int, UnitProgress]:
-    if not units:
-        return {}
-    rows = db.session.scalars(select(UnitProgress).where(
-        UnitProgress.user_id == user.id, UnitProgress.unit_id.in_([u.id for u in units])))
-    return {row.unit_id: row for row in rows}
+class UnitMark(NamedTuple):
+    """A member's progress row for one unit as the pages read it: a plain tuple, no ORM
+    object. What writes the row (a visit, a completion) loads the row itself."""
+
+    id: int
+    unit_id: int
+    last_viewed_at: datetime
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: UnitProgress) -> UnitMark:
+        return cls(row.id, row.unit_id, row.last_viewed_at, row.completed_at)
 
 
-def course_progress(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> Progress:
+@lru_cache(maxsize=1)
+def _course_marks_statement():
+    """Built once: every unit and course page runs it (the member's rows of one course, Core
+    columns, so nothing goes through the ORM)."""
+    progress, units = UnitProgress.__table__, Unit.__table__
+    return (select(progress.c.id, progress.c.unit_id, progress.c.last_viewed_at, progress.c.completed_at)
+            .select_from(progress.join(units, units.c.id == progress.c.unit_id))
+            .where(progress.c.user_id == bindparam("user_id"), units.c.course_id == bindparam("course_id")))
+
+
+def progress_by_unit(user, units: list[UnitEntry]) -> dict[int, UnitMark]:
+    """The member's marks of `units`, by unit id: one statement per course (pages ask for
+    one course's units), whatever the number of units or rows."""
+    wanted = {u.id for u in units}
+    marks: dict[int, UnitMark] = {}
+    for course_id in {u.course_id for u in units}:
+        rows = db.session.connection().execute(_course_marks_statement(),
+                                               {"user_id": user.id, "course_id": course_id})
+        marks.update((row[1], UnitMark(*row)) for row in rows if row[1] in wanted)
+    return marks
+
+
+def course_progress(units: list[UnitEntry], progress: dict[int, UnitMark]) -> Progress:
     done = sum(1 for u in units if progress.get(u.id) and progress[u.id].completed_at)
     return Progress(completed=done, total=len(units))
 
@@ -84,7 +114,7 @@ def progress_by_course(user, courses: list[CourseEntry]) -> dict[int, Progress]:
                           total=len(course_list)) for cid, course_list in units.items()}
 
 
-def resume_unit(units: list[UnitEntry], progress: dict[int, UnitProgress]) -> UnitEntry | None:
+def resume_unit(units: list[UnitEntry], progress: dict[int, UnitMark]) -> UnitEntry | None:
     """Where to carry on: the last unit viewed, or the next unfinished one after it (from
     the start when none is left after it); None when every unit is done."""
     viewed = [u for u in units if u.id in progress]
@@ -109,8 +139,9 @@ def progress_row(user_id: int, unit_id: int, now) -> UnitProgress:
     return row
 
 
-def record_view(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitProgress:
+def record_view(user, unit: UnitEntry, existing: UnitMark | None) -> UnitMark | None:
     """Note a visit (writes at most once a minute) and tell whoever listens (`unit_viewed`).
+    Returns the mark as it now stands: `existing` itself when nothing was written.
 
     Opening a unit completes nothing here: the progress feature decides completion by the
     unit's rule (dwell time, the end reached, the button, the quiz) in answer to signals.
@@ -118,14 +149,15 @@ def record_view(user, unit: UnitEntry, existing: UnitProgress | None) -> UnitPro
     now = utcnow()
     first = existing is None
     if first:
-        existing = progress_row(user.id, unit.id, now)
+        row = progress_row(user.id, unit.id, now)
     elif now - existing.last_viewed_at >= VISIT_WRITE_INTERVAL:
-        existing.last_viewed_at = now
+        row = db.session.get(UnitProgress, existing.id)  # the row to write (once a minute at most)
+        row.last_viewed_at = now
     else:
         return existing  # nothing written: nothing to tell (keeps the page's hot path cheap)
     unit_viewed.send(current_app._get_current_object(), user_id=user.id, unit_id=unit.id,
-                     course_id=unit.course_id, at=now, row=existing, first=first)
-    return existing
+                     course_id=unit.course_id, at=now, row=row, first=first)
+    return UnitMark.of(row)
 
 
 # ---- gates: a higher feature may lock a unit (progress: prerequisites) -----------------------
@@ -159,7 +191,7 @@ def neighbours(units: list[UnitEntry], unit: UnitEntry) -> tuple[UnitEntry | Non
 class CourseView:
     course: CourseEntry
     units: list[UnitEntry]
-    progress: dict[int, UnitProgress]
+    progress: dict[int, UnitMark]   # the member's rows, by unit id
 
     @property
     def summary(self) -> Progress:
@@ -181,13 +213,17 @@ class UnitView(CourseView):
     toc_html: str
     has_toc: bool
 
+    @cached_property
+    def _neighbours(self) -> tuple[UnitEntry | None, UnitEntry | None]:
+        return neighbours(self.units, self.unit)
+
     @property
     def previous(self) -> UnitEntry | None:
-        return neighbours(self.units, self.unit)[0]
+        return self._neighbours[0]
 
     @property
     def next(self) -> UnitEntry | None:
-        return neighbours(self.units, self.unit)[1]
+        return self._neighbours[1]
 
 
 def find_course_view(user, course_slug: str) -> CourseView | None:
@@ -200,19 +236,19 @@ def find_course_view(user, course_slug: str) -> CourseView | None:
 
 
 def find_unit_view(user, course_slug: str, unit_slug: str) -> UnitView | None:
-    """A unit with its rendered, sanitised HTML; None when hidden from this user."""
-    course_view = find_course_view(user, course_slug)
-    if course_view is None:
+    """A unit with its rendered, sanitised HTML (kept per content version) and the member's
+    marks of its course (one query); None when hidden from this user."""
+    course = get_course(course_slug, user)
+    if course is None:
         return None
-    unit = next((u for u in course_view.units if u.slug == unit_slug), None)
-    catalog = get_catalog()
-    unit_file = catalog.tree().unit(course_slug, unit_slug)
-    if unit is None or unit_file is None:
+    units = course_units(course, user)
+    unit = next((u for u in units if u.slug == unit_slug), None)
+    page = get_catalog().unit_page(course_slug, unit_slug) if unit is not None else None
+    if page is None:
         return None
-    rendered = catalog.render(course_slug, unit_file.body, unit_file.checksum)
-    return UnitView(course=course_view.course, units=course_view.units,
-                    progress=course_view.progress, unit=unit, html=rendered.html,
-                    toc_html=rendered.toc_html, has_toc=rendered.has_toc)
+    rendered = page[1]
+    return UnitView(course=course, units=units, progress=progress_by_unit(user, units), unit=unit,
+                    html=rendered.html, toc_html=rendered.toc_html, has_toc=rendered.has_toc)
 
 
 def render_course_description(course: CourseEntry) -> str:

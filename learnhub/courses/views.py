@@ -42,16 +42,13 @@ def language_name(code: str) -> str:
 
 def visit(user, view: services.UnitView) -> None:
     """Note the visit and commit it when something was written. Most visits write nothing
-    (see VISIT_WRITE_INTERVAL): then not committing keeps the loaded rows fresh for the
-    template. A written visit may have been flushed already (the first visit's savepoint, a
-    receiver of `unit_viewed`), so the test is the visit time, not the session's dirt."""
+    (see VISIT_WRITE_INTERVAL): then `record_view` hands back the mark it was given and
+    nothing is committed."""
     existing = view.progress.get(view.unit.id)
-    before = existing.last_viewed_at if existing is not None else None
-    row = services.record_view(user, view.unit, existing)
-    view.progress[view.unit.id] = row
-    if before is None or row.last_viewed_at != before or db.session.dirty:
-        # The rows the page shows were just read or written: keep them loaded (no reload
-        # query per unit in the template after the commit).
+    mark = services.record_view(user, view.unit, existing)
+    view.progress[view.unit.id] = mark
+    if mark is not existing:
+        # Keep what the page still shows loaded (the user): no reload query after the commit.
         session = db.session()
         session.expire_on_commit = False
         try:

@@ -16,7 +16,7 @@ from ..core.signals import unit_completed
 from ..core.types import utcnow
 from ..courses.index import UnitEntry, content_index
 from ..courses.models import UnitProgress
-from ..courses.services import progress_row
+from ..courses.services import UnitMark, progress_row
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
 from .models import ProgressEvent, StudyTime
@@ -83,29 +83,32 @@ def uncomplete(user_id: int, unit: UnitEntry, rule: str, now: datetime, *,
 
 # ---- the member's button ----------------------------------------------------------------------
 
-def mark_complete(user, unit: UnitEntry, row: UnitProgress | None) -> UnitProgress:
-    """The member says they finished a `manual` unit (idempotent)."""
-    if row is not None and row.completed_at is not None:
-        return row
+def mark_complete(user, unit: UnitEntry, mark: UnitMark | None) -> UnitMark:
+    """The member says they finished a `manual` unit (idempotent). `mark`: their row as the
+    page read it; the row itself is loaded only to be written."""
+    if mark is not None and mark.completed_at is not None:
+        return mark
     if unit.completion == "quiz":
         raise CompletionRuleError(_l("This unit is completed by passing its quiz."))
     if unit.completion == "view":
         raise CompletionRuleError(_l("This unit is completed by reading it: stay on the page "
                                      "for a while or scroll to its end."))
     now = utcnow()
-    row = _row(user.id, unit, now, row)
+    row = _row(user.id, unit, now)
     complete(user.id, unit, "manual", now, actor_id=user.id, row=row)
-    return row
+    return UnitMark.of(row)
 
 
-def undo_complete(user, unit: UnitEntry, row: UnitProgress | None) -> UnitProgress | None:
+def undo_complete(user, unit: UnitEntry, mark: UnitMark | None) -> UnitMark | None:
     """Undo of "mark as complete": only `manual` units (the others are earned, not said)."""
     if unit.completion != "manual":
         raise CompletionRuleError(_l("Only units you mark as complete yourself can be undone."))
-    if row is None or row.completed_at is None:
-        return row
-    uncomplete(user.id, unit, "manual", utcnow(), actor_id=user.id, row=row)
-    return row
+    if mark is None or mark.completed_at is None:
+        return mark
+    now = utcnow()
+    row = _row(user.id, unit, now)
+    uncomplete(user.id, unit, "manual", now, actor_id=user.id, row=row)
+    return UnitMark.of(row)
 
 
 # ---- evidence ---------------------------------------------------------------------------------

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import g
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from ..classes.models import ClassCourse, ClassUnitRule, Membership
 from ..courses.index import CourseEntry, UnitEntry, content_index
 from ..courses.models import UnitProgress
-from ..courses.services import resume_unit  # noqa: F401  (part of this module's API)
+from ..courses.services import UnitMark, resume_unit  # noqa: F401  (resume_unit: part of this module's API)
 from ..extensions import db
 from .models import StudyTime
 from .prerequisites import Lock, unit_lock, unit_locks  # noqa: F401
@@ -62,18 +63,27 @@ def required_units(school_class, course: CourseEntry) -> list[UnitEntry]:
     return [u for u in units if u.id not in optional]
 
 
+@lru_cache(maxsize=1)
+def _optional_units_statement():
+    """Built once (every unit and course page asks): per class of the member assigned one of
+    the courses, the units that class marks optional (a NULL unit: it marks none)."""
+    courses, members, rules = ClassCourse.__table__, Membership.__table__, ClassUnitRule.__table__
+    return (select(courses.c.course_id, courses.c.class_id, rules.c.unit_id)
+            .select_from(courses.join(members, and_(members.c.class_id == courses.c.class_id,
+                                                    members.c.user_id == bindparam("user_id"),
+                                                    members.c.role == "member"))
+                         .outerjoin(rules, and_(rules.c.class_id == courses.c.class_id,
+                                                rules.c.required.is_(False))))
+            .where(courses.c.course_id.in_(bindparam("course_ids", expanding=True))))
+
+
 def optional_units_for(user_id: int, course_ids) -> dict[int, set[int]]:
     """course id -> units optional for this member through their classes (one query)."""
     course_ids = list(course_ids)
     if not course_ids:
         return {}
-    rows = db.session.execute(
-        select(ClassCourse.course_id, ClassCourse.class_id, ClassUnitRule.unit_id)
-        .join(Membership, and_(Membership.class_id == ClassCourse.class_id,
-                               Membership.user_id == user_id, Membership.role == "member"))
-        .outerjoin(ClassUnitRule, and_(ClassUnitRule.class_id == ClassCourse.class_id,
-                                       ClassUnitRule.required.is_(False)))
-        .where(ClassCourse.course_id.in_(course_ids)))
+    rows = db.session.connection().execute(_optional_units_statement(),
+                                           {"user_id": user_id, "course_ids": course_ids})
     per_class: dict[tuple[int, int], set[int]] = {}
     for course_id, class_id, unit_id in rows:
         per_class.setdefault((course_id, class_id), set())
@@ -110,11 +120,22 @@ def course_progress_for(user, courses: list[CourseEntry]) -> dict[int, CoursePro
             for cid, course_units in units.items()}
 
 
-def progress_from_rows(user, course: CourseEntry, progress: dict[int, UnitProgress]) -> CourseProgress:
-    """The same figure from rows a page already loaded (one query: the class rules)."""
-    completed_at = {unit_id: row.completed_at for unit_id, row in progress.items() if row.completed_at}
+def progress_from_rows(user, course: CourseEntry, progress: dict[int, UnitMark]) -> CourseProgress:
+    """The same figure from the marks a page already read (one query: the class rules)."""
+    completed_at = {unit_id: mark.completed_at for unit_id, mark in progress.items() if mark.completed_at}
     optional = optional_units_for(user.id, [course.id]).get(course.id, set())
     return _summarise(course.id, live_units(course), optional, completed_at)
+
+
+def member_course_progress(user, view) -> CourseProgress:
+    """The member's progress in the page's course, derived once per request whoever asks
+    (the unit page's bar, the course page's panel, the API): the marks the page read plus
+    one query."""
+    memo = g.setdefault("progress_member_course", {})
+    key = (user.id, view.course.id)
+    if key not in memo:
+        memo[key] = progress_from_rows(user, view.course, view.progress)
+    return memo[key]
 
 
 def study_seconds_by_course(user, course_ids) -> dict[int, int]:
@@ -147,12 +168,13 @@ class PageState:
 
 
 def page_state(user, view) -> PageState:
-    """For the course and unit pages' panels: a fixed number of queries, once per request."""
+    """For the course page's panels and the course API: a fixed number of queries, once per
+    request. (The unit page needs only `member_course_progress`.)"""
     cache = g.setdefault("progress_page_state", {})
-    key = view.course.id
+    key = (user.id, view.course.id)
     if key not in cache:
         cache[key] = PageState(
-            progress=progress_from_rows(user, view.course, view.progress),
+            progress=member_course_progress(user, view),
             study_seconds=study_seconds(user, view.course),
             locks=unit_locks(user, view.course, view.units, view.progress),
             resume=resume_unit(view.units, view.progress))

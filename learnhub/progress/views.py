@@ -10,7 +10,7 @@ from ..courses.loaders import load_unit_view
 from ..extensions import db
 from . import completion
 from .prerequisites import unit_lock
-from .services import page_state
+from .services import member_course_progress, page_state
 
 bp = Blueprint("progress", __name__)
 
@@ -33,13 +33,16 @@ def unit_list_item_panel(view, unit, **_context) -> str:
 
 def unit_progress_panel(view, **_context) -> str:
     """The unit page: the course's progress bar (updated by the heartbeat)."""
-    return render_template("progress/_unit_progress.html", view=view,
-                           state=page_state(current_user, view))
+    return render_template("progress/_unit_progress.html",
+                           progress=member_course_progress(current_user, view))
 
 
 def unit_completion_panel(view, **_context) -> str:
-    """The unit page after the content: the tick, the button or the quiz link, the heartbeat."""
-    return render_template("progress/_unit_completion.html", view=view, form=ActionForm())
+    """The unit page after the content: the tick, the button or the quiz link, the heartbeat.
+    Only a `manual` unit shows a form (the button), so only it builds one."""
+    form = ActionForm() if view.unit.completion == "manual" else None
+    return render_template("progress/_unit_completion.html", unit=view.unit, course_slug=view.course.slug,
+                           completed=view.completed(view.unit), form=form)
 
 
 # ---- mark as complete, and undo ---------------------------------------------------------------

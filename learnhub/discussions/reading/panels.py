@@ -11,16 +11,21 @@ who may not read the place.
 """
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from functools import lru_cache
 
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import and_, bindparam, exists, false, func, or_, select, true
+
+from ...auth.models import User
 from ...core.permissions import allowed
 from ...extensions import db
-from ..forms import NewThreadForm
-from ..models import Thread, ThreadUser
+from ..forms import NewThreadForm, fresh_key
+from ..models import Post, Thread, ThreadUser
 from ..places import Place
-from ..queries import thread_list
+from ..queries import ThreadRow, thread_list
 from . import services
 
 PANEL_SIZE = 5
@@ -30,16 +35,58 @@ def _may_read(place: Place) -> bool:
     return allowed(current_user, "discussion.read", place)
 
 
+@lru_cache(maxsize=1)
+def _unit_threads_statement():
+    """Built once (every unit page runs it): thread_list's rows for a unit place, first page
+    only, in Core columns (no cursor, no ORM entities)."""
+    threads, reads, posts = Thread.__table__, ThreadUser.__table__, Post.__table__
+    author = User.__table__.alias("author")
+    answered = exists().where(posts.c.thread_id == threads.c.id, posts.c.accepted == true())
+    return (select(threads.c.id, threads.c.title, threads.c.kind, threads.c.pinned, threads.c.locked,
+                   threads.c.hidden, author.c.username.label("author_username"),
+                   author.c.display_name.label("author_name"), threads.c.replies_count,
+                   threads.c.highest_number, threads.c.last_posted_at, reads.c.last_read_number,
+                   answered.label("answered"), threads.c.unit_id, threads.c.course_id, threads.c.class_id)
+            .select_from(threads.outerjoin(author, author.c.id == threads.c.author_id)
+                         .outerjoin(reads, and_(reads.c.thread_id == threads.c.id,
+                                                reads.c.user_id == bindparam("viewer_id"))))
+            .where(threads.c.course_id == bindparam("course_id"), threads.c.unit_id == bindparam("unit_id"),
+                   threads.c.hidden == false())
+            .order_by(threads.c.pinned.desc(), threads.c.last_posted_at.desc(), threads.c.id.desc())
+            .limit(bindparam("limit")))
+
+
+def unit_threads(viewer, course_id: int, unit_id: int, limit: int = PANEL_SIZE) -> list[ThreadRow]:
+    """The unit's latest threads as thread_list orders them (pinned first, then by activity),
+    hidden ones left out, with the viewer's unread state: one statement."""
+    rows = db.session.connection().execute(_unit_threads_statement(), {
+        "viewer_id": getattr(viewer, "id", None), "course_id": course_id, "unit_id": unit_id, "limit": limit})
+    return [ThreadRow(**{**row._asdict(), "answered": bool(row.answered)}) for row in rows]
+
+
 def unit_page_panel(view, locked: bool = False, **_context) -> str:
     place = Place(course_id=view.course.id, unit_id=view.unit.id)
     if not _may_read(place):
         return ""
-    rows = thread_list(current_user, place, limit=PANEL_SIZE).items
-    form = None
-    if not locked and allowed(current_user, "discussion.post", place):
-        form = NewThreadForm(formdata=None)
-    return render_template("discussions/panel_unit.html", rows=rows, form=form, course=view.course,
-                           unit=view.unit)
+    rows = unit_threads(current_user, view.course.id, view.unit.id)
+    ask = not locked and allowed(current_user, "discussion.post", place)
+    return render_template("discussions/panel_unit.html", rows=rows, course=view.course, unit=view.unit,
+                           ask_fields=ask_fields() if ask else None, client_key=fresh_key() if ask else None)
+
+
+ASK_FIELDS_KEY = "learnhub_discussions_ask_fields"
+
+
+def ask_fields() -> Markup:
+    """The ask box's title and body fields as an empty NewThreadForm renders them (labels, the
+    hint, the length limits): the same for every reader of a language, so rendered once per
+    language in each process instead of building the form on every unit page."""
+    cache = current_app.extensions.setdefault(ASK_FIELDS_KEY, {})
+    language = str(get_locale())
+    if language not in cache:
+        cache[language] = Markup(render_template("discussions/_ask_fields.html",
+                                                 form=NewThreadForm(formdata=None)))
+    return cache[language]
 
 
 def class_page_panel(school_class, role=None, **_context) -> str:
