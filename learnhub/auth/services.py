@@ -4,19 +4,21 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.database import Conflict, savepoint
 from ..core.errors import DomainError
 from ..core.types import utcnow
 from ..extensions import db
+from . import identity
+from .identity import SignedInUser, user_record
 from .models import LOCALES, ROLES, ApiToken, LoginSession, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
@@ -110,7 +112,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    user_record(user).last_login_at = utcnow()
 
 
 def set_password(user: User, password: str, must_change: bool = False) -> None:
@@ -118,6 +120,7 @@ def set_password(user: User, password: str, must_change: bool = False) -> None:
     for the browser that changed it) and its API tokens are revoked. `must_change` makes
     the next login change it first (an admin's reset); a password the person chose clears it."""
     validate_password(password)
+    user = user_record(user)  # the row is written (the request's user is a SignedInUser)
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
     end_all_sessions(user)
@@ -135,6 +138,7 @@ def choose_own_password(user: User, new: str) -> None:
     a roster import, an admin's reset or a new account). The current password is not asked
     again: every live session of such an account began with it moments ago (set_password
     ends the others). The one given cannot be kept."""
+    user = user_record(user)
     if not user.must_change_password:
         raise AccountError(_l("Your password is already your own: change it on your account page."))
     validate_password(new)
@@ -146,7 +150,7 @@ def choose_own_password(user: User, new: str) -> None:
 def set_locale(user: User, locale: str | None) -> None:
     if locale is not None and locale not in LOCALES:
         raise AccountError(_l("Unknown language."))
-    user.locale = locale
+    user_record(user).locale = locale
 
 
 def _refuse_removing_last_admin(user: User, message) -> None:
@@ -233,9 +237,16 @@ def start_session(user: User, user_agent: str | None = None, ip_address: str | N
     return secret
 
 
-def end_session(login_session: LoginSession) -> None:
-    if login_session.ended_at is None:
-        login_session.ended_at = utcnow()
+def end_session(session_id: int) -> None:
+    """Logout: the login session with this id ends (when it has not already)."""
+    db.session.execute(_end_session_statement(), {"session_id": session_id, "now": utcnow()})
+
+
+@lru_cache(maxsize=1)
+def _end_session_statement():
+    table = LoginSession.__table__
+    return (update(table).where(table.c.id == bindparam("session_id"), table.c.ended_at.is_(None))
+            .values(ended_at=bindparam("now")))
 
 
 def end_all_sessions(user: User) -> None:
@@ -245,13 +256,28 @@ def end_all_sessions(user: User) -> None:
                        .values(ended_at=utcnow()))
 
 
+class LiveSession(NamedTuple):
+    """The login session a cookie belongs to, as its user loader found it live."""
+
+    id: int
+    last_seen_at: datetime
+
+
+def _user_columns() -> list:
+    users = User.__table__
+    return [users.c[name] for name in identity.COLUMNS]
+
+
 @lru_cache(maxsize=1)
 def _session_user_statement():
-    """Built once: every logged-in page request runs it (the user and their session in one query)."""
-    return (select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.token_hash == bindparam("digest"), User.id == bindparam("user_id"),
-                   LoginSession.ended_at.is_(None), LoginSession.last_seen_at > bindparam("idle_since"),
-                   LoginSession.created_at > bindparam("born_since"), User.active.is_(True)))
+    """Built once: every logged-in page request runs it (the user's columns and their session
+    in one query; Core, so no ORM object is loaded)."""
+    users, sessions = User.__table__, LoginSession.__table__
+    return (select(*_user_columns(), sessions.c.id, sessions.c.last_seen_at)
+            .select_from(users.join(sessions, sessions.c.user_id == users.c.id))
+            .where(sessions.c.token_hash == bindparam("digest"), users.c.id == bindparam("user_id"),
+                   sessions.c.ended_at.is_(None), sessions.c.last_seen_at > bindparam("idle_since"),
+                   sessions.c.created_at > bindparam("born_since"), users.c.active.is_(True)))
 
 
 @lru_cache(maxsize=1)
@@ -262,39 +288,40 @@ def _touch_statement():
             .values(last_seen_at=bindparam("now")))
 
 
-def load_session_user(user_id: str, secret: str | None) -> tuple[User, LoginSession] | None:
+def load_session_user(user_id: str, secret: str | None) -> tuple[SignedInUser, LiveSession] | None:
     """The active user and their live login session for a cookie's (user id, session id).
 
-    One query. When the session was last marked seen a minute or more ago, last_seen_at is
-    moved on in its own short transaction (on its own connection), so a page that commits
-    nothing still keeps its session alive and the request's transaction is not touched.
-    Only when this request already holds SQLite's write lock (it wrote before loading the
-    user) would that connection wait on us: then the request's own transaction carries it.
+    One query, on the request's connection, loading no ORM object. When the session was
+    last marked seen a minute or more ago, last_seen_at is moved on in its own short
+    transaction (on its own connection), so a page that commits nothing still keeps its
+    session alive and the request's transaction is not touched. Only when this request
+    already holds SQLite's write lock (it wrote before loading the user) would that
+    connection wait on us: then the request's own transaction carries it.
     """
     if not secret or not user_id.isdigit() or len(user_id) > 10 or int(user_id) > MAX_USER_ID:
         return None
     now = utcnow()
     idle_since, born_since = _session_limits(now)
-    row = db.session.execute(_session_user_statement(), {
+    connection = db.session.connection()
+    row = connection.execute(_session_user_statement(), {
         "digest": session_digest(secret), "user_id": int(user_id),
         "idle_since": idle_since, "born_since": born_since}).first()
     if row is None:
         return None
-    user, login_session = row
-    if now - login_session.last_seen_at >= LAST_SEEN_RESOLUTION:
-        values = {"session_id": login_session.id, "now": now,
-                  "stale_before": now - LAST_SEEN_RESOLUTION}
-        if _holds_sqlite_write_lock():
-            db.session.execute(_touch_statement(), values)
+    *user_columns, session_id, last_seen_at = row
+    if now - last_seen_at >= LAST_SEEN_RESOLUTION:
+        values = {"session_id": session_id, "now": now, "stale_before": now - LAST_SEEN_RESOLUTION}
+        if _holds_sqlite_write_lock(connection):
+            connection.execute(_touch_statement(), values)
         else:
-            with db.engine.begin() as connection:
-                connection.execute(_touch_statement(), values)
-        set_committed_value(login_session, "last_seen_at", now)
-    return user, login_session
+            with db.engine.begin() as own:
+                own.execute(_touch_statement(), values)
+        last_seen_at = now
+    return SignedInUser(*user_columns), LiveSession(session_id, last_seen_at)
 
 
-def _holds_sqlite_write_lock() -> bool:
-    connection = db.session.connection()  # the one the loader's query just used
+def _holds_sqlite_write_lock(connection) -> bool:
+    """`connection`: the request's, which the loader's query just used."""
     if connection.dialect.name != "sqlite":
         return False
     return connection.connection.dbapi_connection.in_transaction  # pysqlite: only after a write
@@ -309,7 +336,7 @@ def _token_digest(token: str) -> str:
 def issue_token(user: User) -> tuple[str, ApiToken]:
     token = secrets.token_urlsafe(32)
     days = current_app.config.get("API_TOKEN_DAYS", 30)
-    record = ApiToken(user=user, token_hash=_token_digest(token),
+    record = ApiToken(user_id=user.id, token_hash=_token_digest(token),
                       expires_at=utcnow() + timedelta(days=days))
     db.session.add(record)
     db.session.flush()
@@ -339,16 +366,19 @@ def find_token(token: str) -> ApiToken | None:
 
 @lru_cache(maxsize=1)
 def _token_user_statement():
-    """Built once: every API request with a bearer token runs it."""
-    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
-                   ApiToken.expires_at > bindparam("now"), User.active.is_(True)))
+    """Built once: every API request with a bearer token runs it (Core: no ORM object)."""
+    users, tokens = User.__table__, ApiToken.__table__
+    return (select(*_user_columns())
+            .select_from(users.join(tokens, tokens.c.user_id == users.c.id))
+            .where(tokens.c.token_hash == bindparam("digest"), tokens.c.revoked_at.is_(None),
+                   tokens.c.expires_at > bindparam("now"), users.c.active.is_(True)))
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a live bearer token belongs to, in one query."""
-    return db.session.scalar(_token_user_statement(),
-                             {"digest": _token_digest(token), "now": utcnow()})
+def user_for_token(token: str) -> SignedInUser | None:
+    """The active user a live bearer token belongs to: one query, no ORM object."""
+    row = db.session.connection().execute(_token_user_statement(),
+                                          {"digest": _token_digest(token), "now": utcnow()}).first()
+    return SignedInUser(*row) if row is not None else None
 
 
 def revoke_token(record: ApiToken) -> None:

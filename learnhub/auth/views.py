@@ -12,6 +12,7 @@ from ..core.forms import saved
 from ..extensions import db, limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm
+from .identity import user_record
 from .login import current_login_session, start_login
 from .password_gate import first_password_url
 
@@ -88,7 +89,7 @@ def logout():
     """Ends the session on the server too: a copy of the cookie stops working."""
     login_session = current_login_session()
     if login_session is not None:
-        services.end_session(login_session)
+        services.end_session(login_session.id)
         db.session.commit()
     logout_user()
     session.clear()
@@ -104,7 +105,7 @@ def account():
     if request.method == "GET":
         preferences.locale.data = current_user.locale or ""
     elif preferences.save_preferences.data and preferences.validate():
-        current_user.display_name = preferences.display_name.data.strip()
+        user_record(current_user).display_name = preferences.display_name.data.strip()
         services.set_locale(current_user, preferences.locale.data or None)
         db.session.commit()
         flash(_("Your preferences were saved."), "info")
@@ -115,7 +116,7 @@ def account():
                                      password_form.new_password.data)
             # Every session ended, this one too (a copy of its cookie may be what leaked):
             # this browser carries on with a new one.
-            start_login(current_user._get_current_object())
+            start_login(user_record(current_user))
 
         if saved(password_form, change, password_form.current_password.errors):
             flash(_("Your password was changed. Other sessions were logged out."), "info")
@@ -136,7 +137,7 @@ def first_password():
     if form.validate_on_submit():
         def choose():
             services.choose_own_password(current_user, form.new_password.data)
-            start_login(current_user._get_current_object())  # set_password ended this session too
+            start_login(user_record(current_user))  # set_password ended this session too
 
         if saved(form, choose, form.new_password.errors):
             # Not "other sessions were logged out": a first password ends none that matter.

@@ -65,4 +65,6 @@ def permission_required(action: str):
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals["allowed"] = lambda action, obj=None: allowed(current_user, action, obj)
+    # The user object, not the proxy: a policy reads several of its attributes.
+    app.jinja_env.globals["allowed"] = (
+        lambda action, obj=None: allowed(current_user._get_current_object(), action, obj))
