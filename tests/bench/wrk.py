@@ -151,6 +151,14 @@ def run_target(base_url: str, target: Target, settings: Settings, folder: Path, 
     return result
 
 
+def unmeasured(target: Target, error: str) -> dict:
+    """The row of an endpoint whose request by hand got a wrong answer."""
+    return {"name": target.name, "label": target.label, "method": target.method, "path": target.path,
+            "window_seconds": 0, "requests": 0, "rps": 0.0, "latency_ms": dict.fromkeys(("p50", "p95", "p99"), 0.0),
+            "statuses": {}, "unexpected": 1, "first_unexpected": error[:300], "socket_errors": {},
+            "goal": target.goal, "not_measured": True}
+
+
 def check_once(base_url: str, target: Target) -> None:
     """One request by hand first: a wrong status says what came back, not just a count."""
     entry = (target.warmup_rotation if target.once else target.rotation or ({},))[0]
@@ -179,7 +187,12 @@ def measure(base_url: str, targets: list[Target], settings: Settings, folder: Pa
     are /healthz: the ratios are to the mean of their rates."""
     results = []
     for target in targets:
-        check_once(base_url, target.fresh())
+        try:
+            check_once(base_url, target.fresh())
+        except ServerError as error:  # this endpoint is broken: say so, measure the others
+            print(f"wrk {target.label}: not measured: {error}", file=sys.stderr)
+            results.append(unmeasured(target, str(error)))
+            continue
         if settings.warmup:  # each worker loads its caches and templates before the window
             run_target(base_url, target.fresh(), settings, folder, settings.warmup, warmup=True)
         target = target.fresh()
@@ -218,6 +231,8 @@ def load_average() -> list[float]:
 
 
 def answers_text(result: dict) -> str:
+    if result.get("not_measured"):
+        return "NOT MEASURED: the request by hand got a wrong answer"
     statuses = ", ".join(f"{status} x{count}" for status, count in result["statuses"].items())
     notes = [statuses]
     once = result.get("once")
@@ -242,8 +257,9 @@ def print_table(results: list[dict], about: dict, title: str) -> None:
     print(header + "\n" + "-" * (len(header) + 24))
     for r in results:
         goal = f"{r['goal']:.2f}" if r.get("goal") else ""
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         latency = r["latency_ms"]
-        print(f"{r['label']:<44} {r['rps']:>7.0f} {r['ratio']:>6.2f} {goal:>5} {latency['p50']:>7.1f} "
+        print(f"{r['label']:<44} {r['rps']:>7.0f} {ratio:>6} {goal:>5} {latency['p50']:>7.1f} "
               f"{latency['p95']:>7.1f} {latency['p99']:>7.1f} {r['unexpected']:>6}  {answers_text(r)}")
     for r in results:
         if r["unexpected"]:

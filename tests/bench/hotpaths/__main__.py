@@ -100,6 +100,8 @@ def run_on(kind: str, url: str | None, app_root: Path, settings: Settings, sizes
                 raise ServerError(f"gunicorn did not start {about['worker_class']} workers")
             targets = chosen_targets(hot_path_targets(server.base_url, server.world, sizes, settings.seconds))
             results = measure(server.base_url, targets, settings, server.workdir)
+            if any(r.get("not_measured") for r in results):  # an app error's traceback is in the log
+                print(f"--- gunicorn log (last lines) ---\n{server.log_tail(60)}", file=sys.stderr)
         except (ServerError, LoginError) as error:  # the log goes with the server's temp dir
             raise ServerError(f"{error}\n--- gunicorn log (last lines) ---\n{server.log_tail()}") from None
     about["load_average"] = {"start": start, "end": load_average()}
@@ -113,7 +115,7 @@ def print_side_by_side(runs: list[dict]) -> None:
           + f" {'goal':>5}")
     for rows in zip(*(run["results"] for run in runs), strict=True):
         goal = f"{rows[0]['goal']:.2f}" if rows[0].get("goal") else ""
-        print(f"{rows[0]['label']:<44}" + "".join(f" {r['rps']:>17.0f} {r['ratio']:>6.2f}" for r in rows)
+        print(f"{rows[0]['label']:<44}" + "".join(f" {r['rps']:>17.0f} {r['ratio'] or 0:>6.2f}" for r in rows)
               + f" {goal:>5}")
 
 
@@ -127,25 +129,27 @@ def main() -> int:
     if not (app_root / "wsgi.py").is_file():
         print(f"bench-wrk: BENCH_APP_ROOT {app_root} has no wsgi.py", file=sys.stderr)
         return 2
-    runs = []
-    try:
-        for kind, url in chosen:
+    runs, broken = [], []
+    for kind, url in chosen:  # a database that cannot be set up does not keep the other's figures
+        try:
             runs.append(run_on(kind, url, app_root, settings, sizes))
-    except (ServerError, LoginError) as error:
-        print(f"bench-wrk: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bench-wrk: interrupted; the server was stopped", file=sys.stderr)
-        return 130
+        except (ServerError, LoginError) as error:
+            print(f"bench-wrk ({kind}): {error}", file=sys.stderr)
+            broken.append({"database": kind, "error": str(error)[:4000]})
+        except KeyboardInterrupt:
+            print("bench-wrk: interrupted; the server was stopped", file=sys.stderr)
+            return 130
     if len(runs) > 1:
         print_side_by_side(runs)
-    save_json(Path(os.environ.get("WRK_RESULTS") or RESULTS_PATH), {"runs": runs})
+    save_json(Path(os.environ.get("WRK_RESULTS") or RESULTS_PATH), {"runs": runs, "not_run": broken})
+    if broken:
+        print(f"bench-wrk: not measured on {', '.join(b['database'] for b in broken)} (see above)", file=sys.stderr)
+        return 2
     if any(failed(run["results"]) for run in runs):
         print("bench-wrk: some answers had a status other than the expected one, or connections "
               "failed (see above)", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
