@@ -26,8 +26,10 @@ WRK_WORKER_CLASS say otherwise) and, per endpoint, one request by hand, a warm-u
 Prints per endpoint requests/s, the ratio to /healthz beside issue 15's goal, p50/p99 and the
 answers by status; with two databases a table of both side by side. Writes
 bench-results/wrk.json. Never fails on timings: exits 1 when an answer had a status other than
-the expected one (2xx; 201 for a start; 304 for the badge) or wrk saw socket errors, 2 when the
-bench could not be set up.
+the expected one (2xx; 201 for a start; 304 for the badge) or wrk saw socket errors (a timeout is
+one: 10 s), 2 when a database could not be set up (the other is still measured). An endpoint
+whose request by hand is answered wrongly (an app error) is a row marked not measured, and the
+server's log is printed; the other endpoints are measured.
 
 Environment:
   WRK_SECONDS (6), WRK_CONNECTIONS (32), WRK_THREADS (2), WRK_WARMUP seconds per endpoint (1)
