@@ -20,7 +20,7 @@ Environment:
   CROWD_SAVE_SECONDS   how long each member keeps saving after its start (default 120)
   CROWD_START_WINDOW   seconds over which the members press start (default 10)
   CROWD_CONNECT_SECONDS  seconds from connecting to the window's opening (default 5 + 1 per
-                       250 members: every member has opened the exam page by then)
+                       100 members: every member should have opened the exam page by then)
   CROWD_INSTANCES      gunicorn masters sharing the database and Redis, the crowd split
                        between them, one wrk each (default 1; 2 needs PostgreSQL)
   CROWD_OVERDUE        members whose exam time runs out mid-run, for close-overdue (default 40; 0: none)

@@ -98,7 +98,7 @@ def run(server: BenchServer, settings: Settings) -> tuple[dict, dict, dict, list
     figs = figures(crowd_results, settings.members, window_start, settings.window)
     verification, problems = verify(server, crowd, late, crowd_results["ledger"])
     problems = late.problems + closers.problems(late) + problems
-    return figs, verification, closers.summary(late), problems
+    return figs, verification, closers.summary(late, window_start), problems
 
 
 def main() -> int:

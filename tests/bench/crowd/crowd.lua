@@ -62,7 +62,7 @@ end
 -- ---- each thread's state ------------------------------------------------------------------
 
 local function new_kind()
-  return {latencies_ms = {}, ok = 0, errors = 0, statuses = {}, first_errors = {},
+  return {latencies_ms = {}, sent_s = {}, ok = 0, errors = 0, statuses = {}, first_errors = {},
           first_sent = 0, last_done = 0}
 end
 
@@ -299,6 +299,7 @@ function response(status, headers, body)
   end
   local kind = results.kinds[member.action]
   table.insert(kind.latencies_ms, (t - member.sent_at) * 1000)
+  table.insert(kind.sent_s, member.sent_at - WINDOW_START)  -- when, for the report's timeline
   kind.last_done = t
   kind.statuses[tostring(status)] = (kind.statuses[tostring(status)] or 0) + 1
   if status >= 200 and status < 300 then kind.ok = kind.ok + 1 else record_error(kind, status, body, member) end

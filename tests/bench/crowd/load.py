@@ -41,7 +41,7 @@ class Settings:
         members = int(env_number("CROWD_MEMBERS", 3000)) // per_process * per_process
         if members < per_process:
             raise SystemExit(f"CROWD_MEMBERS must be at least {per_process} (wrk threads x instances)")
-        connect = env_number("CROWD_CONNECT_SECONDS", 5 + members / 250)
+        connect = env_number("CROWD_CONNECT_SECONDS", 5 + members / 100)
         return cls(members=members, save_seconds=env_number("CROWD_SAVE_SECONDS", 120),
                    window=env_number("CROWD_START_WINDOW", 10), connect_seconds=connect,
                    instances=instances, overdue=int(env_number("CROWD_OVERDUE", 40)),

@@ -109,11 +109,12 @@ class Closers:
         time.sleep(max(0.0, group.due_at - time.time()))
         self.run_round()
 
-    def summary(self, group: LateGroup) -> dict:
+    def summary(self, group: LateGroup, window_start: float = 0.0) -> dict:
         closed = sum(sum(r["closed"]) for r in self.rounds)
         return {"hosts_at_once": self.hosts, "rounds": len(self.rounds), "closed": closed,
                 "overdue_attempts": len(group.attempts),
                 "closed_per_round": [r["closed"] for r in self.rounds],
+                "rounds_at_s": [round(r["at"] - window_start) for r in self.rounds],
                 "failures": [f for r in self.rounds for f in r["failures"]]}
 
     def problems(self, group: LateGroup) -> list[str]:

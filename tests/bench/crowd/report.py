@@ -38,6 +38,7 @@ def merge(results: list[dict]) -> dict:
         sent = [p["first_sent"] for p in parts if p["first_sent"]]
         finished = [p["last_done"] for p in parts if p["last_done"]]
         kinds[name] = {"latencies_ms": [x for p in parts for x in p["latencies_ms"]],
+                       "sent_s": [x for p in parts for x in p["sent_s"]],
                        "ok": sum(p["ok"] for p in parts), "errors": sum(p["errors"] for p in parts),
                        "statuses": statuses, "first_errors": [e for p in parts for e in p["first_errors"]],
                        "first_sent": min(sent, default=0), "last_done": max(finished, default=0)}
@@ -71,6 +72,20 @@ def kind_figures(kind: dict) -> dict:
             "first_errors": kind["first_errors"][:5]}
 
 
+def timeline(crowd: dict, bucket_s: float = 10) -> list[dict]:
+    """Per `bucket_s` seconds (by when each request was sent, from the window's opening):
+    how many of each kind were answered and their p99, to see when the time went."""
+    buckets: dict[int, dict[str, list[float]]] = {}
+    for name in KINDS:
+        kind = crowd["kinds"][name]
+        for sent, latency in zip(kind["sent_s"], kind["latencies_ms"], strict=True):
+            buckets.setdefault(math.floor(sent / bucket_s), {}).setdefault(name, []).append(latency)
+    return [{"from_s": number * bucket_s,
+             **{name: {"count": len(values), "p99_ms": _round(percentile(values, 99))}
+                for name, values in sorted(kinds.items())}}
+            for number, kinds in sorted(buckets.items())]
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
@@ -90,7 +105,7 @@ def figures(crowd: dict, members: int, window_start: float, window: float) -> di
         and last_start <= window_end,
         "submitted": crowd["submitted"], "gave_up": crowd["failed"],
         "unattributed_answers": crowd["unattributed"], "first_unattributed": crowd["first_unattributed"][:5],
-        "socket_errors": crowd["socket_errors"],
+        "socket_errors": crowd["socket_errors"], "timeline": timeline(crowd),
     }
 
 
@@ -137,10 +152,14 @@ def print_report(figs: dict, about: dict, verification: dict, closers: dict, pro
           f"{figs['unattributed_answers']}, socket errors: {figs['socket_errors'] or 'none'}"
           + (f", wrk threads that never published their results: {figs['silent_threads']}"
              if figs["silent_threads"] else ""))
+    print("timeline (s after the window opened: requests sent then, answered, p99 ms):")
+    for bucket in figs["timeline"]:
+        print(f"  {bucket['from_s']:>+5.0f} s  " + "  ".join(
+            f"{name} {bucket[name]['count']} p99 {_ms(bucket[name]['p99_ms'])}" for name in KINDS if name in bucket))
     print(f"database check: {verification}")
     print(f"close-overdue: {closers['rounds']} round(s), {closers['hosts_at_once']} at once each, closed "
           f"{closers['closed']} of the {closers['overdue_attempts']} attempts that fell due "
-          f"(per round: {closers['closed_per_round']})")
+          f"(per round: {closers['closed_per_round']}, at {closers['rounds_at_s']} s)")
     for name, kind in figs["kinds"].items():
         for error in kind["first_errors"]:
             print(f"  {name} error: {error}")
