@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
@@ -30,15 +30,16 @@ def register_staff_attempt_view(app, view) -> None:
     app.extensions[STAFF_VIEW_KEY] = view
 
 
+# How the result page names who finished an attempt and each integrity signal. Lazy, built
+# once: a context processor runs for every template rendered (a page renders several).
+FINISHED_BY_LABELS = {"member": _l("the member"), "timer": _l("the page's timer"),
+                      "server": _l("the server (time ran out)")}
+EVENT_LABELS = {"focus_lost": _l("left the page"), "hidden": _l("page hidden"), "paste": _l("pasted text")}
+
+
 @bp.app_context_processor
 def _labels():
-    """How the result page names who finished an attempt and each integrity signal."""
-    return {
-        "finished_by_labels": {"member": _("the member"), "timer": _("the page's timer"),
-                               "server": _("the server (time ran out)")},
-        "event_labels": {"focus_lost": _("left the page"), "hidden": _("page hidden"),
-                         "paste": _("pasted text")},
-    }
+    return {"finished_by_labels": FINISHED_BY_LABELS, "event_labels": EVENT_LABELS}
 
 
 def _exam_arg(raw) -> int | None:
