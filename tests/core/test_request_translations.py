@@ -32,3 +32,12 @@ def test_a_refreshed_locale_is_used_on_the_same_request(app):
 def test_a_page_in_each_language(client):
     assert "<h1>登录</h1>" in client.get("/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "<h1>Log in</h1>" in client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_labels_from_context_processors_are_in_the_request_language(app):
+    """Context processors run for every template a page renders, so their labels are built
+    once (lazy strings): each still reads in the language of the request showing it."""
+    for header, text in (("en", "the page's timer"), ("zh-CN", "页面计时器")):
+        with app.test_request_context(headers={"Accept-Language": header}):
+            refresh()  # the fixture's app context (and flask-babel's choice in it) spans both
+            assert render_template_string("{{ finished_by_labels.get('timer', '-') }}") == text
