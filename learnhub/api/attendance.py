@@ -17,8 +17,8 @@ from ..classes.attendance.loaders import load_session
 from ..classes.attendance.models import ATTENDANCE_STATUSES, CHECKIN_METHODS, SESSION_KINDS, ClassSession
 from ..classes.attendance.sessions import LATE_MAX, PHASES, PLACE_MAX, TITLE_MAX, URL_MAX
 from ..classes.loaders import load_class
-from ..classes.services import ensure_writable, get_class
-from ..core.errors import DomainError
+from ..classes.services import ensure_writable
+from ..core.errors import DomainError, NotFound
 from ..core.markdown import render_staff_markdown
 from ..core.pagination import page_request
 from ..core.types import utcnow
@@ -173,7 +173,7 @@ class MarkedMany(Out):
 
 # ---- sessions ----------------------------------------------------------------------------------
 
-def session_out(session: ClassSession, now: datetime, **more) -> dict:
+def session_out(session: ClassSession | checkin.CheckinTarget, now: datetime, **more) -> dict:
     return {"id": session.id, "class_id": session.class_id, "title": session.title, "kind": session.kind,
             "starts_at": session.starts_at, "ends_at": session.ends_at, "place": session.place,
             "meeting_url": session.meeting_url, "late_after_minutes": session.late_after_minutes,
@@ -261,18 +261,21 @@ def user_key() -> str:
          "limited per user and session (default 5 a minute, 15 an hour: 429)", body=CheckInBody,
          responses={200: CheckedIn}, errors=(403, 404, 409, 410, 429), tags=TAGS)
 def check_in(body: CheckInBody):
+    """The hot path: the code checked in this process (HMAC), then one read and one insert."""
     now = utcnow()
+    user = current_user._get_current_object()
     if "session" in body.model_fields_set:
-        session, school_class = load_session(body.session)
-        record = checkin.check_in_typed(current_user, school_class, session, body.code, now)
+        target = checkin.checkin_target(body.session, user.id)
+        if target is None or not checkin.may_view(user, target):  # as load_session: 404 outside the class
+            raise NotFound(_l("No session %(id)s.", id=body.session))
+        record = checkin.check_in_typed(user, target, body.code, now)
     else:
-        session = attendance.get_session(read_code(body.code, now))
-        school_class = get_class(session.class_id) if session is not None else None
-        if school_class is None:  # a genuine code of a session deleted since
+        target = checkin.checkin_target(read_code(body.code, now), user.id)
+        if target is None:  # a genuine code of a session deleted since
             raise InvalidCode(_l("This is not a check-in code of this site."))
-        record = checkin.check_in(current_user, school_class, session, now)
+        record = checkin.check_in(user, target, now)
     db.session.commit()
-    return {"session": session_out(session, now), "status": record.status, "checked_in_at": record.checked_in_at}
+    return {"session": session_out(target, now), "status": record.status, "checked_in_at": record.checked_in_at}
 
 
 # ---- marks -------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Attendance records: members checking in with a scanned code, staff marking by hand.
 
-A member checks in once per session (a unique constraint; a concurrent second check-in is
-409 already_checked_in through the savepoint helper, never a 500). The status is decided
+A member checks in once per session: one read (the session, the class's status, the member's
+role and record: `checkin_target`) and one INSERT ... ON CONFLICT DO NOTHING on the unique
+(session, member), so a concurrent second check-in inserts nothing and is 409
+already_checked_in, never a 500; no ORM object is loaded on the way. The status is decided
 by when the code was scanned: `late` after the session's start plus its late minutes,
 `present` before. Staff may set any status by hand, with a note; each change is audited.
 
@@ -12,18 +14,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from ...auth.models import User
 from ...core.audit import audit
-from ...core.database import add_or_get, savepoint
+from ...core.database import add_or_get
 from ...core.errors import DomainError
 from ...core.pagination import Key, Page, paginate
+from ...core.permissions import allowed
+from ...core.types import UTCDateTime, utcnow
 from ...extensions import db
 from ..models import Membership, SchoolClass
-from ..services import class_role, ensure_writable
+from ..services import ensure_writable
 from .codes import CodeExpired, TicketUsed, check_short_code, nonce_digest, window_open
 from .models import ATTENDANCE_STATUSES, AttendanceRecord, ClassSession
 
@@ -47,7 +55,9 @@ class NoSuchMember(DomainError):
     status, code = 404, "not_found"
 
 
-def status_for(session: ClassSession, scanned_at: datetime) -> str:
+def status_for(session, scanned_at: datetime) -> str:
+    """`late` after the session's start plus its late minutes, `present` before (a session
+    or a CheckinTarget)."""
     late_from = session.starts_at.timestamp() + session.late_after_minutes * 60
     return "late" if scanned_at.timestamp() > late_from else "present"
 
@@ -57,43 +67,121 @@ def _record(session_id: int, user_id: int) -> AttendanceRecord | None:
         AttendanceRecord.session_id == session_id, AttendanceRecord.user_id == user_id))
 
 
-def _already(record: AttendanceRecord | None) -> AlreadyCheckedIn:
-    if record is not None and record.method == "manual":
+def _already(method: str | None) -> AlreadyCheckedIn:
+    if method == "manual":
         return AlreadyCheckedIn(_l("Your attendance at this session is already recorded."))
     return AlreadyCheckedIn(_l("You have already checked in to this session."))
 
 
-def ensure_can_check_in(user, school_class: SchoolClass, session: ClassSession) -> None:
-    """The reasons a scan is refused before anything is written (the check-in page asks too)."""
-    if class_role(user.id, school_class.id) != "member":
+# ---- checking in (the hot path: one read, one guarded insert, no ORM object) ----------------
+
+@dataclass(frozen=True, slots=True)
+class CheckinTarget:
+    """A session as a check-in needs it (the API shows it as the session), with its class's
+    status, the caller's role in the class and the method of their record, read together."""
+
+    id: int
+    class_id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    meeting_url: str | None
+    late_after_minutes: int
+    class_status: str
+    role: str | None  # the caller's class role; None: no part in the class
+    recorded_method: str | None  # the caller's record at the session (qr, manual); None: none yet
+
+    @property
+    def read_only(self) -> bool:  # the class's (SchoolClass.read_only)
+        return self.class_status == "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIn:
+    id: int
+    status: str  # present, late
+    checked_in_at: datetime
+
+
+@lru_cache(maxsize=1)
+def _target_statement():
+    user = bindparam("user_id")
+    return (select(ClassSession.id, ClassSession.class_id, ClassSession.title, ClassSession.kind,
+                   ClassSession.starts_at, ClassSession.ends_at, ClassSession.place, ClassSession.meeting_url,
+                   ClassSession.late_after_minutes, SchoolClass.status, Membership.role, AttendanceRecord.method)
+            .join(SchoolClass, SchoolClass.id == ClassSession.class_id)
+            .outerjoin(Membership, (Membership.class_id == ClassSession.class_id) & (Membership.user_id == user))
+            .outerjoin(AttendanceRecord, (AttendanceRecord.session_id == ClassSession.id)
+                       & (AttendanceRecord.user_id == user))
+            .where(ClassSession.id == bindparam("session_id")))
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str):
+    """The check-in itself: a second one for the member and session (two taps at once, two
+    workers) inserts nothing and returns no row."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(AttendanceRecord)
+            .values(session_id=bindparam("session_id"), user_id=bindparam("user_id"), status=bindparam("status"),
+                    method="qr", checked_in_at=bindparam("at", type_=UTCDateTime),
+                    scan_nonce=bindparam("nonce"), updated_at=bindparam("now", type_=UTCDateTime))
+            .on_conflict_do_nothing(index_elements=[AttendanceRecord.session_id, AttendanceRecord.user_id])
+            .returning(AttendanceRecord.id))
+
+
+def checkin_target(session_id: int, user_id: int) -> CheckinTarget | None:
+    """The session `session_id` as `user_id` checks in to it (None: no such session): one
+    statement."""
+    row = db.session.connection().execute(_target_statement(), {"session_id": session_id, "user_id": user_id})
+    found = row.first()
+    return CheckinTarget(*found) if found is not None else None
+
+
+def may_view(user, target: CheckinTarget) -> bool:
+    """classes' `class.view` rule from the row read already: a part in the class, or `class.any`."""
+    return target.role is not None or allowed(user, "class.any")
+
+
+def ensure_can_check_in(target: CheckinTarget) -> None:
+    """The reasons a check-in is refused before anything is written (the check-in page asks
+    too): 403 not_in_class, 409 class_archived, 409 already_checked_in."""
+    if target.role != "member":
         raise NotInClass(_l("Only members of this class check in to its sessions."))
-    ensure_writable(school_class)
-    existing = _record(session.id, user.id)
-    if existing is not None:
-        raise _already(existing)
+    ensure_writable(target)  # 409 class_archived (the target has the class's read_only)
+    if target.recorded_method is not None:
+        raise _already(target.recorded_method)
 
 
-def check_in_typed(user, school_class: SchoolClass, session: ClassSession, short_code: object,
-                   now: datetime) -> AttendanceRecord:
+def check_in_typed(user, target: CheckinTarget, short_code: object, now: datetime) -> CheckedIn:
     """Check in with the 6 digits shown beside the QR code, typed on the phone at `now`."""
-    ensure_can_check_in(user, school_class, session)
-    if not window_open(session.starts_at, session.ends_at, now):
+    ensure_can_check_in(target)
+    if not window_open(target.starts_at, target.ends_at, now):
         raise CodeExpired(_l("Check-in for this session is closed."))
-    check_short_code(session.id, short_code, now)
-    return check_in(user, school_class, session, now)
+    check_short_code(target.id, short_code, now)
+    return check_in(user, target, now)
 
 
-def check_in(user, school_class: SchoolClass, session: ClassSession, scanned_at: datetime) -> AttendanceRecord:
-    """Mark `user` present or late at `session`, scanned at `scanned_at` (a code valid then)."""
-    ensure_can_check_in(user, school_class, session)
-    if not window_open(session.starts_at, session.ends_at, scanned_at):
+def check_in(user, target: CheckinTarget, scanned_at: datetime, nonce: str | None = None) -> CheckedIn:
+    """Mark `user` present or late at the target's session, scanned at `scanned_at` (a code
+    valid then), in one INSERT; `nonce`: the scanning browser's (the page's scan ticket),
+    which checks in one person per session (409 ticket_used for a second one). Flushes
+    nothing else; the caller commits."""
+    ensure_can_check_in(target)
+    if not window_open(target.starts_at, target.ends_at, scanned_at):
         raise CodeExpired(_l("Check-in for this session is closed."))
-    record = AttendanceRecord(session_id=session.id, user_id=user.id, status=status_for(session, scanned_at),
-                              method="qr", checked_in_at=scanned_at)
-    with savepoint(db.session, _already(None)):  # two taps at once: the second is a 409
-        db.session.add(record)
-        db.session.flush()
-    return record
+    status = status_for(target, scanned_at)
+    connection = db.session.connection()
+    try:
+        inserted = connection.execute(_insert_statement(connection.dialect.name), {
+            "session_id": target.id, "user_id": user.id, "status": status, "at": scanned_at,
+            "nonce": nonce_digest(nonce) if nonce else None, "now": utcnow()}).first()
+    except IntegrityError as error:  # another browser's check-in holds this nonce (or the row left)
+        raise (ticket_used() if nonce else _already(None)) from error
+    if inserted is None:  # a check-in of the same member that committed after our read
+        raise _already(None)
+    return CheckedIn(inserted[0], status, scanned_at)
 
 
 def _checked_mark(status, note) -> tuple[str, str | None]:

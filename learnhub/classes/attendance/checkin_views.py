@@ -6,7 +6,6 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...core.database import savepoint
 from ...core.errors import DomainError
 from ...core.types import utcnow
 from ...extensions import db, limiter
@@ -18,7 +17,6 @@ from .codes import (
     CodeExpired,
     InvalidCode,
     new_nonce,
-    nonce_digest,
     read_code,
     read_ticket,
     ticket_for,
@@ -90,7 +88,7 @@ def checkin_page():
                                                       current_user.id)[0])
         else:
             raise InvalidCode(_("Open this page by scanning the check-in code on the screen."))
-        checkin.ensure_can_check_in(current_user, school_class, session)
+        checkin.ensure_can_check_in(checkin.checkin_target(session.id, current_user.id))
         checkin.ensure_unused_nonce(session.id, nonce)
     except DomainError as error:
         return _result(error, session, school_class=school_class)
@@ -114,10 +112,9 @@ def submit_checkin():
         nonce = request.cookies.get(NONCE_COOKIE)
         session_id, scanned_at = read_ticket(form.ticket.data, nonce, now, current_user.id)
         session, school_class = _load(session_id)
-        record = checkin.check_in(current_user, school_class, session, scanned_at)
-        with savepoint(db.session, checkin.ticket_used()):  # two accounts at once on one browser: one wins
-            record.scan_nonce = nonce_digest(nonce)
-            db.session.flush()
+        # Two accounts at once on one browser: one wins, the other is 409 ticket_used.
+        record = checkin.check_in(current_user, checkin.checkin_target(session.id, current_user.id), scanned_at,
+                                  nonce=nonce)
     except DomainError as error:
         db.session.rollback()
         return _result(error, session, school_class=school_class)
@@ -144,7 +141,8 @@ def checkin_by_code():
     if form.validate_on_submit():
         session = sessions.get_session(form.session.data)
         try:
-            record = checkin.check_in_typed(current_user, classes[session.id], session, form.code.data, now)
+            record = checkin.check_in_typed(current_user, checkin.checkin_target(session.id, current_user.id),
+                                            form.code.data, now)
         except DomainError as error:
             db.session.rollback()
             form.code.errors.append(error.message)

@@ -35,6 +35,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -76,7 +77,13 @@ class Code:
 
 
 def _key() -> bytes:
-    secret = current_app.config["SECRET_KEY"]
+    return _derived_key(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=8)
+def _derived_key(secret: str | bytes) -> bytes:
+    """The check-in key of a SECRET_KEY, derived once per process and secret (keyed by the
+    secret itself, so an app with another secret never gets this one's key)."""
     secret = secret.encode() if isinstance(secret, str) else secret
     return hmac.new(secret, b"learnhub.checkin", hashlib.sha256).digest()
 
