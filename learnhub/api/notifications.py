@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Literal, Optional
 
-from flask import after_this_request, request
-from flask_babel import get_locale
+from flask import Response, after_this_request, request
 from flask_login import current_user
 from pydantic import Field, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from ..core import notifications as service
+from ..core.i18n import select_locale
 from ..core.pagination import page_request
 from ..core.types import iso
 from ..extensions import db
@@ -68,10 +68,10 @@ def notification_item(n: service.Notification) -> dict:
             "read": n.read}
 
 
-def list_etag(user) -> str:
+def list_etag(user_id: int) -> str:
     """Changes with a new notification, a mark-read, the reader's language and the page asked."""
-    max_id, unread, last_read = service.state(user)
-    key = f"{user.id}|{max_id}|{unread}|{iso(last_read)}|{get_locale()}|{request.query_string.decode()}"
+    max_id, unread, last_read = service.state(user_id)
+    key = f"{user_id}|{max_id}|{unread}|{iso(last_read)}|{select_locale()}|{request.query_string.decode()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -82,17 +82,26 @@ def list_etag(user) -> str:
          "304 while nothing changed (poll this)", query=PageQuery,
          responses={200: NotificationPage, 304: None}, errors=(400,), tags=TAGS)
 def list_notifications(query: PageQuery):
-    """Keyset-paginated. The 304 path is two statements (the caller, the aggregate)."""
+    """Keyset-paginated. The ETag is decided first: a 304 is the caller and one aggregate
+    statement, with nothing loaded or rendered."""
     user = current_user._get_current_object()
-    etag = list_etag(user)
+    etag = list_etag(user.id)
     if request.if_none_match.contains(etag):
-        return _tagged(etag, (None, 304))
+        return not_modified(etag)
     page = service.page_for(user, **page_request())
     return _tagged(etag, {**page.as_dict(notification_item), "unread_count": service.unread_count(user)})
 
 
+# Both answers differ by caller (cookie or token).
+VARY = "Cookie, Authorization"
+
+
+def not_modified(etag: str) -> Response:
+    return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": VARY})
+
+
 def _tagged(etag: str, answer):
-    """The answer, sent with its ETag; it differs by caller (cookie or token)."""
+    """The answer, sent with its ETag."""
     @after_this_request
     def conditional(response):
         response.set_etag(etag)

@@ -20,11 +20,25 @@ list needs none, so the default is no hook at all.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable
 
 from flask import current_app
 from flask_babel import LazyString, gettext
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, case, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -163,11 +177,18 @@ def page_for(user, limit: int = 20, cursor: str | None = None) -> Page:
     return paginate(list_query(user), NEWEST_FIRST, limit=limit, cursor=cursor)
 
 
-def state(user) -> tuple:
-    """(max id, unread count, last read time): what a cached list depends on. One query."""
-    row = db.session.execute(select(
+@lru_cache(maxsize=1)
+def _state_statement():
+    """Built once: the badge polls it (every open tab, every ~30 s)."""
+    return select(
         func.max(Notification.id),
         func.coalesce(func.sum(case((Notification.read_at.is_(None), 1), else_=0)), 0),
-        func.max(Notification.read_at),
-    ).where(Notification.user_id == user.id)).one()
+        func.max(Notification.read_at, type_=UTCDateTime),
+    ).where(Notification.user_id == bindparam("user_id"))
+
+
+def state(user_id: int) -> tuple:
+    """(max id, unread count, last read time) of the user's notifications: what a cached list
+    depends on. One statement (over the user's rows of ix_notifications_user_id_id), no ORM."""
+    row = db.session.connection().execute(_state_statement(), {"user_id": user_id}).one()
     return row[0] or 0, int(row[1]), row[2]

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from learnhub.core import notifications
 from learnhub.core.notifications import Notification, mark_read, notify, register_delivery, unread_count
-from tests.support.web import CSRF_INPUT, login, signed_in
+from tests.support.orm_loads import orm_loads
+from tests.support.web import CSRF_INPUT, api_client, login, signed_in
 
 
 def texts(db, user):
@@ -229,6 +230,33 @@ def test_the_304_path_runs_at_most_two_statements(app, db, make_user, count_quer
         response = client.get("/api/v1/notifications?limit=1", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert len(statements) <= 2, statements  # the session's user, the aggregate
+
+
+def test_a_304_with_a_token_is_two_statements_nothing_loaded_or_rendered(app, db, make_user, count_queries):
+    """The badge's poll: the token's user and one aggregate; no notification row is read or
+    rendered, whatever the number of notifications."""
+    user = make_user()
+    post_many(db, user, 40)
+    client = api_client(app, user)
+    etag = client.get("/api/v1/notifications?limit=1").headers["ETag"]
+    with count_queries() as statements, orm_loads() as loaded:
+        response = client.get("/api/v1/notifications?limit=1", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.get_data() == b""
+    assert response.headers["ETag"] == etag and response.headers["Vary"] == "Cookie, Authorization"
+    assert len(statements) == 2, statements
+    assert "max(notifications.id)" in statements[1].lower() and "limit" not in statements[1].lower()
+    assert loaded == []
+
+
+def test_the_etag_follows_the_readers_language(app, db, make_user):
+    user = make_user()
+    post_many(db, user, 1)
+    client = api_client(app, user)
+    english = client.get("/api/v1/notifications", headers={"Accept-Language": "en"}).headers["ETag"]
+    chinese = client.get("/api/v1/notifications", headers={"Accept-Language": "zh-CN"})
+    assert chinese.headers["ETag"] != english
+    again = client.get("/api/v1/notifications", headers={"Accept-Language": "zh-CN", "If-None-Match": english})
+    assert again.status_code == 200  # a list in English does not stand for the Chinese one
 
 
 def test_openapi_documents_both_paths(client):
