@@ -1,39 +1,37 @@
 """The staff class dashboard: every member's progress in a class's assigned courses.
 
-A fixed number of queries whatever the class's size (about ten for a page: the assigned
+A fixed number of statements whatever the class's size (about ten for a page: the assigned
 courses, the optional units, the quizzes, the members, one aggregate each for progress,
-study time and best scores, two for attendance, and the grid cells of the page shown).
-
-The reads that the completion service (progress/services.py) will own one day are kept
-together under "reads" below: required units, completion counts, study seconds. They
-follow the same rules: completed = unit_progress.completed_at IS NOT NULL; required =
-units of the assigned courses, not drafts, not removed, minus the class's optional units
-(class_unit_rules.required = False).
+study time and best scores, two for attendance, and the grid cells of the page shown), each
+built once per process (class_reads.py, shared with the completion check). The rows are
+plain tuples; each member's figures (percent, status, behind) are worked out once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
 
-from ..auth.models import User
 from ..classes.attendance.stats import attendance_rates
-from ..classes.exams.models import ClassExam
-from ..classes.exams.services import exam_key
-from ..classes.models import STAGES, ClassUnitRule, Membership, SchoolClass
+from ..classes.models import STAGES, SchoolClass
 from ..classes.services import class_courses
 from ..core.errors import DomainError
-from ..core.types import UTCDateTime
-from ..courses.index import UnitEntry, content_index
-from ..courses.models import UnitProgress
+from ..courses.index import UnitEntry
 from ..courses.services import Progress
-from ..extensions import db
-from ..quizzes.models import Attempt, Quiz
-from .models import StudyTime
+from .class_reads import (  # the completion check (grading) reads the class through here too
+    DashboardQuiz,
+    best_scores,
+    class_members,
+    class_quizzes,
+    completion_counts,
+    required_units,
+    study_seconds,
+    unit_cells,
+)
 
 STATUSES = ("not_started", "in_progress", "complete")
 CELL_STATES = ("complete", "started", "not_started")
@@ -43,7 +41,6 @@ PAGE_SIZE = 50
 # Columns the table sorts by, besides one per quiz ("quiz:<key>") and per unit ("unit:<id>").
 SORT_KEYS = ("username", "display_name", "student_no", "department", "stage", "completed", "percent",
              "study_seconds", "attendance_rate", "status", "behind")
-GRADED_STATES = ("submitted", "graded")  # a score exists; needs_grading is still partial
 
 
 class FilterError(DomainError):
@@ -104,13 +101,6 @@ def parse_filters(args, sort_keys: set[str], strict: bool) -> Filters:
 
 # ---- the rows ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DashboardQuiz:
-    id: int
-    key: str  # the quiz slug, or "course/slug" when two assigned courses share a slug
-    title: str
-
-
 @dataclass
 class MemberRow:
     user_id: int
@@ -127,16 +117,16 @@ class MemberRow:
     completed_on: date | None  # the day the last required unit was completed, once complete
     behind: bool = False
     student_no: str | None = None  # 学号, as the roster has it
+    # Worked out once from the counts above (a row is read many times: filters, sorts, pages).
+    percent: int = field(init=False)
+    status: str = field(init=False)
 
-    @property
-    def percent(self) -> int:
-        return Progress(self.completed, self.total).percent
-
-    @property
-    def status(self) -> str:
+    def __post_init__(self) -> None:
+        self.percent = Progress(self.completed, self.total).percent
         if self.total and self.completed >= self.total:
-            return "complete"
-        return "in_progress" if self.completed or self.started else "not_started"
+            self.status = "complete"
+        else:
+            self.status = "in_progress" if self.completed or self.started else "not_started"
 
     @property
     def study_hours(self) -> float:
@@ -193,103 +183,6 @@ def is_behind(percent: int, status: str, expected_percent: float, margin: int = 
     return status != "complete" and percent < expected_percent - margin
 
 
-# ---- reads (to be swapped for progress.services once it has them) ----------------------------
-
-def required_units(school_class: SchoolClass, courses=None) -> list[UnitEntry]:
-    """The units every member must complete, in course and unit order (two queries, one
-    when the class's courses are given)."""
-    optional = set(db.session.scalars(select(ClassUnitRule.unit_id).where(
-        ClassUnitRule.class_id == school_class.id, ClassUnitRule.required.is_(False))))
-    units = []
-    index = content_index()
-    for course in class_courses(school_class) if courses is None else courses:
-        if course.draft:
-            continue
-        units += [u for u in index.units.get(course.id, []) if not u.draft and u.id not in optional]
-    return units
-
-
-def _member_filter(class_id: int):
-    return (Membership.class_id == class_id) & (Membership.role == "member")
-
-
-def completion_counts(class_id: int, unit_ids: list[int]) -> dict[int, tuple[int, int, datetime | None]]:
-    """{user_id: (completed, touched, last completed_at)} over `unit_ids`, one query."""
-    if not unit_ids:
-        return {}
-    done = func.sum(case((UnitProgress.completed_at.is_not(None), 1), else_=0))
-    rows = db.session.execute(
-        select(UnitProgress.user_id, done, func.count(), func.max(UnitProgress.completed_at, type_=UTCDateTime))
-        .join(Membership, (Membership.user_id == UnitProgress.user_id) & _member_filter(class_id))
-        .where(UnitProgress.unit_id.in_(unit_ids))
-        .group_by(UnitProgress.user_id))
-    return {user_id: (int(completed or 0), int(touched), last) for user_id, completed, touched, last in rows}
-
-
-def study_seconds(class_id: int, course_ids: list[int]) -> dict[int, int]:
-    """{user_id: seconds} spent on the class's courses, one query."""
-    if not course_ids:
-        return {}
-    rows = db.session.execute(
-        select(StudyTime.user_id, func.sum(StudyTime.seconds))
-        .join(Membership, (Membership.user_id == StudyTime.user_id) & _member_filter(class_id))
-        .where(StudyTime.course_id.in_(course_ids))
-        .group_by(StudyTime.user_id))
-    return {user_id: int(seconds or 0) for user_id, seconds in rows}
-
-
-def class_quizzes(course_ids: list[int], course_slugs: dict[int, str]) -> list[DashboardQuiz]:
-    if not course_ids:
-        return []
-    rows = db.session.execute(
-        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.course_id)
-        .where(Quiz.course_id.in_(course_ids), Quiz.removed_at.is_(None))).all()
-    order = {cid: n for n, cid in enumerate(course_ids)}
-    rows.sort(key=lambda r: (order[r.course_id], r.slug))
-    slugs = [r.slug for r in rows]
-    return [DashboardQuiz(r.id, r.slug if slugs.count(r.slug) == 1 else f"{course_slugs[r.course_id]}/{r.slug}",
-                          r.title) for r in rows]
-
-
-def best_scores(class_id: int, quizzes: list[DashboardQuiz]) -> dict[int, dict[str, float]]:
-    """{user_id: {quiz key: best percent}}, two queries. Left out: attempts reset by staff,
-    and attempts made under another class's exam (an attempt belongs to one class exam: a
-    member imported into two classes is scored here on this class's exams and practice)."""
-    if not quizzes:
-        return {}
-    keys = {q.id: q.key for q in quizzes}
-    own_exams = db.session.execute(select(ClassExam.id, ClassExam.created_at)
-                                   .where(ClassExam.class_id == class_id)).all()
-    rows = db.session.execute(
-        select(Attempt.user_id, Attempt.quiz_id, func.max(Attempt.percent))
-        .join(Membership, (Membership.user_id == Attempt.user_id) & _member_filter(class_id))
-        .where(Attempt.quiz_id.in_(list(keys)), Attempt.reset_at.is_(None),
-               Attempt.state.in_(GRADED_STATES), Attempt.percent.is_not(None),
-               or_(Attempt.schedule_key.is_(None),
-                   Attempt.schedule_key.in_([exam_key(exam) for exam in own_exams])))
-        .group_by(Attempt.user_id, Attempt.quiz_id))
-    scores: dict[int, dict[str, float]] = {}
-    for user_id, quiz_id, percent in rows:
-        scores.setdefault(user_id, {})[keys[quiz_id]] = round(float(percent), 1)
-    return scores
-
-
-def unit_cells(class_id: int, unit_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], str]:
-    """{(user_id, unit_id): "complete" | "started"}; absent pairs are not started. One query:
-    for the given members (a page), or for the whole class when user_ids is None (exports)."""
-    if not unit_ids or user_ids == []:
-        return {}
-    statement = (select(UnitProgress.user_id, UnitProgress.unit_id, UnitProgress.completed_at.is_not(None))
-                 .where(UnitProgress.unit_id.in_(unit_ids)))
-    if user_ids is None:
-        statement = statement.join(Membership, (Membership.user_id == UnitProgress.user_id)
-                                   & _member_filter(class_id))
-    else:
-        statement = statement.where(UnitProgress.user_id.in_(user_ids))
-    return {(user_id, unit_id): "complete" if done else "started"
-            for user_id, unit_id, done in db.session.execute(statement)}
-
-
 # ---- the dashboard -------------------------------------------------------------------------
 
 def _sort_value(row: MemberRow, key: str, cells: dict | None):
@@ -308,11 +201,10 @@ def _sort_value(row: MemberRow, key: str, cells: dict | None):
 
 def sort_rows(rows: list[MemberRow], key: str, descending: bool, cells: dict | None = None) -> list[MemberRow]:
     """Sorted by `key`, empty values last either way, username breaking ties."""
-    rows = sorted(rows, key=lambda r: r.username)
-    present = [r for r in rows if _sort_value(r, key, cells) is not None]
-    missing = [r for r in rows if _sort_value(r, key, cells) is None]
-    present.sort(key=lambda r: _sort_value(r, key, cells), reverse=descending)
-    return present + missing
+    keyed = [(_sort_value(r, key, cells), r) for r in sorted(rows, key=lambda r: r.username)]
+    present = [pair for pair in keyed if pair[0] is not None]
+    present.sort(key=itemgetter(0), reverse=descending)  # stable: username order within ties
+    return [r for _v, r in present] + [r for v, r in keyed if v is None]
 
 
 def _matches(row: MemberRow, filters: Filters) -> bool:
@@ -320,14 +212,6 @@ def _matches(row: MemberRow, filters: Filters) -> bool:
             and (not filters.stage or row.stage == filters.stage)
             and (not filters.status or row.status == filters.status)
             and (filters.behind is None or row.behind == filters.behind))
-
-
-def class_members(school_class: SchoolClass) -> list[tuple[int, str, str, str | None, str | None, str | None]]:
-    return db.session.execute(
-        select(Membership.user_id, User.username, User.display_name, Membership.department, Membership.stage,
-               Membership.student_no)
-        .join(User, User.id == Membership.user_id)
-        .where(_member_filter(school_class.id))).all()
 
 
 def build(school_class: SchoolClass, now: datetime, args=None, strict: bool = False) -> Dashboard:

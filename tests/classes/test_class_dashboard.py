@@ -427,3 +427,27 @@ def test_query_count_does_not_grow_with_the_class(app, make_user, make_class, co
     for path, by_size in counts.items():
         assert by_size["small"] == by_size["large"], (path, by_size)
     assert counts["/progress"]["large"] <= 20, counts
+
+
+def test_the_api_reads_the_class_in_fixed_statements_without_member_objects(app, make_user, make_class,
+                                                                           count_queries, clock):
+    """The head teacher's API list: the same statements for 10 members as for 300, and no ORM
+    object per member (only the class, loaded to authorise)."""
+    from tests.support.orm_loads import orm_loads
+    from tests.support.web import api_client
+
+    quiz_id = db.session.scalar(select(Quiz.id).join(Course).where(Course.slug == COURSE))
+    unit_ids = [u.id for u in units()]
+    seen = {}
+    for size in (10, 300):
+        school_class = make_class(head=make_user(f"head{size}", role="staff"), code=f"C{size}")
+        fill_class(school_class, size, unit_ids, quiz_id, size * 10)
+        client = api_client(app, school_class.head)
+        path = f"/api/v1/classes/{school_class.id}/progress?limit=100&sort=-percent"
+        client.get(path)  # warm: the first request may re-index content
+        with count_queries() as statements, orm_loads() as loaded:
+            response = client.get(path)
+        assert response.status_code == 200 and len(response.get_json()["items"]) == min(size, 100)
+        seen[size] = (len(statements), sorted(set(loaded)), len(loaded))
+    assert seen[10] == seen[300], seen
+    assert seen[300][0] <= 13 and seen[300][1] == ["SchoolClass"] and seen[300][2] == 1, seen
