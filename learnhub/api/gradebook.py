@@ -71,7 +71,8 @@ def item(row: GradebookRow) -> dict:
          query=PageQuery, responses={200: Page[GradebookItem]}, errors=(400, 403, 404), tags=TAGS)
 def get_gradebook(class_id: int, query: PageQuery):
     school_class = load_class(class_id, "class.staff")
-    page = page_of_sorted(class_gradebook(school_class).rows, ORDER, **page_request())
+    # rank_rows gives them in this order already (ranked by rank then username, unranked last).
+    page = page_of_sorted(class_gradebook(school_class).rows, ORDER, in_order=True, **page_request())
     page.items = [item(row) for row in page.items]
     return page
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...auth.models import User
 from ...classes.exams.models import ClassExam
@@ -35,44 +36,33 @@ __all__ = ["METHODS", "ExamGrade", "Gradebook", "GradebookRow", "class_gradebook
            "rank_rows"]
 
 
-@dataclass
-class _Row:
-    """One attempt as read for the gradebook (the columns the grade needs, no ORM object)."""
-
-    id: int
-    user_id: int
-    schedule_key: str
-    state: str
-    number: int
-    score: float | None
-    max_score: float | None
-    percent: float | None
-    started_at: datetime
-    submitted_at: datetime | None
-    settings: dict
-
-
-def _member_ids(school_class: SchoolClass):
-    return select(Membership.user_id).where(Membership.class_id == school_class.id,
-                                            Membership.role == "member").scalar_subquery()
+@lru_cache(maxsize=1)
+def _statements() -> tuple:
+    """Built once: the attempts of the given exams by the class's members, and the members."""
+    class_id = bindparam("class_id")
+    member_ids = select(Membership.user_id).where(Membership.class_id == class_id,
+                                                  Membership.role == "member").scalar_subquery()
+    attempts = (select(Attempt.id, Attempt.user_id, Attempt.schedule_key, Attempt.state, Attempt.number,
+                       Attempt.score, Attempt.max_score, Attempt.percent, Attempt.started_at,
+                       Attempt.submitted_at, Attempt.settings)
+                .where(Attempt.schedule_key.in_(bindparam("keys", expanding=True)), Attempt.reset_at.is_(None),
+                       Attempt.state.in_((*COUNTED_STATES, AWAITING_STATE)), Attempt.user_id.in_(member_ids))
+                .order_by(Attempt.user_id, Attempt.schedule_key, Attempt.number, Attempt.id))
+    members = (select(User.id, User.username, User.display_name, Membership.student_no)
+               .join(Membership, Membership.user_id == User.id)
+               .where(Membership.class_id == class_id, Membership.role == "member")
+               .order_by(User.username))
+    return attempts, members
 
 
 def _grades_for(school_class: SchoolClass, keys: dict[str, int]) -> dict[int, dict[int, ExamGrade]]:
     """{user_id: {exam_id: grade}} for the exams whose keys are given ({key: exam id}): one query."""
     if not keys:
         return {}
-    found = db.session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.schedule_key, Attempt.state, Attempt.number,
-               Attempt.score, Attempt.max_score, Attempt.percent, Attempt.started_at,
-               Attempt.submitted_at, Attempt.settings)
-        .where(Attempt.schedule_key.in_(list(keys)), Attempt.reset_at.is_(None),
-               Attempt.state.in_((*COUNTED_STATES, AWAITING_STATE)),
-               Attempt.user_id.in_(_member_ids(school_class)))
-        .order_by(Attempt.user_id, Attempt.schedule_key, Attempt.number, Attempt.id)).all()
-    grouped: dict[tuple[int, str], list[_Row]] = {}
-    for row in found:
-        item = _Row(*row)
-        grouped.setdefault((item.user_id, item.schedule_key), []).append(item)
+    found = db.session.connection().execute(_statements()[0], {"class_id": school_class.id, "keys": list(keys)})
+    grouped: dict[tuple[int, str], list] = {}
+    for row in found:  # rows with the attempt's columns (grade_of reads them by name)
+        grouped.setdefault((row.user_id, row.schedule_key), []).append(row)
     grades: dict[int, dict[int, ExamGrade]] = {}
     for (user_id, key), rows in grouped.items():
         grade = grade_of(rows)
@@ -145,11 +135,7 @@ def rank_rows(rows: list[GradebookRow]) -> list[GradebookRow]:
 
 def class_members(school_class: SchoolClass) -> list[GradebookRow]:
     """The class's members (class role member) as empty rows, by username: one query."""
-    found = db.session.execute(
-        select(User.id, User.username, User.display_name, Membership.student_no)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.class_id == school_class.id, Membership.role == "member")
-        .order_by(User.username)).all()
+    found = db.session.connection().execute(_statements()[1], {"class_id": school_class.id})
     return [GradebookRow(user_id=i, username=u, display_name=d, student_no=s) for i, u, d, s in found]
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ...auth.models import User
 from ...classes.exams.models import ClassExam
@@ -57,12 +58,27 @@ class ResultRow:
 
 # ---- the results table ---------------------------------------------------------------------------
 
-def _row(user: User, student_no: str | None, attempts: list[Attempt]) -> ResultRow:
+@lru_cache(maxsize=1)
+def _statements() -> tuple:
+    """Built once: the class's members, then the attempts made under the exam (columns only)."""
+    members = (select(User.id, User.username, User.display_name, Membership.student_no)
+               .join(Membership, Membership.user_id == User.id)
+               .where(Membership.class_id == bindparam("class_id"), Membership.role == "member"))
+    attempts = (select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.score, Attempt.max_score, Attempt.percent,
+                       Attempt.started_at, Attempt.submitted_at, Attempt.settings)
+                .where(Attempt.quiz_id == bindparam("quiz_id"), Attempt.schedule_key == bindparam("key"),
+                       Attempt.reset_at.is_(None))
+                .order_by(Attempt.user_id, Attempt.number, Attempt.id))
+    return members, attempts
+
+
+def _row(user_id: int, username: str, display_name: str, student_no: str | None, attempts: list) -> ResultRow:
     """The member's row: the status from all their attempts under the exam, the result from
     grading.exam_grade.grade_of (the gradebook's rule: only submitted or graded attempts count;
     one waiting for a grader leaves the status needs_grading but adds nothing to the result)."""
-    row = ResultRow(user.id, user.username, user.display_name, student_no, "not_started",
-                    attempts=len(attempts))
+    row = ResultRow(user_id, username, display_name, student_no, "not_started", attempts=len(attempts))
+    if not attempts:
+        return row
     if any(a.state == "in_progress" for a in attempts):
         row.status = "in_progress"
     elif any(a.state == "needs_grading" for a in attempts):
@@ -79,18 +95,16 @@ def _row(user: User, student_no: str | None, attempts: list[Attempt]) -> ResultR
 
 def exam_results(school_class: SchoolClass, exam: ClassExam, now: datetime | None = None) -> list[ResultRow]:
     """Every member (role member) of the class with their result at the exam, by student
-    number then username. Two queries whatever the size of the class: the members, then the
-    attempts made under the exam (attempts staff reset do not count)."""
-    members = db.session.execute(
-        select(User, Membership.student_no).join(Membership, Membership.user_id == User.id)
-        .where(Membership.class_id == school_class.id, Membership.role == "member")).all()
-    by_user: dict[int, list[Attempt]] = {}
-    for attempt in db.session.scalars(
-            select(Attempt).where(Attempt.quiz_id == exam.quiz_id, Attempt.schedule_key == exam_key(exam),
-                                  Attempt.reset_at.is_(None))
-            .order_by(Attempt.user_id, Attempt.number, Attempt.id)):
+    number then username. Two statements whatever the size of the class, read as plain rows:
+    the members, then the attempts made under the exam (attempts staff reset do not count)."""
+    members_statement, attempts_statement = _statements()
+    connection = db.session.connection()
+    by_user: dict[int, list] = {}
+    for attempt in connection.execute(attempts_statement, {"quiz_id": exam.quiz_id, "key": exam_key(exam)}):
         by_user.setdefault(attempt.user_id, []).append(attempt)
-    rows = [_row(user, student_no, by_user.get(user.id, [])) for user, student_no in members]
+    rows = [_row(user_id, username, display_name, student_no, by_user.get(user_id, []))
+            for user_id, username, display_name, student_no in connection.execute(
+                members_statement, {"class_id": school_class.id})]
     return sorted(rows, key=lambda r: (r.student_no is None, r.student_no or "", r.username))
 
 

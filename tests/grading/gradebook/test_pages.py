@@ -116,3 +116,23 @@ def test_the_query_count_does_not_grow_with_the_class(app, school, db, count_que
         counts.append((len(service), len(page)))
     assert counts[0] == counts[1]
     assert counts[0][0] <= 6, counts
+
+
+def test_the_api_list_loads_no_object_per_member(app, school, db, count_queries):
+    """The API's gradebook: fixed statements, and objects only per class, exam (and its quiz) or
+    assignment (to authorise and name the columns), never per member or attempt."""
+    from tests.support.orm_loads import orm_loads
+    from tests.support.web import api_client
+
+    exams = schedule(school.school_class, 2)
+    essay = set_assignment(school.school_class)
+    head = api_client(app, school.head)
+    seen = []
+    for first, size in ((0, 5), (5, 45)):
+        _grow(school, db, first, size, exams, essay)
+        with count_queries() as statements, orm_loads() as loaded:
+            response = head.get(f"/api/v1/classes/{school.school_class.id}/gradebook?limit=100")
+        assert response.status_code == 200 and len(response.get_json()["items"]) == 2 + first + size
+        seen.append((len(statements), sorted(loaded)))
+    assert seen[0] == seen[1], seen
+    assert set(seen[1][1]) <= {"SchoolClass", "ClassExam", "Quiz", "Assignment"}, seen

@@ -101,6 +101,29 @@ def test_sorted_by_student_number_in_two_queries(setup, count_queries):
     assert rows[0].student_no == "2026001"
 
 
+def test_the_api_list_is_fixed_statements_and_no_orm_object_per_member(setup, app, make_user, db, count_queries):
+    """The head teacher's list: as many statements for 4 members as for 40, and only the exam
+    and its class are loaded as objects (to authorise), never a member or an attempt."""
+    from tests.support.orm_loads import orm_loads
+
+    school, exam = setup
+    head = api_client(app, school.head)
+    seen = []
+    for first, more in ((0, 0), (0, 36)):
+        for i in range(first, first + more):
+            user = make_user(f"extra{i}")
+            enrol(school.school_class, user)
+            attempt(user, exam, 50 + i % 40)
+            attempt(user, exam, 40, state="needs_grading" if i % 2 else "submitted")
+        db.session.commit()
+        with count_queries() as statements, orm_loads() as loaded:
+            response = head.get(results_url(exam) + "?limit=100")
+        assert response.status_code == 200 and len(response.get_json()["items"]) == 4 + more
+        seen.append((len(statements), sorted(loaded)))
+    assert seen[0] == seen[1], seen
+    assert seen[1][1] == ["ClassExam", "SchoolClass"], seen
+
+
 def test_the_page_lists_filters_and_links_attempts(setup, client):
     school, exam = setup
     made = attempt(school.members[0], exam, 30)
