@@ -1,7 +1,9 @@
 """`python -m tests.bench.verify FILE`: check the database against what the server acknowledged.
 
 FILE (written by the exam scenario) holds, per attempt, the last response the server
-answered 200 to for each question, and the members' ids. Prints a JSON summary as the last
+answered 200 to for each question, and the members' ids; optionally ("unanswered") a later
+save that was sent but never answered (its connection dropped): the database may hold
+either, as the server may have stored it before the answer was lost. Prints a JSON summary as the last
 line of stdout, the first problems on stderr, and exits 1 if anything was lost or misgraded.
 Run with the server's environment, like seed.py, so the gevent-patched harness never
 imports the app.
@@ -22,6 +24,9 @@ def check(ledger: dict) -> tuple[dict, list[str]]:
 
     summary = {"attempts_checked": 0, "answers_checked": 0, "answers_lost": 0,
                "attempts_not_graded_once": 0, "score_mismatches": 0, "attempts_left_open": 0}
+    unanswered = ledger.get("unanswered") or {}
+    if unanswered:
+        summary["unanswered_saves_stored"] = 0
     problems = []
     for attempt_id, acknowledged in ledger["answers"].items():
         attempt = db.session.get(Attempt, int(attempt_id))
@@ -42,7 +47,10 @@ def check(ledger: dict) -> tuple[dict, list[str]]:
         for question_id, response in acknowledged.items():
             summary["answers_checked"] += 1
             answer = stored.get(int(question_id))
-            if answer is None or answer.response != response:
+            late = (unanswered.get(attempt_id) or {}).get(question_id)
+            if answer is not None and late is not None and answer.response == late and late != response:
+                summary["unanswered_saves_stored"] += 1
+            elif answer is None or answer.response != response:
                 summary["answers_lost"] += 1
                 got = "nothing" if answer is None else repr(answer.response)
                 problems.append(f"attempt {attempt_id} question {question_id}: "

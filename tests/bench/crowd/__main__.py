@@ -58,12 +58,13 @@ def seed_crowd(server: BenchServer, members: int, code: str, minutes: int) -> tu
     return json.loads(result.stdout.strip().splitlines()[-1]), tokens_file.read_text().split()
 
 
-def verify(server: BenchServer, crowd: dict, late: LateGroup, ledger: dict) -> tuple[dict, list[str]]:
+def verify(server: BenchServer, crowd: dict, late: LateGroup, ledger: dict,
+           unanswered: dict) -> tuple[dict, list[str]]:
     ledger_file = server.workdir / "acknowledged.json"
     ledger_file.write_text(json.dumps({
         "classes": [crowd["class"]] + ([late.class_id] if late.class_id else []),
         "exams": [crowd["exam"]] + ([late.exam_id] if late.exam_id else []),
-        "answers": {**ledger, **late.attempts}}))
+        "answers": {**ledger, **late.attempts}, "unanswered": unanswered}))
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench.crowd.verify", str(ledger_file)], cwd=PROJECT_ROOT,
         env=server.env, capture_output=True, text=True)
@@ -73,6 +74,18 @@ def verify(server: BenchServer, crowd: dict, late: LateGroup, ledger: dict) -> t
     except (IndexError, json.JSONDecodeError):
         return {}, [f"the database check failed ({result.returncode}):", *details[-20:]]
     return summary, [f"database: {line}" for line in details] if result.returncode else []
+
+
+def worker_timeouts(server: BenchServer, instances: int) -> list[str]:
+    """gunicorn kills a worker whose heartbeat stalls past its timeout (30 s): a gevent worker
+    with more ready requests than it can run in that time starves its heartbeat greenlet."""
+    found = []
+    for instance in range(instances):
+        log = server.log_path(instance).read_text(errors="replace")
+        if count := log.count("WORKER TIMEOUT"):
+            found.append(f"instance {instance + 1}: gunicorn killed {count} worker(s) whose heartbeat "
+                         "stalled past its timeout (WORKER TIMEOUT); their connections dropped")
+    return found
 
 
 def run(server: BenchServer, settings: Settings) -> tuple[dict, dict, dict, list[str]]:
@@ -96,8 +109,8 @@ def run(server: BenchServer, settings: Settings) -> tuple[dict, dict, dict, list
     closers.finish(late)
     crowd_results = merge(results)
     figs = figures(crowd_results, settings.members, window_start, settings.window)
-    verification, problems = verify(server, crowd, late, crowd_results["ledger"])
-    problems = late.problems + closers.problems(late) + problems
+    verification, problems = verify(server, crowd, late, crowd_results["ledger"], crowd_results["unanswered"])
+    problems = worker_timeouts(server, settings.instances) + late.problems + closers.problems(late) + problems
     return figs, verification, closers.summary(late, window_start), problems
 
 

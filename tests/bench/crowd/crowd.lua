@@ -1,8 +1,9 @@
 -- The exam crowd as wrk sees it: one connection per member (tests/bench/crowd/load.py writes a
 -- prelude with the globals used below and then runs this file with dofile).
 --
--- Each member: GET the quiz (the phone opens the exam page as it connects), wait for its own
--- start moment (uniform in the window), POST start, PUT a changed answer every SAVE_GAP
+-- Each member: GET the quiz (the phone opens the exam page at a random moment of the
+-- OPEN_SPREAD seconds from OPEN_FROM: wrk asks delay() before a connection's first request
+-- too), wait for its own start moment (uniform in the window), POST start, PUT a changed answer every SAVE_GAP
 -- seconds for SAVE_SECONDS, POST submit. wrk gives Lua no connection identity, so every
 -- request carries X-Request-Id "<member>-<seq>" (the app echoes it) and response() looks
 -- the member up by it. delay() only says how long a connection waits: each response queues
@@ -122,7 +123,7 @@ function init(args)
       line_number = line_number + 1
     end
   end
-  results = {thread = id, members = #members, kinds = {}, ledger = {}, attempts = {},
+  results = {thread = id, members = #members, kinds = {}, ledger = {}, unanswered = {}, attempts = {},
              started_at = {}, submitted = 0, failed = 0, unattributed = 0, first_unattributed = {},
              idle_requests = 0}
   for _, kind in ipairs(KINDS) do results.kinds[kind] = new_kind() end
@@ -212,6 +213,11 @@ end
 local function publish(reason)
   if results_json then return end
   results.finished_at, results.ended = now(), reason
+  for _, member in ipairs(members) do  -- a save sent but never answered may have been stored
+    if member.action == "save" and member.saving and member.sent_at > (member.answered_at or 0) then
+      results.unanswered[member.attempt] = {[member.saving.question] = member.saving.choice}
+    end
+  end
   results_json = json(results)
   io.write("CROWD_THREAD_DONE ", id, " ", reason, "\n")
   io.stdout:flush()
@@ -297,6 +303,7 @@ function response(status, headers, body)
     queue_wait(idle_until(t))
     return
   end
+  member.answered_at = t
   local kind = results.kinds[member.action]
   table.insert(kind.latencies_ms, (t - member.sent_at) * 1000)
   table.insert(kind.sent_s, member.sent_at - WINDOW_START)  -- when, for the report's timeline
@@ -314,7 +321,9 @@ function response(status, headers, body)
 end
 
 function delay()
-  if waits_first > waits_last then return 0 end  -- a new connection: its first request now
+  if waits_first > waits_last then  -- a new connection: its member opens the exam page soon
+    return math.max(0, math.floor((OPEN_FROM + math.random() * OPEN_SPREAD - now()) * 1000))
+  end
   local due = waits[waits_first]
   waits[waits_first] = nil
   waits_first = waits_first + 1

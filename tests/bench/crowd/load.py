@@ -18,6 +18,7 @@ LUA_SCRIPT = Path(__file__).with_name("crowd.lua")
 THREADS = 2  # wrk threads per process; the members of a process split evenly between them
 SAVE_GAP = (5, 10)  # seconds between a member's saves
 WRK_TIMEOUT_S = 60  # a slower answer is counted by wrk as a timeout (we measure it anyway)
+OPEN_QUIET_S = 5  # the members open the exam page over the connect phase but its last seconds
 GIVE_UP_S = 60  # after the crowd's expected end, a thread publishes what it has and stops
 SLACK_S = 90  # wrk's -d beyond the crowd's expected end (it is interrupted when all are done)
 
@@ -92,6 +93,7 @@ class WrkRun:
             "TOKENS_FILE": lua_string(str(self.tokens_file)), "RESULTS_FILE": lua_string(str(self.results_file)),
             "MEMBER_OFFSET": self.member_offset, "THREADS": THREADS, "SEED": settings.seed + self.instance,
             "COURSE": lua_string(crowd["course"]), "QUIZ": lua_string(crowd["quiz"]), "EXAM": int(crowd["exam"]),
+            "OPEN_FROM": repr(time.time()), "OPEN_SPREAD": max(0.0, settings.connect_seconds - OPEN_QUIET_S),
             "WINDOW_START": repr(window_start), "WINDOW": settings.window,
             "GIVE_UP_AT": repr(window_start + settings.window + settings.save_seconds + SAVE_GAP[1] + GIVE_UP_S),
             "SAVE_SECONDS": settings.save_seconds, "SAVE_GAP_MIN": SAVE_GAP[0], "SAVE_GAP_MAX": SAVE_GAP[1],

@@ -51,6 +51,8 @@ def merge(results: list[dict]) -> dict:
         "silent_threads": silent,  # never published: every connection waited on an answer
         "kinds": kinds,
         "ledger": {attempt: as_dict(answers) for t in threads for attempt, answers in as_dict(t["ledger"]).items()},
+        "unanswered": {attempt: as_dict(answers) for t in threads
+                       for attempt, answers in as_dict(t.get("unanswered")).items()},
         "attempts": {m: a for t in threads for m, a in as_dict(t["attempts"]).items()},
         "started_at": [s for t in threads for s in as_dict(t["started_at"]).values()],
         "submitted": sum(t["submitted"] for t in threads),

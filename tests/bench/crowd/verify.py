@@ -1,7 +1,7 @@
 """`python -m tests.bench.crowd.verify FILE`: the crowd's database check.
 
 FILE: {"classes": [class ids], "exams": [exam ids], "answers": {attempt: {question: the last
-response answered 200}}}. tests/bench/verify.py's check (every acknowledged answer stored,
+response answered 200}}, "unanswered": {attempt: {question: a later save never answered}}}. tests/bench/verify.py's check (every acknowledged answer stored,
 every attempt closed and graded exactly once, its score the sum of its answers, none of the
 members' attempts left open), plus: each member of the classes has exactly one attempt under
 its class's exam, and each of those attempts is one the client saw started (a start whose
@@ -27,7 +27,8 @@ def crowd_check(ledger: dict) -> tuple[dict, list[str]]:
 
     user_ids = list(db.session.scalars(select(Membership.user_id).where(
         Membership.class_id.in_(ledger["classes"]), Membership.role == "member")))
-    summary, problems = check({"user_ids": user_ids, "answers": ledger["answers"]})
+    summary, problems = check({"user_ids": user_ids, "answers": ledger["answers"],
+                               "unanswered": ledger.get("unanswered") or {}})
     summary["members"] = len(user_ids)
     keys = [exam_key(db.session.get(ClassExam, exam_id)) for exam_id in ledger["exams"]]
     per_member = dict(db.session.execute(
