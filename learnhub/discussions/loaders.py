@@ -6,15 +6,19 @@ they may read it but may not do `action`.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import and_, bindparam, select
 
 from ..classes.loaders import load_class
+from ..classes.models import SchoolClass
 from ..core.errors import Forbidden, NotFound
 from ..core.permissions import allowed
 from ..courses.services import course_units, get_course
 from ..extensions import db
-from .models import Post, Thread
+from .models import Post, Thread, ThreadUser
 from .places import Place
 
 
@@ -30,6 +34,33 @@ def _authorized(target, action: str, missing):
 
 def load_thread(thread_id: int, action: str = "discussion.read") -> Thread:
     return _authorized(db.session.get(Thread, thread_id), action, _l("No thread %(id)s.", id=thread_id))
+
+
+@cache
+def _thread_statement(with_reader: bool):
+    """The thread with its class (a class thread's policies ask for it) and, `with_reader`,
+    the reader's ThreadUser: built once, bound per call."""
+    query = (select(Thread, SchoolClass).outerjoin(SchoolClass, SchoolClass.id == Thread.class_id)
+             .where(Thread.id == bindparam("thread_id")))
+    if with_reader:
+        query = query.add_columns(ThreadUser).outerjoin(ThreadUser, and_(
+            ThreadUser.thread_id == Thread.id, ThreadUser.user_id == bindparam("user_id")))
+    return query
+
+
+def load_thread_with_class(thread_id: int, action: str = "discussion.read") -> Thread:
+    """load_thread in one statement for a class thread too: its class comes with it (held by
+    the policies' per-request cache once they ask), so the rules find it without a query."""
+    row = db.session.execute(_thread_statement(False), {"thread_id": thread_id}).first()
+    return _authorized(row[0] if row else None, action, _l("No thread %(id)s.", id=thread_id))
+
+
+def load_thread_for_reader(thread_id: int, reader) -> tuple[Thread, ThreadUser | None]:
+    """load_thread (to read) for the thread page, with `reader`'s place in it (their ThreadUser,
+    None before their first visit) and a class thread's class, in one statement."""
+    row = db.session.execute(_thread_statement(True), {"thread_id": thread_id, "user_id": reader.id}).first()
+    thread, _class, thread_user = row if row else (None, None, None)
+    return _authorized(thread, "discussion.read", _l("No thread %(id)s.", id=thread_id)), thread_user
 
 
 def load_post(post_id: int, action: str = "discussion.read") -> tuple[Post, Thread]:

@@ -108,8 +108,9 @@ def _render(post: Post, body: str, title: str | None) -> None:
 
 # ---- who may ----------------------------------------------------------------------------------
 
-def _moderates(user, thread: Thread) -> bool:
-    return allowed(user, "discussion.moderate", thread)
+def _moderates(user, thread: Thread, known: bool | None = None) -> bool:
+    """`known`: the caller already asked (a thread page asks once, not once per post)."""
+    return allowed(user, "discussion.moderate", thread) if known is None else known
 
 
 def _is_author(user, post: Post) -> bool:
@@ -120,31 +121,32 @@ def _within_window(post: Post) -> bool:
     return utcnow() - post.created_at <= EDIT_WINDOW
 
 
-def may_edit(user, post: Post, thread: Thread) -> bool:
+def may_edit(user, post: Post, thread: Thread, *, moderates: bool | None = None) -> bool:
     """Moderators any time; the author within EDIT_WINDOW, while the thread is open and the
-    post shown. Nobody edits a deleted post."""
+    post shown. Nobody edits a deleted post. (`moderates`: whether `user` moderates `thread`,
+    when the caller knows it already.)"""
     if post.deleted_at is not None:
         return False
-    if _moderates(user, thread):
+    if _moderates(user, thread, moderates):
         return True
     return (_is_author(user, post) and not post.hidden and not thread.locked and not thread.hidden
             and _within_window(post))
 
 
-def may_delete(user, post: Post, thread: Thread) -> bool:
+def may_delete(user, post: Post, thread: Thread, *, moderates: bool | None = None) -> bool:
     """Moderators; the author while the thread is open (no window: one may always take back
     what one wrote)."""
     if post.deleted_at is not None:
         return False
-    return _moderates(user, thread) or (_is_author(user, post) and not thread.locked and not thread.hidden)
+    return _moderates(user, thread, moderates) or (_is_author(user, post) and not thread.locked and not thread.hidden)
 
 
-def may_accept(user, post: Post, thread: Thread) -> bool:
+def may_accept(user, post: Post, thread: Thread, *, moderates: bool | None = None) -> bool:
     """A shown reply of a question thread; the thread's author or a moderator."""
     if thread.kind != "question" or post.number <= 1 or post.deleted_at is not None or post.hidden:
         return False
     is_thread_author = getattr(user, "is_authenticated", False) and thread.author_id == user.id
-    return is_thread_author or _moderates(user, thread)
+    return is_thread_author or _moderates(user, thread, moderates)
 
 
 # ---- the thread row ---------------------------------------------------------------------------

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import get_locale, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ...auth.forms import ActionForm
-from ...classes.models import SchoolClass
 from ...core.errors import DomainError
 from ...core.permissions import allowed
 from ...extensions import db
-from ..loaders import class_place, course_place, load_thread
-from ..models import Thread
+from ..loaders import class_place, course_place, load_thread_with_class
 from ..queries import post_number, post_rows
 from . import services
+from .boxes import PostBoxes
 
 bp = Blueprint("reading", __name__)
 
@@ -54,29 +52,19 @@ def _conditional(response: Response, etag: str) -> Response:
     return response
 
 
-def _prefetch(thread_id: int):
-    """The thread and its class (if any) in one statement: the loader and the class policy then
-    find both in the identity map (held by the row returned: the map's references are weak).
-    What remains is the viewer's role in a class."""
-    return db.session.execute(select(Thread, SchoolClass).outerjoin(SchoolClass, SchoolClass.id == Thread.class_id)
-                       .where(Thread.id == thread_id)).first()
-
-
 @bp.get("/threads/<int:thread_id>/live")
 @login_required
 def live(thread_id: int):
     """New posts after `?after=` as HTML (the thread page's post boxes), or 304 when the thread
     has not changed since the ETag the client sends."""
     after = number_arg("after")
-    held = _prefetch(thread_id)  # noqa: F841  (keeps the rows in the identity map)
-    thread = load_thread(thread_id)
+    thread = load_thread_with_class(thread_id)  # one statement, a class thread's class with it
     etag = live_etag(thread, current_user)
     if request.if_none_match.contains(etag):
         return _conditional(Response(status=304), etag)
     rows = post_rows(thread, after=after, limit=LIVE_BATCH)
     moderator = allowed(current_user, "discussion.moderate", thread)
-    html = render_template("discussions/reading_live_posts.html", rows=rows, thread=thread,
-                           moderator=moderator, viewer=current_user) if rows else ""
+    html = str(PostBoxes(current_user, thread, moderator).render_all(rows))  # the thread page's boxes
     last = rows[-1].number if rows else after
     return _conditional(jsonify(html=html, last=last, version=thread.version,
                                 more=len(rows) == LIVE_BATCH and last < thread.highest_number), etag)

@@ -4,11 +4,14 @@ identity map (the class) and the content index (courses and units)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from flask import url_for
-from flask_babel import lazy_gettext as _l
+from flask import current_app, url_for
+from flask_babel import get_locale, lazy_gettext as _l
+from markupsafe import Markup
 
 from ...classes.services import get_class
+from ..forms import ReplyForm
 from ..places import Place, content_index, course_entry, unit_entry
 from ..posting.services import may_accept, may_delete, may_edit
 
@@ -72,11 +75,29 @@ class PostActions:
 
 
 def post_actions(viewer, row, thread, moderator: bool) -> PostActions:
-    """The buttons of one post (a PostRow: posting's rules read it as they read a Post; the
-    class role behind `moderator` is cached per request, so this costs no query)."""
+    """The buttons of one post (a PostRow: posting's rules read it as they read a Post, told
+    that the viewer moderates the thread or not: asked once per page, not per post and rule)."""
     shown = not row.deleted and (not row.hidden or moderator)
-    accept = may_accept(viewer, row, thread)
+    accept = may_accept(viewer, row, thread, moderates=moderator)
     return PostActions(quote=shown and not row.hidden and not thread.locked and not thread.hidden,
-                       edit=may_edit(viewer, row, thread), delete=may_delete(viewer, row, thread),
+                       edit=may_edit(viewer, row, thread, moderates=moderator),
+                       delete=may_delete(viewer, row, thread, moderates=moderator),
                        accept=accept and not row.accepted, unaccept=accept and row.accepted,
                        history=moderator and row.edited_at is not None)
+
+
+def reply_fields(form: ReplyForm) -> Markup:
+    """The reply form's text box and button (templates/discussions/_reply_fields.html). A blank
+    form's (no text, no error: the page as it opens) are the same for every reader in a
+    language, so they are rendered once per language and kept: WTForms' widgets cost more than
+    a page of post boxes. A refused form (its text, its errors) is rendered as it is."""
+    module = current_app.jinja_env.get_template("discussions/_reply_fields.html").module
+    if form.body.data or form.errors:
+        return module.reply_fields(form)
+    return _blank_reply_fields(str(get_locale()), module)
+
+
+@lru_cache(maxsize=16)
+def _blank_reply_fields(_locale: str, module) -> Markup:
+    """`module`: the template's, a new one when the template changed (development)."""
+    return module.reply_fields(ReplyForm(formdata=None, meta={"csrf": False}))

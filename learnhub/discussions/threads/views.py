@@ -13,13 +13,14 @@ from ...core.pagination import next_page_url, page_request
 from ...core.permissions import allowed
 from ...extensions import db
 from ..forms import ReplyForm
-from ..loaders import class_place, course_place, load_post, load_thread
+from ..loaders import class_place, course_place, load_post, load_thread_for_reader
 from ..models import Post, PostRevision, ThreadUser
 from ..places import place_of
 from ..policies import read_only
 from ..queries import PAGE_SIZE, first_unread_number, post_number, post_rows, thread_list
+from ..reading.boxes import PostBoxes
 from ..reading.services import mark_read
-from .presenters import place_view, post_actions, unit_titles
+from .presenters import place_view, post_actions, reply_fields, unit_titles
 
 bp = Blueprint("discussions", __name__)
 
@@ -72,17 +73,24 @@ def _window(thread, thread_user):
     return after or 0, before, first_unread
 
 
+_NOT_LOADED = object()  # thread_page: the caller did not load the reader's ThreadUser
+
+
 @bp.route("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    return thread_page(load_thread(thread_id), ReplyForm())
+    thread, thread_user = load_thread_for_reader(thread_id, current_user)
+    return thread_page(thread, ReplyForm(), thread_user=thread_user)
 
 
-def thread_page(thread, form: ReplyForm, status: int = 200):
-    """The thread page (also after a reply the form refused, with its errors)."""
-    view = place_view(place_of(thread))  # first: it holds the class the policies ask for
-    moderator = allowed(current_user, "discussion.moderate", thread)
-    thread_user = db.session.get(ThreadUser, (current_user.id, thread.id))
+def thread_page(thread, form: ReplyForm, status: int = 200, *, thread_user=_NOT_LOADED):
+    """The thread page (also after a reply the form refused, with its errors). `thread_user`:
+    the reader's ThreadUser when the caller loaded it with the thread (None: never opened)."""
+    viewer = current_user._get_current_object()  # once: each use of the proxy is a lookup
+    view = place_view(place_of(thread))
+    moderator = allowed(viewer, "discussion.moderate", thread)
+    if thread_user is _NOT_LOADED:
+        thread_user = db.session.get(ThreadUser, (viewer.id, thread.id))
     after, before, first_unread = _window(thread, thread_user)
     rows = post_rows(thread, after=after, before=before, limit=PAGE_SIZE)
     first, last = (rows[0].number, rows[-1].number) if rows else (after + 1, after)
@@ -90,9 +98,10 @@ def thread_page(thread, form: ReplyForm, status: int = 200):
     quoted = _quoted_post(thread, form)
     html = render_template(
         "discussions/thread.html", thread=thread, view=view, rows=rows,
-        actions={row.id: post_actions(current_user, row, thread, moderator) for row in rows},
-        moderator=moderator, viewer=current_user, thread_user=thread_user, first_unread=first_unread,
-        first=first, last_number=last, form=form, quoted=quoted,
+        actions={row.id: post_actions(viewer, row, thread, moderator) for row in rows},
+        box=PostBoxes(viewer, thread, moderator, first=first, last=last),
+        moderator=moderator, thread_user=thread_user, first_unread=first_unread,
+        first=first, last_number=last, form=form, reply_fields=reply_fields, quoted=quoted,
         may_reply=_may_reply(thread), units=unit_titles(place_of(thread)),
         earlier_url=url_for(".thread", thread_id=thread.id, before=first) if first > 1 else None,
         later_url=(url_for(".thread", thread_id=thread.id, after=last)

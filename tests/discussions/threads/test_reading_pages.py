@@ -127,10 +127,16 @@ def test_xss_in_titles_posts_and_quotes_is_inert(forum, db, payload):
         _assert_inert(html)
 
 
+# The page's own statements (the login's and the layout's are theirs): the thread with its class
+# and the reader's place, the reader's role in the class, the posts, the reading recorded.
+_THREAD_PAGE_TABLES = re.compile(r"\b(threads|thread_users|posts|class_memberships|classes)\b")
+
+
 @pytest.mark.parametrize("viewer", ["reader", "head"])
 def test_thread_page_statements_do_not_grow_with_the_posts(forum, db, count_queries, viewer):
     """10 posts or 1,000 (quotes, edits, a hidden and a deleted post among them), the thread
-    page issues the same statements, whether opened from the start or at the first unread."""
+    page issues the same statements, whether opened from the start or at the first unread:
+    four of its own for a class thread (the thread, its class and the reader's place in one)."""
     counts = []
     for size in (10, 1000):
         thread = seed_thread(forum.member, class_id=forum.klass.id)
@@ -142,14 +148,34 @@ def test_thread_page_statements_do_not_grow_with_the_posts(forum, db, count_quer
         db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.number == 5)
                            .values(deleted_at=Post.created_at))
         db.session.commit()
+        url = f"/threads/{thread.id}"
         client = forum.client(getattr(forum, viewer))
-        client.get(f"/threads/{thread.id}")  # warm: the first visit creates the reader's place
+        client.get(url)  # warm: the first visit creates the reader's place
         db.session.execute(update(ThreadUser).where(ThreadUser.thread_id == thread.id).values(last_read_number=2))
         db.session.commit()
         with count_queries() as statements:
-            assert client.get(f"/threads/{thread.id}").status_code == 200
+            assert client.get(url).status_code == 200
         counts.append(len(statements))
+        own = [s for s in statements if _THREAD_PAGE_TABLES.search(s)]
+        assert len(own) == 4, own
     assert counts[0] == counts[1], counts
+
+
+def test_the_live_poll_reads_the_thread_with_its_class_in_one_statement(forum, db, count_queries):
+    """A class thread's poll: the thread and its class, the reader's role, the new posts."""
+    thread = seed_thread(forum.member, class_id=forum.klass.id)
+    seed_posts(thread, [forum.member, forum.head], 8)
+    db.session.commit()
+    url = f"/threads/{thread.id}/live?after=3"
+    client = forum.client(forum.reader)
+    with count_queries() as statements:
+        answer = client.get(url)
+    assert answer.status_code == 200 and _numbers(answer.get_json()["html"]) == [4, 5, 6, 7, 8, 9]
+    own = [s for s in statements if _THREAD_PAGE_TABLES.search(s)]
+    assert len(own) == 3, own
+    with count_queries() as statements:  # unchanged: a 304 without the posts
+        assert client.get(url, headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+    assert len([s for s in statements if _THREAD_PAGE_TABLES.search(s)]) == 2
 
 
 def test_reading_a_thread_again_with_nothing_new_writes_nothing(forum, db, count_queries):
