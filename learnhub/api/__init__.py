@@ -44,6 +44,8 @@ def authenticate():
         # A bearer token decides who calls, even beside a session cookie, and needs no CSRF.
         user = g.bearer_user if "bearer_user" in g else auth_services.user_for_token(token)
         if user is None:
+            # Refused: the error answer is a visitor's (its language is not looked up again).
+            g.bearer_user, g._login_user = None, login_manager.anonymous_user()
             raise ApiError(401, "invalid_token", _l("The bearer token is invalid, expired or revoked."))
         g.bearer_user = g._login_user = user
     elif not current_user.is_authenticated:
