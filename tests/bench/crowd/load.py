@@ -19,8 +19,8 @@ THREADS = 2  # wrk threads per process; the members of a process split evenly be
 SAVE_GAP = (5, 10)  # seconds between a member's saves
 WRK_TIMEOUT_S = 60  # a slower answer is counted by wrk as a timeout (we measure it anyway)
 OPEN_QUIET_S = 5  # the members open the exam page over the connect phase but its last seconds
-GIVE_UP_S = 60  # after the crowd's expected end, a thread publishes what it has and stops
-SLACK_S = 90  # wrk's -d beyond the crowd's expected end (it is interrupted when all are done)
+GIVE_UP_S = 180  # after the crowd's expected end (late under overload), a thread publishes what it has
+SLACK_S = 210  # wrk's -d beyond the crowd's expected end (it is interrupted when all are done)
 
 
 @dataclass(frozen=True)
