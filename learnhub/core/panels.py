@@ -48,5 +48,13 @@ def panels(slot: str, **context) -> list[Markup]:
     return rendered
 
 
+def render_panel(template: str, **context) -> str:
+    """A panel's template rendered with the app's template globals (url_for, _(), csrf_token,
+    config, request, g) but without running the context processors again: they ran for the
+    page the panel sits in, and a page holds several panels. So a panel's template uses
+    only globals and what it is given (no current_user: pass what it needs)."""
+    return current_app.jinja_env.get_template(template).render(context)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["panels"] = panels

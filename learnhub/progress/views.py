@@ -6,6 +6,7 @@ from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
+from ..core.panels import render_panel
 from ..courses.loaders import load_unit_view
 from ..extensions import db
 from . import completion
@@ -33,16 +34,15 @@ def unit_list_item_panel(view, unit, **_context) -> str:
 
 def unit_progress_panel(view, **_context) -> str:
     """The unit page: the course's progress bar (updated by the heartbeat)."""
-    return render_template("progress/_unit_progress.html",
-                           progress=member_course_progress(current_user, view))
+    return render_panel("progress/_unit_progress.html", progress=member_course_progress(current_user, view))
 
 
 def unit_completion_panel(view, **_context) -> str:
     """The unit page after the content: the tick, the button or the quiz link, the heartbeat.
     Only a `manual` unit shows a form (the button), so only it builds one."""
     form = ActionForm() if view.unit.completion == "manual" else None
-    return render_template("progress/_unit_completion.html", unit=view.unit, course_slug=view.course.slug,
-                           completed=view.completed(view.unit), form=form)
+    return render_panel("progress/_unit_completion.html", unit=view.unit, course_slug=view.course.slug,
+                        completed=view.completed(view.unit), form=form)
 
 
 # ---- mark as complete, and undo ---------------------------------------------------------------

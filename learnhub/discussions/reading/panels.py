@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, bindparam, exists, false, func, or_, select, true
 
 from ...auth.models import User
+from ...core.panels import render_panel
 from ...core.permissions import allowed
 from ...extensions import db
 from ..forms import NewThreadForm, fresh_key
@@ -70,8 +71,8 @@ def unit_page_panel(view, locked: bool = False, **_context) -> str:
         return ""
     rows = unit_threads(current_user, view.course.id, view.unit.id)
     ask = not locked and allowed(current_user, "discussion.post", place)
-    return render_template("discussions/panel_unit.html", rows=rows, course=view.course, unit=view.unit,
-                           ask_fields=ask_fields() if ask else None, client_key=fresh_key() if ask else None)
+    return render_panel("discussions/panel_unit.html", rows=rows, course=view.course, unit=view.unit,
+                        ask_fields=ask_fields() if ask else None, client_key=fresh_key() if ask else None)
 
 
 ASK_FIELDS_KEY = "learnhub_discussions_ask_fields"
