@@ -19,17 +19,16 @@ from flask_login import current_user
 from markupsafe import escape
 from pydantic import Field
 
-from ..auth.models import User
 from ..core.errors import FieldError, NotFound
 from ..core.notifications import site_path
 from ..core.pagination import page_request
 from ..core.permissions import allowed
 from ..courses.index import content_index
-from ..discussions.loaders import class_place, course_place, load_post, load_thread
+from ..discussions.loaders import class_place, course_place, load_post, load_thread, load_thread_with_class
 from ..discussions.models import BODY_MAX, CLIENT_KEY_MAX, KINDS, TITLE_MAX
 from ..discussions.posting import services as posting
 from ..discussions.posting.limits import limit_posting
-from ..discussions.queries import PostRow, post_number, post_rows, thread_list
+from ..discussions.queries import PostRow, post_number, post_rows, thread_author, thread_list
 from ..extensions import db
 from . import bp
 from .schema import ApiDateTime, Body, Out, Page, PageQuery, Query, declare, text
@@ -188,9 +187,9 @@ def post_out(row: PostRow, moderator: bool) -> dict:
 
 def thread_out(thread, rows: list[PostRow], more: bool, moderator: bool) -> dict:
     course = content_index().course_by_id(thread.course_id) if thread.course_id is not None else None
-    author = db.session.get(User, thread.author_id) if thread.author_id else None  # identity map
+    author = thread_author(thread)
     return {"id": thread.id, "title": thread.title, "title_html": str(escape(thread.title)), "kind": thread.kind,
-            "author": _author(author.username, author.display_name) if author else None,
+            "author": _author(*author) if author else None,
             "course": course.slug if course else None, "unit": _unit_slug(thread.course_id, thread.unit_id),
             "class_id": thread.class_id, "pinned": thread.pinned, "locked": thread.locked, "hidden": thread.hidden,
             "replies_count": thread.replies_count, "highest_number": thread.highest_number,
@@ -301,7 +300,7 @@ def create_class_thread(class_id: int, body: NewThread):
          "If-None-Match with 304 while the thread is unchanged", query=PostsQuery,
          responses={200: ThreadOut, 304: None}, errors=(400, 404), tags=TAGS)
 def get_thread(thread_id: int, query: PostsQuery):
-    thread = load_thread(thread_id)
+    thread = load_thread_with_class(thread_id)
     after = query.after or 0
     if query.cursor is not None:
         after = post_number(query.cursor)

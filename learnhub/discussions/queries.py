@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, false, select, true
 from sqlalchemy.orm import aliased
@@ -96,8 +97,9 @@ def thread_list(viewer, place, *, cursor: str | None = None, limit: int = PAGE_S
     return page
 
 
-@dataclass(frozen=True)
-class QuoteRow:
+# Named tuples (not dataclasses): the post boxes are kept by their row (reading.boxes), and a
+# tuple hashes and compares in C.
+class QuoteRow(NamedTuple):
     id: int
     number: int
     author_name: str | None
@@ -105,8 +107,7 @@ class QuoteRow:
     available: bool
 
 
-@dataclass(frozen=True)
-class PostRow:
+class PostRow(NamedTuple):
     id: int
     number: int
     author_id: int | None
@@ -153,11 +154,12 @@ def post_rows(thread, *, after: int = 0, before: int | None = None, limit: int =
     """Up to `limit` posts of `thread` by number: those after `after`, or with `before`, the
     last `limit` before it (still in ascending order). One statement (authors and the quoted
     post joined). A deleted post's text is not returned; a hidden one's is (the page shows it
-    to moderators only)."""
+    to moderators only). It reads what is flushed (the services flush; nothing autoflushes here)."""
     values = {"thread_id": thread.id, "after": after, "limit": limit}
     if before is not None:
         values["before"] = before
-    rows = db.session.execute(_posts_statement(before is not None), values).all()
+    # On the connection: a Core statement run through the session pays for ORM machinery it never uses.
+    rows = db.session.connection().execute(_posts_statement(before is not None), values).all()
     if before is not None:
         rows.reverse()
     return [_post_row(row) for row in rows]
@@ -172,10 +174,22 @@ def _post_row(row) -> PostRow:
         quote = QuoteRow(id=q_id, number=q_number, author_name=q_author,
                          excerpt=q_excerpt if available else "", available=available)
     deleted = deleted_at is not None
-    return PostRow(id=pid, number=number, author_id=author_id, author_username=username, author_name=name,
-                   body_html="" if deleted else body_html, created_at=created_at, edited_at=edited_at,
-                   deleted=deleted, deleted_at=deleted_at, hidden=bool(hidden), hidden_reason=reason, accepted=bool(accepted),
-                   quote=quote)
+    # PostRow's fields in order (_make: a page builds twenty of them)
+    return PostRow._make((pid, number, author_id, username, name, "" if deleted else body_html, created_at,
+                          edited_at, deleted, deleted_at, bool(hidden), reason, bool(accepted), quote))
+
+
+@cache
+def _author_statement():
+    return select(User.username, User.display_name).where(User.id == bindparam("user_id"))
+
+
+def thread_author(thread) -> tuple[str, str] | None:
+    """(username, display name) of the thread's author, None once the account is gone: one
+    statement built once, on the connection (no User object for two strings)."""
+    if thread.author_id is None:
+        return None
+    return db.session.connection().execute(_author_statement(), {"user_id": thread.author_id}).first()
 
 
 _POST_NUMBER = re.compile(r"[0-9]{1,9}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app, url_for
 from flask_babel import get_locale, lazy_gettext as _l
@@ -63,9 +64,8 @@ def unit_titles(place: Place) -> dict[int, str]:
     return {u.id: u.title for u in content_index().units.get(place.course_id, [])}
 
 
-@dataclass(frozen=True)
-class PostActions:
-    """Which buttons a post shows the viewer."""
+class PostActions(NamedTuple):
+    """Which buttons a post shows the viewer (a tuple: part of a kept box's key)."""
     quote: bool
     edit: bool
     delete: bool
