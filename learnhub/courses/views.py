@@ -48,13 +48,7 @@ def visit(user, view: services.UnitView) -> None:
     mark = services.record_view(user, view.unit, existing)
     view.progress[view.unit.id] = mark
     if mark is not existing:
-        # Keep what the page still shows loaded (the user): no reload query after the commit.
-        session = db.session()
-        session.expire_on_commit = False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = True
+        db.session.commit()  # the page shows plain rows (marks, the index): nothing reloads after it
 
 
 @bp.route("/")
