@@ -63,18 +63,22 @@ def required_units(school_class, course: CourseEntry) -> list[UnitEntry]:
     return [u for u in units if u.id not in optional]
 
 
-@lru_cache(maxsize=1)
-def _optional_units_statement():
-    """Built once (every unit and course page asks): per class of the member assigned one of
-    the courses, the units that class marks optional (a NULL unit: it marks none)."""
+@lru_cache(maxsize=2)
+def _optional_units_statement(one_course: bool):
+    """Built once per shape (every unit and course page asks for one course; the lists for
+    many): per class of the member assigned the course, the units that class marks optional
+    (a NULL unit: it marks none). One course is an equality, not an IN list expanded anew
+    on every execution."""
     courses, members, rules = ClassCourse.__table__, Membership.__table__, ClassUnitRule.__table__
-    return (select(courses.c.course_id, courses.c.class_id, rules.c.unit_id)
-            .select_from(courses.join(members, and_(members.c.class_id == courses.c.class_id,
-                                                    members.c.user_id == bindparam("user_id"),
-                                                    members.c.role == "member"))
-                         .outerjoin(rules, and_(rules.c.class_id == courses.c.class_id,
-                                                rules.c.required.is_(False))))
-            .where(courses.c.course_id.in_(bindparam("course_ids", expanding=True))))
+    statement = (select(courses.c.course_id, courses.c.class_id, rules.c.unit_id)
+                 .select_from(courses.join(members, and_(members.c.class_id == courses.c.class_id,
+                                                         members.c.user_id == bindparam("user_id"),
+                                                         members.c.role == "member"))
+                              .outerjoin(rules, and_(rules.c.class_id == courses.c.class_id,
+                                                     rules.c.required.is_(False)))))
+    if one_course:
+        return statement.where(courses.c.course_id == bindparam("course_id"))
+    return statement.where(courses.c.course_id.in_(bindparam("course_ids", expanding=True)))
 
 
 def optional_units_for(user_id: int, course_ids) -> dict[int, set[int]]:
@@ -82,8 +86,9 @@ def optional_units_for(user_id: int, course_ids) -> dict[int, set[int]]:
     course_ids = list(course_ids)
     if not course_ids:
         return {}
-    rows = db.session.connection().execute(_optional_units_statement(),
-                                           {"user_id": user_id, "course_ids": course_ids})
+    one_course = len(course_ids) == 1
+    values = {"user_id": user_id, **({"course_id": course_ids[0]} if one_course else {"course_ids": course_ids})}
+    rows = db.session.connection().execute(_optional_units_statement(one_course), values)
     per_class: dict[tuple[int, int], set[int]] = {}
     for course_id, class_id, unit_id in rows:
         per_class.setdefault((course_id, class_id), set())
