@@ -15,9 +15,9 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..grading.attempt_review.presenters import api_fields, staff_attempt
 from ..quizzes import attempts as attempt_rules, services
-from ..quizzes.loaders import load_answer_target, load_attempt, load_quiz
+from ..quizzes.loaders import load_answer_sheet, load_attempt, load_quiz
 from ..quizzes.models import ATTEMPT_STATES, EVENT_KINDS
-from ..quizzes.presenters import attempt_view, quiz_detail
+from ..quizzes.presenters import attempt_view, new_attempt_view, quiz_detail
 from ..quizzes.questions import QUESTION_TYPES
 from ..quizzes.settings import GRADING, KINDS, REVIEW
 from . import bp
@@ -274,16 +274,19 @@ def start_attempt(course_slug: str, quiz_slug: str, body: StartBody):
     found = load_quiz(course_slug, quiz_slug)
     now = utcnow()
     services.ensure_quiz_unlocked(current_user, found.course, found.quiz, body.exam)  # 403 `locked`
-    if attempt_rules.finalise_expired_attempt(current_user.id, found.course, found.quiz.slug, now):
+    standing = attempt_rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now)
+    if standing is not None and standing.finalised:
         db.session.commit()  # its own step: a start refused below does not undo it
     try:
-        attempt, created = attempt_rules.start_attempt(
+        attempt, created = attempt_rules.begin_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,
-            request.headers.get("User-Agent"), exam=body.exam)
+            request.headers.get("User-Agent"), exam=body.exam, standing=standing)
     except attempt_rules.QuizError as error:
         return _quiz_error_response(error)
     db.session.commit()
-    return attempt_view(services.find_attempt(current_user, attempt.id), now), 201 if created else 200
+    if created:  # shown from what the start inserted: no query
+        return new_attempt_view(attempt, now, found.course.slug, found.quiz.slug), 201
+    return attempt_view(services.find_attempt(current_user, attempt.id), now), 200
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -309,11 +312,14 @@ def get_attempt(attempt_id: int):
 @declare("Save one answer (the last write per question wins)", body=AnswerBody, responses={200: Saved},
          errors=(403, 404, 409), invalid_code="invalid_response", tags=TAGS)
 def save_answer(attempt_id: int, question_id: int, body: AnswerBody):
-    target = load_answer_target(attempt_id, question_id)
+    sheet = load_answer_sheet(attempt_id, question_id)
     now = utcnow()
-    if attempt_rules.finalise_if_expired(target.attempt, now):
-        db.session.commit()  # its own step: the save refused below (409) does not undo it
-    saved_at = attempt_rules.save_answer(target.attempt, target.question, body.response, now)
+    try:
+        saved_at = attempt_rules.save_to_sheet(current_user, sheet, question_id, body.response, now)
+    except attempt_rules.AttemptClosed:
+        if attempt_rules.close_if_overdue(attempt_id, now):
+            db.session.commit()  # its own step: the refusal (409) does not undo it
+        raise
     db.session.commit()
     return {"saved_at": saved_at}
 
@@ -327,8 +333,9 @@ def submit_attempt(attempt_id: int, query: SubmitQuery):
     finished_by = "timer" if query.by == "timer" else "member"
     attempt_rules.submit_attempt(found.attempt, now, finished_by, request.remote_addr,
                                  request.headers.get("User-Agent"))
+    body = attempt_view(found, now)  # before the commit, which would expire every object shown
     db.session.commit()
-    return attempt_view(found, now)
+    return body
 
 
 @bp.post("/attempts/<int:attempt_id>/events")

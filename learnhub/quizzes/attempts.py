@@ -1,91 +1,57 @@
 """Attempt rules: start, save, submit, expire. Functions flush; the caller commits.
 
-Concurrency: each write that must not interleave with a submission starts with a guarded
-UPDATE of the attempt row (`... WHERE state = 'in_progress'`). That statement takes the
-row lock on PostgreSQL and the write lock on SQLite, so a save and a submission of the
-same attempt are serialised, and only one submission ever grades (rowcount tells who won).
+Concurrency: a submission starts with a guarded UPDATE of the attempt row (`... WHERE state =
+'in_progress'`), which takes the row lock on PostgreSQL and the write lock on SQLite, so only
+one submission ever grades (rowcount tells who won). A save is one guarded upsert whose SELECT
+of the attempt waits for that lock (quizzes.autosave): a save and a submission of the same
+attempt are serialised. A start inserts only where the member has no open attempt (the unique
+index decides between concurrent starts; the loser resumes the winner's).
 """
 from __future__ import annotations
 
-import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..core.database import add_or_get
-from ..core.errors import DomainError
+from ..core.database import Conflict, add_or_get
 from ..core.signals import attempt_graded, attempt_submitted
 from ..courses.index import CourseEntry
 from ..extensions import db
 from .accepted import accepted_responses
+from .autosave import save_answer, save_to_sheet
+from .errors import (
+    AttemptClosed,
+    BadResponse,
+    ChooseExam,
+    NoAttemptsLeft,
+    NotOpenYet,
+    OtherAttemptOpen,
+    QuizClosed,
+    QuizError,
+    UnknownExam,
+    other_attempt_open,
+)
 from .grading import grade_answer, question_of
 from .loader import QuizFile
-from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
-from .questions import Question
+from .models import Answer, Attempt, IntegrityEvent, Quiz
+from .paper import NewAttempt, insert_attempt
+from .prepared import Prepared
 from .schedule import QuizRules, Schedule, named_schedule, pick_schedule, quiz_rules, schedule_for, schedules_for
 from .scoring import rescore
-from .types import InvalidResponse, question_type
+from .timing import accepts_writes_until, compute_deadline, is_expired
 
-
-class QuizError(DomainError):
-    """A quiz rule refused the request; `code` and `status` are what the API reports."""
-
-    status = 409
-    code = "quiz_error"
-
-
-class QuizClosed(QuizError):
-    status, code = 403, "quiz_closed"
-
-
-class NotOpenYet(QuizError):
-    status, code = 403, "not_open_yet"
-
-
-class NoAttemptsLeft(QuizError):
-    status, code = 409, "no_attempts_left"
-
-
-class AttemptClosed(QuizError):
-    status, code = 409, "attempt_closed"
-
-
-class BadResponse(QuizError):
-    status, code = 422, "invalid_response"
-
-
-class UnknownExam(QuizError):
-    """The start named an exam that is not one of the member's schedules of this quiz."""
-
-    status, code = 422, "invalid_field"
-    field = "exam"
-
-
-class ChooseExam(QuizError):
-    """Two or more of the member's exams of the quiz are open and the start named none."""
-
-    status, code = 409, "choose_exam"
-
-    def __init__(self, message, choices: list[Schedule]):
-        super().__init__(message)
-        self.choices = choices
-
-
-class OtherAttemptOpen(QuizError):
-    """The member's open attempt at the quiz was made under another exam than the one named."""
-
-    status, code = 409, "attempt_open"
-
-
-def other_attempt_open() -> OtherAttemptOpen:
-    return OtherAttemptOpen(_l("You have an attempt in progress under another exam of this quiz: finish it first."))
+# What the pages, the API and other features reach through this module (the rules' one entry
+# point), though it lives beside it: saving in quizzes.autosave, refusals in quizzes.errors, the
+# clock in quizzes.timing.
+__all__ = ["AttemptClosed", "BadResponse", "ChooseExam", "OtherAttemptOpen", "QuizError", "UnknownExam",
+           "accepts_writes_until", "compute_deadline", "is_expired", "save_answer", "save_to_sheet"]
 
 
 # ---- the quiz's database row --------------------------------------------------------------
@@ -105,39 +71,13 @@ def quiz_row(course: CourseEntry, quiz: QuizFile) -> Quiz:
     return row
 
 
+@lru_cache(maxsize=1)
+def _quiz_row_statement():
+    return select(Quiz).where(Quiz.course_id == bindparam("course_id"), Quiz.slug == bindparam("slug"))
+
+
 def find_quiz_row(course: CourseEntry, slug: str) -> Quiz | None:
-    return db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == slug))
-
-
-# ---- timing ---------------------------------------------------------------------------------
-
-def compute_deadline(started_at: datetime, time_limit: int | None, time_factor: float,
-                     closes_at: datetime | None) -> datetime | None:
-    """The earlier of start + limit × the member's factor, and the close time.
-
-    With a class's schedule, `time_limit` and `closes_at` are the schedule's (the member's
-    override's where it sets them); the member's accommodation factor applies on top.
-    """
-    candidates = []
-    if time_limit:
-        candidates.append(started_at + timedelta(seconds=time_limit * time_factor))
-    if closes_at:
-        candidates.append(closes_at)
-    return min(candidates) if candidates else None
-
-
-def accepts_writes_until(attempt: Attempt) -> datetime | None:
-    if attempt.deadline is None:
-        return None
-    try:
-        return attempt.deadline + timedelta(seconds=attempt.grace_seconds)
-    except OverflowError:  # a deadline at the end of time (stored before times were range-checked)
-        return datetime.max.replace(tzinfo=attempt.deadline.tzinfo)
-
-
-def is_expired(attempt: Attempt, now: datetime) -> bool:
-    limit = accepts_writes_until(attempt)
-    return attempt.state == "in_progress" and limit is not None and now > limit
+    return db.session.scalar(_quiz_row_statement(), {"course_id": course.id, "slug": slug})
 
 
 # ---- starting ---------------------------------------------------------------------------------
@@ -179,7 +119,7 @@ def schedule_to_start(user, row: Quiz, now: datetime, exam: int | None) -> Sched
     return open_now[0] if open_now else pick_schedule(candidates, now)
 
 
-def _in_progress(user_id: int, quiz: Quiz) -> Attempt | None:
+def _in_progress(user_id: int, quiz) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "in_progress"))
 
@@ -192,32 +132,61 @@ def open_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt | None:
     return attempt
 
 
-def finalise_expired_attempt(user_id: int, course: CourseEntry, quiz_slug: str, now: datetime) -> bool:
-    """Before a start, a step of its own: the member's open attempt at the quiz, finalised if
-    its time ran out. The caller commits it, so a start refused next does not undo it."""
-    row = find_quiz_row(course, quiz_slug)
-    attempt = _in_progress(user_id, row) if row is not None else None
-    return attempt is not None and finalise_if_expired(attempt, now)
+@dataclass
+class Standing:
+    """One member at one quiz, read in one statement: the quiz's row (id, and whether it still
+    matches the file) and every attempt of theirs at it (rows: id, number, state,
+    schedule_key, reset_at, deadline, grace_seconds)."""
+
+    quiz_id: int
+    quiz_current: bool
+    attempts: list
+    finalised: bool = False  # its open attempt was finalised (expired) on reading it: commit that
+
+    @property
+    def id(self) -> int:  # what schedule providers read of the quiz's row
+        return self.quiz_id
+
+    @property
+    def open(self):
+        return next((a for a in self.attempts if a.state == "in_progress"), None)
 
 
-def draw_questions(quiz: QuizFile, rng: random.Random) -> list[Question]:
-    """The paper: drawn per `draw` (in total or per category), shuffled if asked."""
-    pool = list(quiz.questions)
-    draw = quiz.settings.draw
-    if isinstance(draw, int):
-        gradable = [q for q in pool if q.type != "description"]
-        chosen = set(map(id, rng.sample(gradable, draw)))
-        pool = [q for q in pool if q.type == "description" or id(q) in chosen]
-    elif isinstance(draw, dict):
-        chosen = set()
-        for category, count in draw.items():
-            members = [q for q in pool if q.category == category and q.type != "description"]
-            chosen |= set(map(id, rng.sample(members, count)))
-        pool = [q for q in pool
-                if q.type == "description" or id(q) in chosen or q.category not in draw]
-    if quiz.settings.shuffle_questions:
-        rng.shuffle(pool)
-    return pool
+@lru_cache(maxsize=1)
+def _standing_statement() -> Prepared:
+    attempts = (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == bindparam("user_id"))
+    return Prepared(
+        select(Quiz.id, Quiz.title, Quiz.kind, Quiz.removed_at, Attempt.id.label("attempt_id"),
+               Attempt.number, Attempt.state, Attempt.schedule_key, Attempt.reset_at,
+               Attempt.deadline, Attempt.grace_seconds)
+        .outerjoin(Attempt, attempts)
+        .where(Quiz.course_id == bindparam("course_id"), Quiz.slug == bindparam("slug")))
+
+
+def member_standing(user_id: int, course: CourseEntry, quiz: QuizFile) -> Standing | None:
+    """The member's standing at the quiz (None: the quiz has no row yet)."""
+    rows = _standing_statement().rows(db.session.connection(),
+                                      {"user_id": user_id, "course_id": course.id, "slug": quiz.slug})
+    if not rows:
+        return None
+    first = rows[0]
+    current = (first.title, first.kind, first.removed_at) == (quiz.settings.title, quiz.settings.kind, None)
+    attempts = [SimpleNamespace(id=r.attempt_id, number=r.number, state=r.state, schedule_key=r.schedule_key,
+                                reset_at=r.reset_at, deadline=r.deadline, grace_seconds=r.grace_seconds)
+                for r in rows if r.attempt_id is not None]
+    return Standing(first.id, current, attempts)
+
+
+def finalise_expired_attempt(user_id: int, course: CourseEntry, quiz: QuizFile, now: datetime) -> Standing | None:
+    """Before a start, a step of its own: the member's open attempt at the quiz, finalised if its
+    time ran out (the caller commits it when `.finalised`, so a start refused next does not undo
+    it). Returns the standing read, for begin_attempt to go on from."""
+    standing = member_standing(user_id, course, quiz)
+    attempt = standing.open if standing is not None else None
+    if attempt is not None and finalise_if_expired(attempt, now):
+        attempt.state = "submitted"  # what this standing now knows of it
+        standing.finalised = True
+    return standing
 
 
 def _settings_snapshot(quiz: QuizFile, rules: QuizRules) -> dict:
@@ -244,17 +213,24 @@ def check_window(quiz: QuizFile, now: datetime, rules: QuizRules | None = None) 
         raise QuizClosed(_l("This quiz has closed."))
 
 
-def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
-                  ip: str | None = None, user_agent: str | None = None,
-                  exam: int | None = None) -> tuple[Attempt, bool]:
-    """(attempt, created). An open attempt is returned as it is: never a second one (naming
-    another exam than the open attempt's is 409 `attempt_open`). `exam` names the schedule
-    (see schedule_to_start); the attempt follows it, and only it, for its whole life."""
-    row = quiz_row(course, quiz)
-    existing = open_attempt(user.id, row, now)
+def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: str | None = None,
+                  user_agent: str | None = None, exam: int | None = None,
+                  standing: Standing | None = None) -> tuple[NewAttempt | Attempt, bool]:
+    """(attempt, created): a new attempt as plain data (NewAttempt, no ORM load), or the open one
+    (it has `id` and `schedule_key`). An open attempt is returned as it is: never a second one
+    (naming another exam than the open attempt's is 409 `attempt_open`). `exam` names the
+    schedule (see schedule_to_start); the attempt follows it, and only it, for its whole life.
+    `standing`: what finalise_expired_attempt read (saves reading it again)."""
+    if standing is None:
+        standing = finalise_expired_attempt(user.id, course, quiz, now)
+    if standing is None or not standing.quiz_current:
+        quiz_row(course, quiz)  # a file added or changed since `content sync`: index it
+        db.session.flush()
+        standing = finalise_expired_attempt(user.id, course, quiz, now)
+    existing = standing.open
     if existing is not None and exam is None:
         return existing, False
-    schedule = schedule_to_start(user, row, now, exam)
+    schedule = schedule_to_start(user, standing, now, exam)
     if existing is not None:
         if existing.schedule_key != (schedule.key if schedule else None):
             raise other_attempt_open()
@@ -263,37 +239,35 @@ def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
     check_window(quiz, now, rules)
     # Only this schedule's attempts count (each class's exam has its own allowance); reset
     # attempts keep their numbers (numbers stay unique per member and quiz) but do not count.
-    counted = Attempt.reset_at.is_(None) & (
-        Attempt.schedule_key.is_(None) if rules.key is None else Attempt.schedule_key == rules.key)
-    used, last_number = db.session.execute(
-        select(func.count(Attempt.id).filter(counted), func.max(Attempt.number))
-        .where(Attempt.quiz_id == row.id, Attempt.user_id == user.id)).one()
-    open_one = select(Attempt).where(Attempt.quiz_id == row.id, Attempt.user_id == user.id,
-                                     Attempt.state == "in_progress")
+    used = sum(1 for a in standing.attempts if a.reset_at is None and a.schedule_key == rules.key)
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         # The attempt that used the last one may be a concurrent start's, still open: resume it.
-        return _resume_or_refuse(db.session.scalar(open_one), rules,
+        return _resume_or_refuse(_in_progress(user.id, standing), rules,
                                  NoAttemptsLeft(_l("You have used all your attempts at this quiz.")))
-    seed = secrets.randbits(31)
-    rng = random.Random(seed)
-    attempt = Attempt(
-        quiz_id=row.id, user_id=user.id, number=(last_number or 0) + 1, state="in_progress", seed=seed,
-        schedule_key=rules.key,
-        quiz_checksum=quiz.checksum, settings=_settings_snapshot(quiz, rules), started_at=now,
-        deadline=compute_deadline(now, rules.time_limit, user.time_factor, rules.closes_at),
-        grace_seconds=quiz.settings.grace, start_ip=ip, start_user_agent=(user_agent or "")[:400],
-    )
-    for position, question in enumerate(draw_questions(quiz, rng), start=1):
-        layout = question_type(question).layout(question, rng, quiz.settings.shuffle_options)
-        attempt.questions.append(AttemptQuestion(position=position, points=question.points,
-                                                 snapshot=question.to_dict(), layout=layout))
-    # A concurrent start may win (one open attempt per member and quiz): then use theirs.
-    attempt, created = add_or_get(db.session, attempt, lambda: db.session.scalar(open_one))
-    return (attempt, True) if created else _resume_or_refuse(attempt, rules)
+    values = {
+        "quiz_id": standing.quiz_id, "user_id": user.id,
+        "number": max((a.number for a in standing.attempts), default=0) + 1,
+        "schedule_key": rules.key, "settings": _settings_snapshot(quiz, rules), "started_at": now,
+        "deadline": compute_deadline(now, rules.time_limit, user.time_factor, rules.closes_at),
+        "grace_seconds": quiz.settings.grace, "start_ip": ip, "start_user_agent": (user_agent or "")[:400]}
+    attempt = insert_attempt(quiz, values, secrets.randbits(31))
+    if attempt is not None:
+        return attempt, True
+    # A concurrent start won (one open attempt per member and quiz): then use theirs.
+    return _resume_or_refuse(_in_progress(user.id, standing), rules,
+                             Conflict("a concurrent start took this attempt's number"))
+
+
+def start_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime,
+                  ip: str | None = None, user_agent: str | None = None,
+                  exam: int | None = None) -> tuple[Attempt, bool]:
+    """begin_attempt for a caller that works on the attempt next (pages, tests): the Attempt."""
+    attempt, created = begin_attempt(user, course, quiz, now, ip, user_agent, exam)
+    return (attempt if isinstance(attempt, Attempt) else db.session.get(Attempt, attempt.id)), created
 
 
 def _resume_or_refuse(existing: Attempt | None, rules: QuizRules,
-                      refusal: QuizError | None = None) -> tuple[Attempt, bool]:
+                      refusal: Exception) -> tuple[Attempt, bool]:
     """A concurrent start's open attempt, resumed if it is under the same schedule (never hand
     back an attempt under another exam); without one, `refusal`."""
     if existing is None:
@@ -303,76 +277,7 @@ def _resume_or_refuse(existing: Attempt | None, rules: QuizRules,
     return existing, False
 
 
-# ---- saving ---------------------------------------------------------------------------------
-
-def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
-    """The guarded UPDATE: true if the attempt was still open (and is now locked for us)."""
-    result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
-        .values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-@lru_cache(maxsize=4)
-def _save_statements(dialect: str) -> tuple:
-    """The autosave's statements, built once per dialect (saves are the hot path).
-
-    PostgreSQL claims the attempt and upserts the answer in one statement (a data-modifying
-    CTE: one round trip); SQLite, which has no such CTE, runs the same two steps in turn.
-    """
-    claim = (update(Attempt)
-             .where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress")
-             .values(last_saved_at=bindparam("now")))
-    if dialect == "postgresql":
-        claimed = claim.returning(Attempt.id).cte("claimed")
-        statement = pg_insert(Answer).from_select(
-            ["attempt_id", "attempt_question_id", "response", "saved_at"],
-            select(claimed.c.id, bindparam("question_id"),
-                   bindparam("response", type_=Answer.response.type),
-                   bindparam("now", type_=Answer.saved_at.type)))
-        upsert = statement.on_conflict_do_update(
-            index_elements=[Answer.attempt_question_id],
-            set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
-        ).returning(Answer.id)
-        return (upsert,)
-    statement = sqlite_insert(Answer).values(attempt_id=bindparam("attempt_id"),
-                                             attempt_question_id=bindparam("question_id"),
-                                             response=bindparam("response"), saved_at=bindparam("now"))
-    upsert = statement.on_conflict_do_update(
-        index_elements=[Answer.attempt_question_id],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
-    return claim, upsert
-
-
-def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
-    """Store one answer (the last write per question wins). Returns when it was saved.
-
-    `attempt` and `attempt_question` may be ORM objects or plain rows with the same fields
-    (id, state, deadline, grace_seconds; id, snapshot, layout). An expired attempt is refused,
-    not finalised here: the caller finalises it first, in a step it commits on its own.
-    """
-    if attempt.state != "in_progress" or is_expired(attempt, now):  # finalise_if_expired first
-        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    question = Question.from_dict(attempt_question.snapshot)
-    try:
-        canonical = question_type(question).validate(question, attempt_question.layout, response)
-    except InvalidResponse as error:
-        raise BadResponse(str(error)) from None
-    connection = db.session.connection()
-    params = {"attempt_id": attempt.id, "question_id": attempt_question.id, "now": now,
-              "response": canonical}
-    statements = _save_statements(db.engine.dialect.name)
-    if len(statements) == 1:  # PostgreSQL: claimed and saved at once, or nothing happened
-        saved = connection.execute(statements[0], params).first() is not None
-    else:
-        claim, upsert = statements
-        saved = connection.execute(claim, params).rowcount == 1
-        if saved:
-            connection.execute(upsert, params)
-    if not saved:
-        raise AttemptClosed(_l("This attempt is closed: it was submitted or its time ran out."))
-    return now
-
+# ---- integrity signals ------------------------------------------------------------------------
 
 def record_event(attempt: Attempt, kind: str, attempt_question_id: int | None, now: datetime) -> int:
     """Store an integrity signal; returns how many focus losses the attempt has so far."""
@@ -395,6 +300,14 @@ class SubmitResult:
     graded_now: bool
 
 
+def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
+    """The guarded UPDATE: true if the attempt was still open (and is now locked for us)."""
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
+        .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
                    ip: str | None = None, user_agent: str | None = None) -> SubmitResult:
     """Close and grade the attempt once. Repeating it returns the same result."""
@@ -410,7 +323,8 @@ def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
     if not _claim_open(attempt, now, **values):
         db.session.refresh(attempt)  # someone else submitted it: theirs is the result
         return SubmitResult(attempt, False)
-    db.session.refresh(attempt)
+    for key, value in values.items():  # what the claim wrote (nothing else changes an open attempt)
+        set_committed_value(attempt, key, value)
     grade_attempt(attempt)
     app = current_app._get_current_object()
     attempt_submitted.send(app, attempt=attempt)
@@ -437,16 +351,20 @@ def grade_attempt(attempt: Attempt) -> None:
     answers = {a.attempt_question_id: a for a in db.session.scalars(
         select(Answer).where(Answer.attempt_id == attempt.id))}
     accepted = accepted_responses(attempt.quiz_id)  # staff's accepted short answers, once per attempt
+    unanswered = []
     for attempt_question in attempt.questions:
         question = question_of(attempt_question)
         answer = answers.get(attempt_question.id)
         fraction, points = grade_answer(question, attempt_question, answer.response if answer else None, accepted)
-        if answer is None:
-            answer = answers[attempt_question.id] = Answer(
-                attempt_id=attempt.id, attempt_question_id=attempt_question.id,
-                response=None, saved_at=attempt.submitted_at)
-            db.session.add(answer)
-        answer.fraction, answer.points_awarded = fraction, points
+        if answer is None:  # a row of its own too (graded: 0, or pending for a grader)
+            unanswered.append({"attempt_id": attempt.id, "attempt_question_id": attempt_question.id,
+                               "response": None, "saved_at": attempt.submitted_at,
+                               "fraction": fraction, "points_awarded": points})
+            answers[attempt_question.id] = SimpleNamespace(fraction=fraction, points_awarded=points)
+        else:
+            answer.fraction, answer.points_awarded = fraction, points
+    if unanswered:  # one statement, however many were left blank
+        db.session.execute(insert(Answer), unanswered)
     attempt.times_graded += 1
     rescore(attempt, answers)
     # A pass completes `completion: quiz` units: progress does it on `attempt_graded`.

@@ -9,7 +9,9 @@ from .types import question_type
 
 
 def question_of(attempt_question) -> Question:
-    return Question.from_dict(attempt_question.snapshot)
+    """The question an attempt question's snapshot holds (one just started carries it parsed)."""
+    parsed = getattr(attempt_question, "question", None)
+    return parsed if parsed is not None else Question.from_dict(attempt_question.snapshot)
 
 
 def grade_answer(question: Question, attempt_question, response,

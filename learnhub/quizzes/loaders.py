@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..core.errors import NotFound
 from ..core.permissions import allowed
 from . import services
+from .autosave import AnswerSheet
 
 
 def load_quiz(course_slug: str, quiz_slug: str) -> services.QuizContext:
@@ -33,11 +34,12 @@ def load_attempt(attempt_id: int, action: str = "attempt.view") -> services.Atte
     return found
 
 
-def load_answer_target(attempt_id: int, question_id: int) -> services.AnswerTarget:
-    """What the autosave writes to (plain rows, one query): 403 for a reviewer who may see
-    the attempt but not change it, 404 for anyone else or a question not in it."""
-    target = services.find_answer_target(current_user, attempt_id, question_id)  # NotYours: 403
-    if target is None:
+def load_answer_sheet(attempt_id: int, question_id: int) -> AnswerSheet:
+    """What the autosave writes to (quizzes.autosave: cached per process, else one query): 403
+    for a reviewer who may see the attempt but not change it, 404 for anyone else or a question
+    not in it."""
+    sheet = services.find_answer_sheet(current_user, attempt_id, question_id)  # NotYours: 403
+    if sheet is None:
         raise NotFound(_l("Attempt %(attempt)d has no question %(question)d.",
                           attempt=attempt_id, question=question_id))
-    return target
+    return sheet

@@ -147,6 +147,14 @@ def current_closes_at(found) -> datetime | None:
     return max(filter(None, (closes_at, scheduled)), default=None)
 
 
+def new_attempt_view(attempt, now: datetime, course_slug: str, quiz_slug: str) -> dict:
+    """attempt_view of an attempt just started (paper.NewAttempt): open, nothing answered, its
+    member's, the quiz file there; from what the start inserted, with no query."""
+    body = attempt_payload(attempt, [], now, course_slug, quiz_slug)
+    body["content_removed"] = False
+    return body
+
+
 def attempt_view(found, now: datetime) -> dict:
     """The payload for an attempt found with services.find_attempt (API and pages alike)."""
     closes_at = current_closes_at(found)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -21,6 +19,7 @@ from ..courses.catalog import get_catalog
 from ..courses.index import CourseEntry, content_index, course_entry_any
 from ..courses.models import Course
 from ..extensions import db
+from .autosave import AnswerSheet, answer_sheet
 from .loader import QuizFile, get_quiz_catalog, quiz_paths
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 
@@ -222,14 +221,6 @@ def members_with_extra_time() -> list[User]:
     return list(db.session.scalars(select(User).where(User.time_factor > 1).order_by(User.username)))
 
 
-@dataclass
-class AnswerTarget:
-    """Just what saving an answer needs: plain rows, not ORM objects (the autosave hot path)."""
-
-    attempt: object     # row: id, user_id, state, deadline, grace_seconds
-    question: object    # row: id, snapshot, layout
-
-
 class NotYours(Forbidden):
     """A reviewer may see this attempt but only its member may change it."""
 
@@ -237,25 +228,15 @@ class NotYours(Forbidden):
         super().__init__(message or _l("Only the member taking this attempt may change it."))
 
 
-@lru_cache(maxsize=1)
-def _answer_target_statement():
-    return (select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.deadline,
-                   Attempt.grace_seconds, AttemptQuestion.id.label("question_id"),
-                   AttemptQuestion.snapshot, AttemptQuestion.layout)
-            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-            .where(AttemptQuestion.id == bindparam("question_id"),
-                   AttemptQuestion.attempt_id == bindparam("attempt_id")))
-
-
-def find_answer_target(user, attempt_id: int, question_id: int) -> AnswerTarget | None:
-    """The attempt and question an answer goes to, in one query."""
-    row = db.session.execute(_answer_target_statement(),
-                             {"question_id": question_id, "attempt_id": attempt_id}).first()
-    if row is None:
+def find_answer_sheet(user, attempt_id: int, question_id: int) -> AnswerSheet | None:
+    """What the autosave checks an answer against (quizzes.autosave: this process's cache, or
+    one query): None when there is no such attempt or question in it, or it is not the user's to
+    see; NotYours for a reviewer, who may see it but not answer."""
+    sheet = answer_sheet(attempt_id)
+    if sheet is None or question_id not in sheet.questions:
         return None
-    if not allowed(user, "attempt.answer", row):
+    if not allowed(user, "attempt.answer", sheet):
         if can_review(user):
             raise NotYours()
         return None
-    question = SimpleNamespace(id=row.question_id, snapshot=row.snapshot, layout=row.layout)
-    return AnswerTarget(attempt=row, question=question)
+    return sheet

@@ -42,12 +42,14 @@ def render_text(text: str, text_format: str) -> str:
 
 def _opaque_ids(count: int) -> list[str]:
     """Random option ids from the OS, not from the attempt's seeded shuffle: nothing about
-    them can be worked back to the options' order in the file."""
+    them can be worked back to the options' order in the file. (One draw for all of them:
+    a crowd starting an exam draws thousands.)"""
     ids: list[str] = []
     while len(ids) < count:
-        candidate = secrets.token_hex(4)
-        if candidate not in ids:
-            ids.append(candidate)
+        drawn = secrets.token_hex(4 * (count - len(ids)))
+        for start in range(0, len(drawn), 8):
+            if drawn[start:start + 8] not in ids:
+                ids.append(drawn[start:start + 8])
     return ids
 
 
@@ -89,8 +91,10 @@ class QuestionType(ABC):
         return {}
 
     @abstractmethod
-    def validate(self, question: Question, layout: dict, response):
-        """The response in canonical form, or InvalidResponse."""
+    def validate(self, layout: dict, response):
+        """The response in canonical form, or InvalidResponse. Its shape depends on the type
+        and the attempt's layout only, never on the question's text or keys: the autosave
+        checks it from what it keeps of an attempt (quizzes.autosave), not the question."""
 
     @abstractmethod
     def grade(self, question: Question, layout: dict, response) -> float | None:
@@ -125,7 +129,7 @@ class ChoiceType(QuestionType, ABC):
 class SingleType(ChoiceType):
     name = "single"
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is None:
             return None
         if not isinstance(response, str) or response not in self._index(layout):
@@ -150,7 +154,7 @@ class SingleType(ChoiceType):
 class MultipleType(ChoiceType):
     name = "multiple"
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is None:
             return []
         index = self._index(layout)
@@ -176,7 +180,7 @@ class MultipleType(ChoiceType):
 class TrueFalseType(QuestionType):
     name = "true_false"
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is not None and not isinstance(response, bool):
             raise InvalidResponse(_l("a true/false answer is true or false"))
         return response
@@ -196,7 +200,7 @@ class TrueFalseType(QuestionType):
 class TextType(QuestionType, ABC):
     """short and essay: free text."""
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is None:
             return None
         if not isinstance(response, str):
@@ -252,7 +256,7 @@ class EssayType(TextType):
 class NumericalType(MatchedAnswers, QuestionType):
     name = "numerical"
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is None or response == "":
             return None
         if isinstance(response, bool):
@@ -306,7 +310,7 @@ class MatchingType(QuestionType):
             "right": [{"id": o["id"], "text_html": render_text(question.pairs[o["index"]].right, fmt)}
                       for o in layout["right"]]}}
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         if response is None:
             return {}
         lefts = {o["id"] for o in layout["left"]}
@@ -332,7 +336,7 @@ class MatchingType(QuestionType):
 class DescriptionType(QuestionType):
     name = "description"
 
-    def validate(self, question, layout, response):
+    def validate(self, layout, response):
         raise InvalidResponse(_l("a description takes no answer"))
 
     def grade(self, question, layout, response):

@@ -99,12 +99,13 @@ def start(course_slug: str, quiz_slug: str):
         flash(error.message, "error")
         return redirect(back)
     now = utcnow()
-    if rules.finalise_expired_attempt(current_user.id, found.course, found.quiz.slug, now):
+    standing = rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now)
+    if standing is not None and standing.finalised:
         db.session.commit()  # its own step: a start refused below does not undo it
     try:
-        attempt, _created = rules.start_attempt(current_user, found.course, found.quiz, now,
+        attempt, _created = rules.begin_attempt(current_user, found.course, found.quiz, now,
                                                 request.remote_addr, request.headers.get("User-Agent"),
-                                                exam=exam)
+                                                exam=exam, standing=standing)
     except rules.QuizError as error:
         flash(error.message, "error")
         return redirect(back)

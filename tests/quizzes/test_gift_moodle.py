@@ -27,7 +27,7 @@ def problems(text: str) -> list[tuple[int, str]]:
 def graded(question: Question, response) -> tuple[float | None, str | None]:
     """(fraction, feedback) as an attempt grades `response` (already validated)."""
     kind = question_type(question)
-    response = kind.validate(question, {}, response)
+    response = kind.validate({}, response)
     attempt_question = type("AttemptQuestion", (), {"layout": {}, "points": 1.0})()
     fraction, _points = grade_answer(question, attempt_question, response)
     return fraction, kind.answer_feedback(question, {}, response)

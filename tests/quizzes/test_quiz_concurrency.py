@@ -1,9 +1,11 @@
 """Concurrent starts and submits: threads against one database (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from learnhub.auth.models import User
 from learnhub.courses.index import content_index
@@ -89,3 +91,38 @@ def test_saves_racing_a_submit_are_graded_or_refused_never_lost(quiz_app, quiz_c
                                         .where(Answer.attempt_id == attempt_id)).all())
     for outcome, question_id in outcomes:
         assert fractions[question_id] == (1.0 if outcome == "saved" else 0.0), (outcome, question_id)
+
+
+def test_form_submits_racing_each_other_save_and_grade_once(quiz_app, quiz_client, quiz_content):
+    """The form's submit saves what the page holds and submits in one transaction: several at
+    once (a double tap, the timer and the button) neither deadlock nor grade twice."""
+    quiz_content("many", MANY)
+    course = content_index().course("qc")
+    attempt, _ = rules.start_attempt(quiz_client.user, course, get_quiz_catalog().get("qc", "many"), NOW)
+    db.session.commit()
+    attempt_id = attempt.id
+
+    def save_then_submit():
+        row = db.session.get(Attempt, attempt_id)
+        question = row.questions[0]
+        try:
+            rules.save_answer(row, question, question.layout["options"][0]["id"], NOW)
+        except rules.AttemptClosed:
+            pass  # another submit won: what was saved before stands
+        result = rules.submit_attempt(row, NOW)
+        graded = result.graded_now
+        db.session.commit()
+        return graded
+
+    def after_the_save(conn, cursor, statement, *_args):
+        if statement.lstrip().startswith("INSERT INTO answers"):
+            time.sleep(0.05)  # every thread saves before any submits: the window a deadlock needs
+
+    event.listen(Engine, "after_cursor_execute", after_the_save)
+    try:
+        outcomes = run_in_threads(quiz_app, save_then_submit)
+    finally:
+        event.remove(Engine, "after_cursor_execute", after_the_save)
+    assert sorted(outcomes) == [False] * (THREADS - 1) + [True]
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).times_graded == 1

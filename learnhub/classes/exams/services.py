@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ...auth.models import User
@@ -31,6 +33,7 @@ from ...extensions import db
 from ...quizzes.attempts import quiz_row, reset_attempts as reset_quiz_attempts
 from ...quizzes.loader import get_quiz_catalog
 from ...quizzes.models import Attempt, Quiz
+from ...quizzes.prepared import Prepared
 from ...quizzes.schedule import Schedule
 from ..models import Membership, SchoolClass
 from ..services import class_courses, ensure_writable
@@ -278,7 +281,11 @@ def exam_overrides(exam: ClassExam) -> list[tuple[ExamOverride, str]]:
 def exam_key(exam: ClassExam) -> str:
     """The schedule_key of attempts made under the exam: its id and creation time (to the
     microsecond), so a later exam that reuses a cancelled one's id never adopts its attempts."""
-    return f"{KEY_PREFIX}{exam.id}:{(exam.created_at - EPOCH) // timedelta(microseconds=1)}"
+    return key_of(exam.id, exam.created_at)
+
+
+def key_of(exam_id: int, created_at: datetime) -> str:
+    return f"{KEY_PREFIX}{exam_id}:{(created_at - EPOCH) // timedelta(microseconds=1)}"
 
 
 def exam_for_key(key: str | None) -> ClassExam | None:
@@ -357,7 +364,9 @@ class MemberExam:
         return "missed"
 
 
+@lru_cache(maxsize=1)
 def _member_exams_statement():
+    """Built once (callers add their filters to it)."""
     anyone = aliased(ExamOverride)  # every member's override, not just the caller's
     latest_override = (select(func.max(anyone.closes_at)).where(anyone.exam_id == ClassExam.id)
                        .correlate(ClassExam).scalar_subquery())
@@ -369,38 +378,67 @@ def _member_exams_statement():
                        & (ExamOverride.user_id == Membership.user_id)))
 
 
+def _applied(exam, override) -> tuple[datetime, datetime, int | None, int, int | None]:
+    """(opens_at, closes_at, time limit, extra attempts, override id): the exam's schedule with
+    the member's override applied (`exam` and `override` rows or objects with their columns)."""
+    if override is None:
+        return exam.opens_at, exam.closes_at, exam.time_limit_seconds, 0, None
+    return (override.opens_at or exam.opens_at, override.closes_at or exam.closes_at,
+            override.time_limit_seconds or exam.time_limit_seconds, override.extra_attempts, override.id)
+
+
 def _member_exam(exam, override, class_name, quiz, latest) -> MemberExam:
     index = content_index()
-    opens_at = (override.opens_at if override and override.opens_at else exam.opens_at)
-    closes_at = (override.closes_at if override and override.closes_at else exam.closes_at)
-    limit = (override.time_limit_seconds if override and override.time_limit_seconds
-             else exam.time_limit_seconds)
+    opens_at, closes_at, limit, extra, override_id = _applied(exam, override)
     review = max(filter(None, (exam.closes_at, latest)))
     return MemberExam(exam=exam, class_id=exam.class_id, class_name=class_name,
                       course=index.course_by_id(quiz.course_id), quiz_slug=quiz.slug, title=quiz.title,
                       opens_at=opens_at, closes_at=closes_at, time_limit_seconds=limit,
-                      extra_attempts=override.extra_attempts if override else 0,
-                      override_id=override.id if override else None, review_closes_at=review)
+                      extra_attempts=extra, override_id=override_id, review_closes_at=review)
 
 
-def as_schedule(item: MemberExam) -> Schedule:
-    """A member's exam as the quiz engine's schedule (its key recorded on the attempts)."""
-    return Schedule(opens_at=item.opens_at, closes_at=item.closes_at,
-                    time_limit_seconds=item.time_limit_seconds, extra_attempts=item.extra_attempts,
-                    source="class_exam", source_id=item.exam.id, override_id=item.override_id,
-                    label=item.class_name, review_closes_at=item.review_closes_at,
-                    key=exam_key(item.exam), title=item.title,
-                    owner={"id": item.class_id, "name": item.class_name})
+@lru_cache(maxsize=1)
+def _schedules_statement() -> Prepared:
+    """The member's exams of one quiz, each with their override, as columns (compiled once: a
+    crowd starting an exam asks it twice per start)."""
+    anyone = aliased(ExamOverride)  # every member's override, not just the caller's
+    latest_override = (select(func.max(anyone.closes_at)).where(anyone.exam_id == ClassExam.id)
+                       .correlate(ClassExam).scalar_subquery())
+    return Prepared(
+        select(ClassExam.id, ClassExam.class_id, ClassExam.opens_at, ClassExam.closes_at,
+               ClassExam.time_limit_seconds, ClassExam.created_at, SchoolClass.name, Quiz.title,
+               latest_override.label("latest"), ExamOverride.id.label("override_id"),
+               ExamOverride.opens_at.label("override_opens_at"),
+               ExamOverride.closes_at.label("override_closes_at"),
+               ExamOverride.time_limit_seconds.label("override_limit"), ExamOverride.extra_attempts)
+        .join(SchoolClass, SchoolClass.id == ClassExam.class_id)
+        .join(Quiz, Quiz.id == ClassExam.quiz_id)
+        .join(Membership, (Membership.class_id == ClassExam.class_id) & (Membership.role == "member"))
+        .outerjoin(ExamOverride, (ExamOverride.exam_id == ClassExam.id)
+                   & (ExamOverride.user_id == Membership.user_id))
+        .where(ClassExam.quiz_id == bindparam("quiz_id"), Membership.user_id == bindparam("user_id")))
+
+
+def _schedule(row) -> Schedule:
+    override = None if row.override_id is None else SimpleNamespace(
+        id=row.override_id, opens_at=row.override_opens_at, closes_at=row.override_closes_at,
+        time_limit_seconds=row.override_limit, extra_attempts=row.extra_attempts)
+    opens_at, closes_at, limit, extra, override_id = _applied(row, override)
+    return Schedule(opens_at=opens_at, closes_at=closes_at, time_limit_seconds=limit, extra_attempts=extra,
+                    source="class_exam", source_id=row.id, override_id=override_id, label=row.name,
+                    review_closes_at=max(filter(None, (row.closes_at, row.latest))),
+                    key=key_of(row.id, row.created_at), title=row.title,
+                    owner={"id": row.class_id, "name": row.name})
 
 
 def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
-    """The quiz engine's schedule provider: the member's class exams of this quiz (one query),
-    each its own schedule; the engine picks or asks which one an attempt is made under."""
+    """The quiz engine's schedule provider: the member's class exams of this quiz (one query,
+    no ORM objects), each its own schedule; the engine picks or asks which one an attempt is
+    made under. `row`: the quiz's row (its `id` is what is read)."""
     if not getattr(user, "is_authenticated", False) or row is None:
         return []
-    found = db.session.execute(_member_exams_statement().where(
-        ClassExam.quiz_id == row.id, Membership.user_id == user.id)).all()
-    return [as_schedule(_member_exam(*r)) for r in found]
+    found = _schedules_statement().rows(db.session.connection(), {"quiz_id": row.id, "user_id": user.id})
+    return [_schedule(r) for r in found]
 
 
 def latest_close(quiz_id: int, key: str | None = None) -> datetime | None:

@@ -22,13 +22,13 @@ def save(attempt_id: int, question_id: int, response):
     """The autosave's service calls, as learnhub/api/quizzes.py save_answer makes them."""
     require_user()
     try:
-        target = services.find_answer_target(current_user, attempt_id, question_id)
+        sheet = services.find_answer_sheet(current_user, attempt_id, question_id)
     except services.NotYours:
         raise ApiError(403, "forbidden", "not yours") from None
-    if target is None:
+    if sheet is None:
         raise ApiError(404, "not_found", "no such question")
     try:
-        saved_at = attempt_rules.save_answer(target.attempt, target.question, response, utcnow())
+        saved_at = attempt_rules.save_to_sheet(current_user, sheet, question_id, response, utcnow())
     except attempt_rules.QuizError:
         db.session.commit()
         raise

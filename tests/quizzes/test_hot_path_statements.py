@@ -1,0 +1,95 @@
+"""The exam's hot paths in statements (issue 15): a whole class starts an exam at once and then
+saves every few seconds, so the start sends the same few statements whatever the number of
+questions (two inserts: the attempt, then all its questions), and a save is one statement after
+authentication once the process knows the attempt (one more the first time)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from learnhub.quizzes.models import Answer
+from tests.support.exams import People
+
+AUTHENTICATION = ("login_sessions", "api_tokens")  # authentication's own statements: not counted here
+
+
+def exam_quiz(questions: int) -> str:
+    lines = [f"::q{n}::Question {n}? {{=right ~wrong ~other}}\n" for n in range(questions)]
+    return "---\ntitle: Exam\nkind: exam\nattempts: 1\ntime_limit: 30m\n---\n" + "\n".join(lines)
+
+
+def quiz_statements(statements: list[str]) -> list[str]:
+    return [s for s in statements if not any(table in s for table in AUTHENTICATION)]
+
+
+@pytest.fixture
+def people(quiz_app, quiz_content, clock):
+    quiz_content("small", exam_quiz(3))
+    quiz_content("large", exam_quiz(30))
+    return People(quiz_app)
+
+
+def start(people, name: str, quiz: str, exam_id: int, count_queries):
+    client = people.client(name)  # logged in before counting
+    with count_queries() as statements:
+        response = client.api("POST", f"/api/v1/courses/qc/quizzes/{quiz}/attempts", {"exam": exam_id})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json(), quiz_statements(statements)
+
+
+def test_an_exam_start_sends_the_same_statements_whatever_its_questions(people, count_queries):
+    small, large = people.schedule("small"), people.schedule("large")
+    few_paper, few = start(people, "ann", "small", small["id"], count_queries)
+    many_paper, many = start(people, "bob", "large", large["id"], count_queries)
+    assert (len(few_paper["questions"]), len(many_paper["questions"])) == (3, 30)
+    assert len(few) == len(many), (few, many)
+    inserts = [s for s in many if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2 and "attempt_questions" in inserts[1], inserts
+    assert not [s for s in many if s.lstrip().upper().startswith(("UPDATE", "SAVEPOINT"))], many
+    # progress's prerequisite gate (the quiz's row, the member's exams of it, the exam's
+    # requirement), the member's standing at the quiz, their exams of it, the two inserts
+    assert len(many) == 7, many
+    # The attempt is not read back to be shown: the start answers from what it inserted.
+    assert not [s for s in many if "FROM attempt_questions" in s or "FROM answers" in s], many
+
+
+def test_the_start_shows_the_attempt_as_reading_it_back_does(people, count_queries):
+    exam = people.schedule("small")
+    started, _statements = start(people, "ann", "small", exam["id"], count_queries)
+    again = people.client("ann").api("GET", f"/api/v1/attempts/{started['id']}").get_json()
+    assert started == again  # same clock: server_now too
+
+
+def test_a_save_is_one_statement_once_the_process_knows_the_attempt(people, count_queries):
+    exam = people.schedule("small")
+    attempt, _statements = start(people, "ann", "small", exam["id"], count_queries)
+    client = people.client("ann")
+    question = attempt["questions"][0]
+    options = [option["id"] for option in question["options"]]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}"
+    with count_queries() as first:
+        assert client.api("PUT", url, {"response": options[0]}).status_code == 200
+    saves = []
+    for option in options[1:]:
+        with count_queries() as statements:
+            assert client.api("PUT", url, {"response": option}).status_code == 200
+        saves.append(quiz_statements(statements))
+    assert len(quiz_statements(first)) == 2  # the attempt's questions read once, then the write
+    for statements in saves:
+        assert len(statements) == 1 and statements[0].lstrip().upper().startswith("INSERT"), statements
+    assert people.submit("ann", attempt["id"])["answers"][str(question["id"])] == options[-1]
+
+
+def test_a_submission_sends_the_same_statements_however_many_were_left_blank(people, count_queries, db):
+    small, large = people.schedule("small"), people.schedule("large")
+    counts = {}
+    for name, quiz, exam in (("ann", "small", small), ("bob", "large", large)):
+        attempt, _statements = start(people, name, quiz, exam["id"], count_queries)
+        client = people.client(name)
+        with count_queries() as statements:
+            result = client.api("POST", f"/api/v1/attempts/{attempt['id']}/submit").get_json()
+        counts[quiz] = len(quiz_statements(statements))
+        blanks = db.session.scalar(select(func.count()).select_from(Answer).where(
+            Answer.attempt_id == attempt["id"], Answer.fraction == 0))
+        assert (result["state"], result["score"], blanks) == ("submitted", 0.0, len(attempt["questions"]))
+    assert counts["small"] == counts["large"], counts
