@@ -13,7 +13,7 @@ average), and so is the pass mark (`pass_percent`, default 60).
   submission among them; the attempt linked is the latest one.
 
 `grade_of` takes the attempts as any objects with the attributes of `AttemptLike` (ORM
-Attempt rows or plain column rows), so each caller keeps its own queries.
+Attempt rows, or AttemptRow made from ATTEMPT_COLUMNS), so each caller keeps its own queries.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Protocol, Sequence
 
 from ..quizzes.grading import quiz_grade
+from ..quizzes.models import Attempt
 
 METHODS = ("highest", "last", "first", "average")
 COUNTED_STATES = ("submitted", "graded")
@@ -38,6 +39,29 @@ class AttemptLike(Protocol):
     started_at: datetime | None
     submitted_at: datetime | None
     settings: dict | None
+
+
+@dataclass(slots=True)
+class AttemptRow:
+    """An attempt as the results lists read it: the columns of ATTEMPT_COLUMNS, no ORM object
+    (a plain class: grade_of reads each attribute several times, which costs a result Row a
+    lookup each time)."""
+
+    id: int
+    user_id: int
+    schedule_key: str | None
+    state: str
+    score: float | None
+    max_score: float | None
+    percent: float | None
+    started_at: datetime | None
+    submitted_at: datetime | None
+    settings: dict | None
+
+
+# In AttemptRow's order: select(*ATTEMPT_COLUMNS) rows make AttemptRow(*row).
+ATTEMPT_COLUMNS = (Attempt.id, Attempt.user_id, Attempt.schedule_key, Attempt.state, Attempt.score,
+                   Attempt.max_score, Attempt.percent, Attempt.started_at, Attempt.submitted_at, Attempt.settings)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ...classes.models import Membership, SchoolClass
 from ...extensions import db
 from ...quizzes.models import Attempt
 from ..assignments.services import SubmissionGrade, assignment_grades, class_assignments
-from ..exam_grade import AWAITING_STATE, COUNTED_STATES, METHODS, ExamGrade, grade_of
+from ..exam_grade import ATTEMPT_COLUMNS, AWAITING_STATE, COUNTED_STATES, METHODS, AttemptRow, ExamGrade, grade_of
 
 __all__ = ["METHODS", "ExamGrade", "Gradebook", "GradebookRow", "class_gradebook", "exam_grades", "grade_of",
            "rank_rows"]
@@ -42,9 +42,7 @@ def _statements() -> tuple:
     class_id = bindparam("class_id")
     member_ids = select(Membership.user_id).where(Membership.class_id == class_id,
                                                   Membership.role == "member").scalar_subquery()
-    attempts = (select(Attempt.id, Attempt.user_id, Attempt.schedule_key, Attempt.state, Attempt.number,
-                       Attempt.score, Attempt.max_score, Attempt.percent, Attempt.started_at,
-                       Attempt.submitted_at, Attempt.settings)
+    attempts = (select(*ATTEMPT_COLUMNS)
                 .where(Attempt.schedule_key.in_(bindparam("keys", expanding=True)), Attempt.reset_at.is_(None),
                        Attempt.state.in_((*COUNTED_STATES, AWAITING_STATE)), Attempt.user_id.in_(member_ids))
                 .order_by(Attempt.user_id, Attempt.schedule_key, Attempt.number, Attempt.id))
@@ -60,9 +58,10 @@ def _grades_for(school_class: SchoolClass, keys: dict[str, int]) -> dict[int, di
     if not keys:
         return {}
     found = db.session.connection().execute(_statements()[0], {"class_id": school_class.id, "keys": list(keys)})
-    grouped: dict[tuple[int, str], list] = {}
-    for row in found:  # rows with the attempt's columns (grade_of reads them by name)
-        grouped.setdefault((row.user_id, row.schedule_key), []).append(row)
+    grouped: dict[tuple[int, str], list[AttemptRow]] = {}
+    for row in found:
+        attempt = AttemptRow(*row)
+        grouped.setdefault((attempt.user_id, attempt.schedule_key), []).append(attempt)
     grades: dict[int, dict[int, ExamGrade]] = {}
     for (user_id, key), rows in grouped.items():
         grade = grade_of(rows)

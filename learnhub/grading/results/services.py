@@ -27,7 +27,7 @@ from ...core.errors import DomainError
 from ...core.notifications import Notification, notify, site_path
 from ...extensions import db
 from ...quizzes.models import Attempt
-from ..exam_grade import grade_of
+from ..exam_grade import ATTEMPT_COLUMNS, AttemptRow, grade_of
 
 STATUSES = ("not_started", "in_progress", "submitted", "needs_grading", "graded")
 FILTERS = ("all", "not_started", "failed", "needs_grading")
@@ -64,15 +64,15 @@ def _statements() -> tuple:
     members = (select(User.id, User.username, User.display_name, Membership.student_no)
                .join(Membership, Membership.user_id == User.id)
                .where(Membership.class_id == bindparam("class_id"), Membership.role == "member"))
-    attempts = (select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.score, Attempt.max_score, Attempt.percent,
-                       Attempt.started_at, Attempt.submitted_at, Attempt.settings)
+    attempts = (select(*ATTEMPT_COLUMNS)
                 .where(Attempt.quiz_id == bindparam("quiz_id"), Attempt.schedule_key == bindparam("key"),
                        Attempt.reset_at.is_(None))
                 .order_by(Attempt.user_id, Attempt.number, Attempt.id))
     return members, attempts
 
 
-def _row(user_id: int, username: str, display_name: str, student_no: str | None, attempts: list) -> ResultRow:
+def _row(user_id: int, username: str, display_name: str, student_no: str | None,
+         attempts: list[AttemptRow]) -> ResultRow:
     """The member's row: the status from all their attempts under the exam, the result from
     grading.exam_grade.grade_of (the gradebook's rule: only submitted or graded attempts count;
     one waiting for a grader leaves the status needs_grading but adds nothing to the result)."""
@@ -99,8 +99,9 @@ def exam_results(school_class: SchoolClass, exam: ClassExam, now: datetime | Non
     the members, then the attempts made under the exam (attempts staff reset do not count)."""
     members_statement, attempts_statement = _statements()
     connection = db.session.connection()
-    by_user: dict[int, list] = {}
-    for attempt in connection.execute(attempts_statement, {"quiz_id": exam.quiz_id, "key": exam_key(exam)}):
+    by_user: dict[int, list[AttemptRow]] = {}
+    for row in connection.execute(attempts_statement, {"quiz_id": exam.quiz_id, "key": exam_key(exam)}):
+        attempt = AttemptRow(*row)
         by_user.setdefault(attempt.user_id, []).append(attempt)
     rows = [_row(user_id, username, display_name, student_no, by_user.get(user_id, []))
             for user_id, username, display_name, student_no in connection.execute(
