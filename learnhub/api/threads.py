@@ -24,7 +24,7 @@ from ..core.notifications import site_path
 from ..core.pagination import page_request
 from ..core.permissions import allowed
 from ..courses.index import content_index
-from ..discussions.loaders import class_place, course_place, load_post, load_thread, load_thread_with_class
+from ..discussions.loaders import class_place, course_place, load_post, load_thread, read_thread
 from ..discussions.models import BODY_MAX, CLIENT_KEY_MAX, KINDS, TITLE_MAX
 from ..discussions.posting import services as posting
 from ..discussions.posting.limits import limit_posting
@@ -300,7 +300,7 @@ def create_class_thread(class_id: int, body: NewThread):
          "If-None-Match with 304 while the thread is unchanged", query=PostsQuery,
          responses={200: ThreadOut, 304: None}, errors=(400, 404), tags=TAGS)
 def get_thread(thread_id: int, query: PostsQuery):
-    thread = load_thread_with_class(thread_id)
+    thread = read_thread(thread_id)
     after = query.after or 0
     if query.cursor is not None:
         after = post_number(query.cursor)

@@ -6,7 +6,9 @@ they may read it but may not do `action`.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +21,7 @@ from ..core.permissions import allowed
 from ..courses.services import course_units, get_course
 from ..extensions import db
 from .models import Post, Thread, ThreadUser
-from .places import Place
+from .places import Place, hold_class
 
 
 def _authorized(target, action: str, missing):
@@ -36,31 +38,84 @@ def load_thread(thread_id: int, action: str = "discussion.read") -> Thread:
     return _authorized(db.session.get(Thread, thread_id), action, _l("No thread %(id)s.", id=thread_id))
 
 
+class ThreadHead(NamedTuple):
+    """A thread as the reading paths show it (the thread page, its live poll, the API's GET):
+    its columns, no ORM object. A Thread has the same attributes, so the rules, the templates
+    and the services that read take either."""
+    id: int
+    course_id: int | None
+    unit_id: int | None
+    class_id: int | None
+    author_id: int | None
+    kind: str
+    title: str
+    pinned: bool
+    locked: bool
+    hidden: bool
+    hidden_reason: str | None
+    highest_number: int
+    replies_count: int
+    version: int
+    created_at: datetime
+    last_posted_at: datetime
+
+
+class ClassHead(NamedTuple):
+    """What the discussion rules and pages read of a thread's class."""
+    id: int
+    name: str
+    status: str
+    read_only = property(SchoolClass.read_only.fget)  # the class's own rule, read from `status`
+
+
+class ReaderPlace(NamedTuple):
+    """The reader's ThreadUser as the thread page reads it."""
+    last_read_number: int
+    following: bool | None
+
+
+_HEAD = (Thread.id, Thread.course_id, Thread.unit_id, Thread.class_id, Thread.author_id, Thread.kind, Thread.title,
+         Thread.pinned, Thread.locked, Thread.hidden, Thread.hidden_reason, Thread.highest_number,
+         Thread.replies_count, Thread.version, Thread.created_at, Thread.last_posted_at)
+
+
 @cache
-def _thread_statement(with_reader: bool):
-    """The thread with its class (a class thread's policies ask for it) and, `with_reader`,
-    the reader's ThreadUser: built once, bound per call."""
-    query = (select(Thread, SchoolClass).outerjoin(SchoolClass, SchoolClass.id == Thread.class_id)
-             .where(Thread.id == bindparam("thread_id")))
+def _head_statement(with_reader: bool):
+    """The thread's columns, its class's (a class thread's rules ask for it) and, `with_reader`,
+    the reader's place: built once, bound per call."""
+    query = (select(*_HEAD, SchoolClass.name, SchoolClass.status)
+             .outerjoin(SchoolClass, SchoolClass.id == Thread.class_id).where(Thread.id == bindparam("thread_id")))
     if with_reader:
-        query = query.add_columns(ThreadUser).outerjoin(ThreadUser, and_(
-            ThreadUser.thread_id == Thread.id, ThreadUser.user_id == bindparam("user_id")))
+        query = query.add_columns(ThreadUser.user_id, ThreadUser.last_read_number, ThreadUser.following).outerjoin(
+            ThreadUser, and_(ThreadUser.thread_id == Thread.id, ThreadUser.user_id == bindparam("user_id")))
     return query
 
 
-def load_thread_with_class(thread_id: int, action: str = "discussion.read") -> Thread:
-    """load_thread in one statement for a class thread too: its class comes with it (held by
-    the policies' per-request cache once they ask), so the rules find it without a query."""
-    row = db.session.execute(_thread_statement(False), {"thread_id": thread_id}).first()
-    return _authorized(row[0] if row else None, action, _l("No thread %(id)s.", id=thread_id))
+def _read_head(thread_id: int, reader_id: int | None = None):
+    """(ThreadHead or None, the rest of the row); the class is held for the rules (`hold_class`)."""
+    values = {"thread_id": thread_id} if reader_id is None else {"thread_id": thread_id, "user_id": reader_id}
+    # On the connection: plain rows, none of the ORM's result machinery.
+    row = db.session.connection().execute(_head_statement(reader_id is not None), values).first()
+    if row is None:
+        return None, ()
+    head, rest = ThreadHead._make(row[:len(_HEAD)]), row[len(_HEAD):]
+    if head.class_id is not None:
+        hold_class(ClassHead(head.class_id, rest[0], rest[1]))
+    return head, rest[2:]
 
 
-def load_thread_for_reader(thread_id: int, reader) -> tuple[Thread, ThreadUser | None]:
-    """load_thread (to read) for the thread page, with `reader`'s place in it (their ThreadUser,
-    None before their first visit) and a class thread's class, in one statement."""
-    row = db.session.execute(_thread_statement(True), {"thread_id": thread_id, "user_id": reader.id}).first()
-    thread, _class, thread_user = row if row else (None, None, None)
-    return _authorized(thread, "discussion.read", _l("No thread %(id)s.", id=thread_id)), thread_user
+def read_thread(thread_id: int) -> ThreadHead:
+    """load_thread (to read) as a ThreadHead, a class thread's class with it: one statement."""
+    head, _rest = _read_head(thread_id)
+    return _authorized(head, "discussion.read", _l("No thread %(id)s.", id=thread_id))
+
+
+def read_thread_for(reader, thread_id: int) -> tuple[ThreadHead, ReaderPlace | None]:
+    """read_thread with `reader`'s place in the thread (None before their first visit): one
+    statement for the thread page."""
+    head, rest = _read_head(thread_id, reader.id)
+    place = ReaderPlace(rest[1], rest[2]) if head is not None and rest[0] is not None else None
+    return _authorized(head, "discussion.read", _l("No thread %(id)s.", id=thread_id)), place
 
 
 def load_post(post_id: int, action: str = "discussion.read") -> tuple[Post, Thread]:

@@ -11,52 +11,39 @@ its thread (the service passes the thread along: see posting.services.may_edit).
 """
 from __future__ import annotations
 
-from flask import g, has_request_context
-
-from ..classes.services import ensure_writable, get_class
+from ..classes.services import ensure_writable
 from ..core.permissions import allowed, has_role, register_policy
 from ..courses.services import can_see_drafts
-from .places import course_entry
+from .places import class_of, course_entry
 
 MODERATOR_ROLES = ("instructor", "staff")
-
-
-def _class_of(place):
-    """The place's class, loaded once per request: the session's identity map forgets a row
-    nobody holds, and a thread page asks the rules once per post."""
-    if not has_request_context():
-        return get_class(place.class_id)
-    cache = g.setdefault("discussion_classes", {})
-    if place.class_id not in cache:
-        cache[place.class_id] = get_class(place.class_id)
-    return cache[place.class_id]
 
 
 def may_read(user, place) -> bool:
     if place is None or not getattr(user, "is_authenticated", False):
         return False
     if place.class_id is not None:
-        return allowed(user, "class.view", _class_of(place))
+        return allowed(user, "class.view", class_of(place))
     course = course_entry(place.course_id)
     return course is not None and (not course.draft or can_see_drafts(user))
 
 
 def read_only(place) -> bool:
     """A thread or place of an archived class: readable, nothing more is written to it."""
-    return place is not None and place.class_id is not None and bool(getattr(_class_of(place), "read_only", False))
+    return place is not None and place.class_id is not None and bool(getattr(class_of(place), "read_only", False))
 
 
 def refuse_read_only(place) -> None:
     """409 `class_archived` for a thread or place of an archived class (as every class record)."""
     if read_only(place):
-        ensure_writable(_class_of(place))
+        ensure_writable(class_of(place))
 
 
 def may_moderate(user, place) -> bool:
     if not may_read(user, place):
         return False
     if place.class_id is not None:
-        return allowed(user, "class.staff", _class_of(place))
+        return allowed(user, "class.staff", class_of(place))
     return has_role(user, *MODERATOR_ROLES)
 
 

@@ -19,7 +19,7 @@ from ...auth.forms import ActionForm
 from ...core.errors import DomainError
 from ...core.permissions import allowed
 from ...extensions import db
-from ..loaders import class_place, course_place, load_thread_with_class
+from ..loaders import class_place, course_place, read_thread
 from ..queries import post_number, post_rows
 from . import services
 from .boxes import PostBoxes
@@ -58,7 +58,7 @@ def live(thread_id: int):
     """New posts after `?after=` as HTML (the thread page's post boxes), or 304 when the thread
     has not changed since the ETag the client sends."""
     after = number_arg("after")
-    thread = load_thread_with_class(thread_id)  # one statement, a class thread's class with it
+    thread = read_thread(thread_id)  # one statement, a class thread's class with it
     etag = live_etag(thread, current_user)
     if request.if_none_match.contains(etag):
         return _conditional(Response(status=304), etag)

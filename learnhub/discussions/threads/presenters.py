@@ -11,9 +11,8 @@ from flask import current_app, url_for
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup
 
-from ...classes.services import get_class
 from ..forms import ReplyForm
-from ..places import Place, content_index, course_entry, unit_entry
+from ..places import Place, class_of, content_index, course_entry, unit_entry
 from ..posting.services import may_accept, may_delete, may_edit
 
 
@@ -28,20 +27,16 @@ class PlaceView:
     unit_url: str | None = None  # a unit's list links back to the unit
     course_slug: str | None = None
     unit_slug: str | None = None
-    # Held while the page renders: the session's identity map is weak, and the policies ask
-    # for the class once per post (session.get answers from the map only while it is alive).
-    school_class: object = None
 
 
 def place_view(place: Place) -> PlaceView:
     if place.class_id is not None:
-        school_class = get_class(place.class_id)
+        school_class = class_of(place)  # the one the rules asked for (no second load)
         list_url = url_for("discussions.class_threads", class_id=place.class_id)
         return PlaceView(place, school_class.name,
                          [(school_class.name, url_for("classes.overview", class_id=place.class_id)),
                           (_l("Discussions"), list_url)],
-                         list_url, url_for("discussions.new_class_thread", class_id=place.class_id),
-                         school_class=school_class)
+                         list_url, url_for("discussions.new_class_thread", class_id=place.class_id))
     course = course_entry(place.course_id)
     unit = unit_entry(place.course_id, place.unit_id)
     course_url = url_for("courses.course", course_slug=course.slug)

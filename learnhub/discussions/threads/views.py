@@ -13,7 +13,7 @@ from ...core.pagination import next_page_url, page_request
 from ...core.permissions import allowed
 from ...extensions import db
 from ..forms import ReplyForm
-from ..loaders import class_place, course_place, load_post, load_thread_for_reader
+from ..loaders import class_place, course_place, load_post, read_thread_for
 from ..models import Post, PostRevision, ThreadUser
 from ..places import place_of
 from ..policies import read_only
@@ -79,13 +79,14 @@ _NOT_LOADED = object()  # thread_page: the caller did not load the reader's Thre
 @bp.route("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    thread, thread_user = load_thread_for_reader(thread_id, current_user)
+    thread, thread_user = read_thread_for(current_user, thread_id)
     return thread_page(thread, ReplyForm(), thread_user=thread_user)
 
 
 def thread_page(thread, form: ReplyForm, status: int = 200, *, thread_user=_NOT_LOADED):
-    """The thread page (also after a reply the form refused, with its errors). `thread_user`:
-    the reader's ThreadUser when the caller loaded it with the thread (None: never opened)."""
+    """The thread page (also after a reply the form refused, with its errors). `thread`: a
+    ThreadHead or a Thread; `thread_user`: the reader's place when the caller read it with the
+    thread (None: never opened)."""
     viewer = current_user._get_current_object()  # once: each use of the proxy is a lookup
     view = place_view(place_of(thread))
     moderator = allowed(viewer, "discussion.moderate", thread)

@@ -12,6 +12,7 @@ from learnhub.discussions.models import Post, ThreadUser
 from learnhub.discussions.posting import services as posting
 from learnhub.discussions.queries import PAGE_SIZE
 from tests.support.discussions import seed_posts, seed_thread
+from tests.support.orm_loads import orm_loads
 
 
 def _post_id(db, thread, number):
@@ -176,6 +177,28 @@ def test_the_live_poll_reads_the_thread_with_its_class_in_one_statement(forum, d
     with count_queries() as statements:  # unchanged: a 304 without the posts
         assert client.get(url, headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
     assert len([s for s in statements if _THREAD_PAGE_TABLES.search(s)]) == 2
+
+
+@pytest.mark.parametrize("place", ["class", "course"])
+def test_reading_paths_load_no_orm_object(forum, db, place):
+    """The thread page, its live poll (200 and 304) and the API's GET read plain rows: the
+    thread, its class, the reader's place and the posts (quotes and a hidden post among them)."""
+    where = {"class_id": forum.klass.id} if place == "class" else {"course_id": forum.course.course_id}
+    thread = seed_thread(forum.member, **where)
+    seed_posts(thread, [forum.member, forum.reader], 6)
+    db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.number == 3)
+                       .values(quote_post_id=_post_id(db, thread, 1)))
+    db.session.execute(update(Post).where(Post.thread_id == thread.id, Post.number == 4).values(hidden=True))
+    db.session.commit()
+    urls = [f"/threads/{thread.id}", f"/threads/{thread.id}", f"/threads/{thread.id}/live?after=2",
+            f"/api/v1/threads/{thread.id}"]
+    client = forum.client(forum.reader)
+    with orm_loads() as loaded:
+        answers = [client.get(url) for url in urls]
+        etag = answers[2].headers["ETag"]
+        answers.append(client.get(urls[2], headers={"If-None-Match": etag}))
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 304]
+    assert loaded == []
 
 
 def test_reading_a_thread_again_with_nothing_new_writes_nothing(forum, db, count_queries):
