@@ -133,6 +133,8 @@ class Paths:
         question = attempt["questions"][0]["id"]
         etag = call(app, environ("GET", "/api/v1/notifications", bearer))[2].get("ETag", "")
         code = self._short_code(head)
+        live = f"/threads/{world['thread']}/live?after=0"  # its ETag leaves `after` out: unchanged is a 304
+        live_etag = call(app, environ("GET", live, cookie))[2].get("ETag", "")
         start_path = f"/api/v1/courses/{COURSE}/quizzes/{EXAM_SLUG}/attempts"
         crowd = world["crowd_tokens"]
         half = len(crowd) // 2
@@ -149,6 +151,9 @@ class Paths:
                                          {"Authorization": f"Bearer {crowd[half + n % half]}"},
                                          {"session": world["session"], "code": code}),
             "thread_page": lambda n: environ("GET", f"/threads/{world['thread']}", cookie),
+            # An open thread's poll with nothing new (each open tab, every LIVE_POLL_SECONDS); the API's page.
+            "thread_live_304": lambda n: environ("GET", live, {**cookie, "If-None-Match": live_etag}),
+            "thread_api": lambda n: environ("GET", f"/api/v1/threads/{world['thread']}", bearer),
             "notifications_304": lambda n: environ("GET", "/api/v1/notifications",
                                                    {**bearer, "If-None-Match": etag}),
             "dashboard": lambda n: environ("GET", f"/api/v1/classes/{world['class']}/progress?limit=100",
