@@ -84,9 +84,13 @@ class UrlPattern:
         return "".join(parts)
 
 
+KEEP_MAX_CHARS = 8_000  # a longer box (a rare long post) is rendered each time: bounds the memory kept
+
+
 class KeptBoxes:
     """Rendered boxes by key, the least recently used dropped past `size` (a page of 20 posts
-    keeps 20; 512 keep a few dozen pages of a class's busy threads in a few MB)."""
+    keeps 20; 512 keep a few dozen pages of a class's busy threads: a few MB, at most some
+    16 MB with every box near KEEP_MAX_CHARS of Chinese text, its row in the key beside it)."""
 
     def __init__(self, size: int = 512) -> None:
         self._boxes: OrderedDict = OrderedDict()
@@ -98,6 +102,9 @@ class KeptBoxes:
             if html is not None:
                 self._boxes.move_to_end(key)
             return html
+
+    def __len__(self) -> int:
+        return len(self._boxes)
 
     def put(self, key, html: Markup) -> None:
         with self._lock:
@@ -136,7 +143,8 @@ class PostBoxes:
         html = KEPT.get(key)
         if html is None:
             html = self._macro(row, self, actions, unread)
-            KEPT.put(key, html)
+            if len(html) <= KEEP_MAX_CHARS:
+                KEPT.put(key, html)
         return Markup(html.replace(CSRF_MARK, self._token)) if CSRF_MARK in html else html
 
     @cached_property

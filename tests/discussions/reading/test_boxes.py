@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from learnhub.discussions.forms import ReplyForm
 from learnhub.discussions.models import Post
-from learnhub.discussions.reading.boxes import KeptBoxes, UrlPattern
+from learnhub.discussions.reading.boxes import KEEP_MAX_CHARS, KEPT, KeptBoxes, UrlPattern
 from learnhub.discussions.threads.presenters import reply_fields
 from tests.support.discussions import post_id, seed_posts, seed_thread
 from tests.support.web import CSRF_INPUT
@@ -96,6 +96,17 @@ def test_kept_boxes_drop_the_least_recently_used():
     assert kept.get("a") == "A"  # now b is the oldest
     kept.put("c", "C")
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == ("A", None, "C")
+
+
+def test_a_long_box_is_rendered_each_time_not_kept(world, db):
+    thread = seed_thread(world.ann, class_id=world.class_a.id, title="Long", body="short " * 10)
+    seed_posts(thread, [world.bob], 1, body="long " * (KEEP_MAX_CHARS // 4))
+    db.session.commit()
+    bob = world.client(world.bob)
+    kept = len(KEPT)
+    pages = [bob.get(f"/threads/{thread.id}?after=0").get_data(as_text=True) for _ in range(2)]
+    assert len(KEPT) == min(kept + 1, 512)  # post 1's box only
+    assert _box(pages[0], 2) == _box(pages[1], 2) and "long long" in _box(pages[1], 2)
 
 
 def test_the_reply_fields_are_wtforms_own(app):
