@@ -29,6 +29,7 @@ from ..discussions.models import BODY_MAX, CLIENT_KEY_MAX, KINDS, TITLE_MAX
 from ..discussions.posting import services as posting
 from ..discussions.posting.limits import limit_posting
 from ..discussions.queries import PostRow, post_number, post_rows, thread_author, thread_list
+from ..discussions.reading.boxes import UrlPattern
 from ..extensions import db
 from . import bp
 from .schema import ApiDateTime, Body, Out, Page, PageQuery, Query, declare, text
@@ -172,7 +173,8 @@ def thread_item(row) -> dict:
             "unit": _unit_slug(row.course_id, row.unit_id), "url": row.url}
 
 
-def post_out(row: PostRow, moderator: bool) -> dict:
+def post_out(row: PostRow, moderator: bool, post_url=None) -> dict:
+    """`post_url`: a UrlPattern of the posts' links when a page has many (site_path once)."""
     quote = row.quote
     shown = not row.deleted and (moderator or not row.hidden)  # as the page: no text, no author
     return {"id": row.id, "number": row.number,
@@ -182,12 +184,13 @@ def post_out(row: PostRow, moderator: bool) -> dict:
             "quote": None if quote is None else {"id": quote.id, "number": quote.number,
                                                  "author": quote.author_name if quote.available else None,
                                                  "excerpt": quote.excerpt},
-            "url": site_path("discussions.goto_post", post_id=row.id)}
+            "url": post_url(row.id) if post_url else site_path("discussions.goto_post", post_id=row.id)}
 
 
 def thread_out(thread, rows: list[PostRow], more: bool, moderator: bool) -> dict:
     course = content_index().course_by_id(thread.course_id) if thread.course_id is not None else None
     author = thread_author(thread)
+    post_url = UrlPattern("discussions.goto_post", ("post_id",), build=site_path)
     return {"id": thread.id, "title": thread.title, "title_html": str(escape(thread.title)), "kind": thread.kind,
             "author": _author(*author) if author else None,
             "course": course.slug if course else None, "unit": _unit_slug(thread.course_id, thread.unit_id),
@@ -195,7 +198,7 @@ def thread_out(thread, rows: list[PostRow], more: bool, moderator: bool) -> dict
             "replies_count": thread.replies_count, "highest_number": thread.highest_number,
             "created_at": thread.created_at, "last_activity_at": thread.last_posted_at, "version": thread.version,
             "url": site_path("discussions.thread", thread_id=thread.id),
-            "posts": [post_out(row, moderator) for row in rows],
+            "posts": [post_out(row, moderator, post_url) for row in rows],
             "next": str(rows[-1].number) if more and rows else None}
 
 

@@ -63,15 +63,16 @@ def box_words(translations) -> SimpleNamespace:
 
 
 class UrlPattern:
-    """A URL that url_for builds once per page, its integer arguments put in per post (url_for
-    costs some 10 µs, and a box has up to seven links). The varying arguments are built as
-    marker numbers no id or post number reaches, then split out."""
+    """A URL that url_for (or `build`: core.notifications.site_path for the API's links) builds
+    once per page, its integer arguments put in per post (building costs some 10 µs, and a box
+    has up to seven links). The varying arguments are built as marker numbers no id or post
+    number reaches, then split out."""
 
     _MARK = 4_294_967_000  # past the database's integers (2**31 - 1)
 
-    def __init__(self, endpoint: str, varying: tuple[str, ...], **fixed) -> None:
+    def __init__(self, endpoint: str, varying: tuple[str, ...], *, build=url_for, **fixed) -> None:
         marks = [str(self._MARK + i) for i in range(len(varying))]
-        url = url_for(endpoint, **fixed, **{name: self._MARK + i for i, name in enumerate(varying)})
+        url = build(endpoint, **fixed, **{name: self._MARK + i for i, name in enumerate(varying)})
         pieces = re.split("(" + "|".join(marks) + ")", url)
         self._texts, self._slots = pieces[0::2], [marks.index(mark) for mark in pieces[1::2]]
         if sorted(self._slots) != list(range(len(varying))):

@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import force_locale
 from sqlalchemy import update
 
+from learnhub.core.notifications import site_path
 from learnhub.discussions.forms import ReplyForm
 from learnhub.discussions.models import Post
 from learnhub.discussions.reading.boxes import KEEP_MAX_CHARS, KEPT, KeptBoxes, UrlPattern
@@ -85,6 +86,8 @@ def test_url_patterns_are_url_fors_urls(app):
         assert quote(0, 1).startswith("/lh/threads/12?")
         edit = UrlPattern("discussions.edit_post", ("post_id",))
         assert edit(77) == url_for("discussions.edit_post", post_id=77)
+        api_link = UrlPattern("discussions.goto_post", ("post_id",), build=site_path)  # the API's: no mount point
+        assert api_link(77) == site_path("discussions.goto_post", post_id=77) == "/posts/77"
         with pytest.raises(ValueError):
             edit("7 or 1")  # digits only: nothing of a value is left unquoted
 
