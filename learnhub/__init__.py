@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .core import i18n, outage, panels, permissions, request_id, text
+    from .core import i18n, layout, outage, panels, permissions, request_id, text
     from .core.errors import register_error_handlers
     from .core.security import SessionInterface, set_security_headers
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
     outage.init_app(app)  # database unreachable: 503 + Retry-After
     text.init_app(app)  # NUL / unpaired surrogates in args, forms, paths: 422
     i18n.register_template_helpers(app)
+    layout.init_app(app)  # the base layout's fixed links, built once
     permissions.init_app(app)
     panels.init_app(app)
 
