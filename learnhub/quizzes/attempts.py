@@ -42,7 +42,6 @@ from .grading import grade_answer, question_of
 from .loader import QuizFile
 from .models import Answer, Attempt, IntegrityEvent, Quiz
 from .paper import NewAttempt, insert_attempt
-from .prepared import Prepared
 from .schedule import QuizRules, Schedule, named_schedule, pick_schedule, quiz_rules, schedule_for, schedules_for
 from .scoring import rescore
 from .timing import accepts_writes_until, compute_deadline, is_expired
@@ -80,6 +79,24 @@ def find_quiz_row(course: CourseEntry, slug: str) -> Quiz | None:
     return db.session.scalar(_quiz_row_statement(), {"course_id": course.id, "slug": slug})
 
 
+@dataclass(frozen=True)
+class QuizRef:
+    """A quiz's row as schedule providers read it (its id), without loading the row."""
+
+    id: int
+
+
+@lru_cache(maxsize=1)
+def _quiz_id_statement():
+    return select(Quiz.id).where(Quiz.course_id == bindparam("course_id"), Quiz.slug == bindparam("slug"))
+
+
+def find_quiz_ref(course: CourseEntry, slug: str) -> QuizRef | None:
+    """find_quiz_row for a caller that only asks the quiz's schedules (a quiz gate on every start)."""
+    row = db.session.connection().execute(_quiz_id_statement(), {"course_id": course.id, "slug": slug}).first()
+    return QuizRef(row.id) if row is not None else None
+
+
 # ---- starting ---------------------------------------------------------------------------------
 
 def user_attempts(user_id: int, quiz: Quiz) -> list[Attempt]:
@@ -102,7 +119,7 @@ def rules_for(user, quiz: QuizFile, row: Quiz | None, now: datetime, exam: int |
     return quiz_rules(quiz, schedule_for(user, row, now, exam))
 
 
-def schedule_to_start(user, row: Quiz, now: datetime, exam: int | None) -> Schedule | None:
+def schedule_to_start(user, row: Quiz | QuizRef, now: datetime, exam: int | None) -> Schedule | None:
     """The schedule a new attempt is made under: the one named (422 if it is not the member's),
     else the only one open, else (none open) the one shown, whose window then refuses it.
     Two open and none named: 409 `choose_exam` with the choices."""
@@ -119,7 +136,7 @@ def schedule_to_start(user, row: Quiz, now: datetime, exam: int | None) -> Sched
     return open_now[0] if open_now else pick_schedule(candidates, now)
 
 
-def _in_progress(user_id: int, quiz) -> Attempt | None:
+def _in_progress(user_id: int, quiz: Quiz | QuizRef) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "in_progress"))
 
@@ -144,18 +161,14 @@ class Standing:
     finalised: bool = False  # its open attempt was finalised (expired) on reading it: commit that
 
     @property
-    def id(self) -> int:  # what schedule providers read of the quiz's row
-        return self.quiz_id
-
-    @property
     def open(self):
         return next((a for a in self.attempts if a.state == "in_progress"), None)
 
 
 @lru_cache(maxsize=1)
-def _standing_statement() -> Prepared:
+def _standing_statement():
     attempts = (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == bindparam("user_id"))
-    return Prepared(
+    return (
         select(Quiz.id, Quiz.title, Quiz.kind, Quiz.removed_at, Attempt.id.label("attempt_id"),
                Attempt.number, Attempt.state, Attempt.schedule_key, Attempt.reset_at,
                Attempt.deadline, Attempt.grace_seconds)
@@ -165,8 +178,8 @@ def _standing_statement() -> Prepared:
 
 def member_standing(user_id: int, course: CourseEntry, quiz: QuizFile) -> Standing | None:
     """The member's standing at the quiz (None: the quiz has no row yet)."""
-    rows = _standing_statement().rows(db.session.connection(),
-                                      {"user_id": user_id, "course_id": course.id, "slug": quiz.slug})
+    rows = db.session.connection().execute(
+        _standing_statement(), {"user_id": user_id, "course_id": course.id, "slug": quiz.slug}).all()
     if not rows:
         return None
     first = rows[0]
@@ -230,7 +243,8 @@ def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: 
     existing = standing.open
     if existing is not None and exam is None:
         return existing, False
-    schedule = schedule_to_start(user, standing, now, exam)
+    row = QuizRef(standing.quiz_id)
+    schedule = schedule_to_start(user, row, now, exam)
     if existing is not None:
         if existing.schedule_key != (schedule.key if schedule else None):
             raise other_attempt_open()
@@ -242,7 +256,7 @@ def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: 
     used = sum(1 for a in standing.attempts if a.reset_at is None and a.schedule_key == rules.key)
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         # The attempt that used the last one may be a concurrent start's, still open: resume it.
-        return _resume_or_refuse(_in_progress(user.id, standing), rules,
+        return _resume_or_refuse(_in_progress(user.id, row), rules,
                                  NoAttemptsLeft(_l("You have used all your attempts at this quiz.")))
     values = {
         "quiz_id": standing.quiz_id, "user_id": user.id,
@@ -254,7 +268,7 @@ def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: 
     if attempt is not None:
         return attempt, True
     # A concurrent start won (one open attempt per member and quiz): then use theirs.
-    return _resume_or_refuse(_in_progress(user.id, standing), rules,
+    return _resume_or_refuse(_in_progress(user.id, row), rules,
                              Conflict("a concurrent start took this attempt's number"))
 
 

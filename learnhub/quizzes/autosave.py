@@ -96,9 +96,9 @@ def _sheets() -> _Sheets:
 
 
 @lru_cache(maxsize=1)
-def _sheet_statement() -> Prepared:
-    """Every question of the attempt with its type and layout text."""
-    return Prepared(select(Attempt.user_id, Attempt.grace_seconds, AttemptQuestion.id,
+def _sheet_statement():
+    """Every question of the attempt with its type and layout text (built once)."""
+    return (select(Attempt.user_id, Attempt.grace_seconds, AttemptQuestion.id,
                    AttemptQuestion.snapshot["type"].as_string(), cast(AttemptQuestion.layout, Text))
             .join_from(Attempt, AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
             .where(Attempt.id == bindparam("attempt_id")))
@@ -111,7 +111,7 @@ def answer_sheet(attempt_id: int) -> AnswerSheet | None:
     sheet = sheets.get(attempt_id)
     if sheet is not None:
         return sheet
-    rows = _sheet_statement().rows(db.session.connection(), {"attempt_id": attempt_id})
+    rows = db.session.connection().execute(_sheet_statement(), {"attempt_id": attempt_id}).all()
     if not rows:
         return None
     sheet = AnswerSheet(attempt_id, rows[0][0], rows[0][1],
@@ -190,9 +190,8 @@ def save_answer(attempt, attempt_question, response, now: datetime) -> datetime:
 
 
 @lru_cache(maxsize=1)
-def _state_statement() -> Prepared:
-    return Prepared(select(Attempt.state, Attempt.deadline, Attempt.grace_seconds)
-                    .where(Attempt.id == bindparam("attempt_id")))
+def _state_statement():
+    return select(Attempt.state, Attempt.deadline, Attempt.grace_seconds).where(Attempt.id == bindparam("attempt_id"))
 
 
 def save_to_sheet(user, sheet: AnswerSheet, question_id: int, response, now: datetime) -> datetime:
@@ -214,6 +213,6 @@ def save_to_sheet(user, sheet: AnswerSheet, question_id: int, response, now: dat
 
 
 def _ensure_open(attempt_id: int, now: datetime) -> None:
-    row = _state_statement().first(db.session.connection(), {"attempt_id": attempt_id})
+    row = db.session.connection().execute(_state_statement(), {"attempt_id": attempt_id}).first()
     if row is None or row.state != "in_progress" or is_expired(row, now):
         raise AttemptClosed(CLOSED)

@@ -1,6 +1,6 @@
 """Scheduled exams of a class: the head teacher's schedule, per-member overrides and resets.
 
-The quiz engine enforces them through `exam_schedules` (registered as its schedule provider
+The quiz engine enforces them through `schedules.exam_schedules` (registered as its schedule provider
 in classes.init_app): quizzes never import classes. Functions take explicit arguments and
 flush; the caller commits. Every override and reset goes to the audit log.
 
@@ -14,12 +14,11 @@ neither change it nor reset it, and each class's staff see the attempts made und
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
-from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ...auth.models import User
@@ -33,19 +32,16 @@ from ...extensions import db
 from ...quizzes.attempts import quiz_row, reset_attempts as reset_quiz_attempts
 from ...quizzes.loader import get_quiz_catalog
 from ...quizzes.models import Attempt, Quiz
-from ...quizzes.prepared import Prepared
-from ...quizzes.schedule import Schedule
 from ..models import Membership, SchoolClass
 from ..services import class_courses, ensure_writable
 from .models import ClassExam, ExamOverride
+from .schedules import KEY_PREFIX, applied_override, key_of
 
 MAX_TIME_LIMIT = 24 * 3600     # a day: anything longer is a typing mistake
 MAX_EXTRA_ATTEMPTS = 20
 REASON_MAX = 1000
 MY_STATUSES = ("upcoming", "open", "submitted", "missed")
 RELEASES = ("immediately", "at", "manual")  # when members see results (grading.results)
-KEY_PREFIX = "class_exam:"
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class ExamError(DomainError):
@@ -284,10 +280,6 @@ def exam_key(exam: ClassExam) -> str:
     return key_of(exam.id, exam.created_at)
 
 
-def key_of(exam_id: int, created_at: datetime) -> str:
-    return f"{KEY_PREFIX}{exam_id}:{(created_at - EPOCH) // timedelta(microseconds=1)}"
-
-
 def exam_for_key(key: str | None) -> ClassExam | None:
     """The exam an attempt's schedule_key names, if it still exists (None: not a class exam's
     key, or the exam was cancelled)."""
@@ -378,67 +370,14 @@ def _member_exams_statement():
                        & (ExamOverride.user_id == Membership.user_id)))
 
 
-def _applied(exam, override) -> tuple[datetime, datetime, int | None, int, int | None]:
-    """(opens_at, closes_at, time limit, extra attempts, override id): the exam's schedule with
-    the member's override applied (`exam` and `override` rows or objects with their columns)."""
-    if override is None:
-        return exam.opens_at, exam.closes_at, exam.time_limit_seconds, 0, None
-    return (override.opens_at or exam.opens_at, override.closes_at or exam.closes_at,
-            override.time_limit_seconds or exam.time_limit_seconds, override.extra_attempts, override.id)
-
-
 def _member_exam(exam, override, class_name, quiz, latest) -> MemberExam:
     index = content_index()
-    opens_at, closes_at, limit, extra, override_id = _applied(exam, override)
+    opens_at, closes_at, limit, extra, override_id = applied_override(exam, override)
     review = max(filter(None, (exam.closes_at, latest)))
     return MemberExam(exam=exam, class_id=exam.class_id, class_name=class_name,
                       course=index.course_by_id(quiz.course_id), quiz_slug=quiz.slug, title=quiz.title,
                       opens_at=opens_at, closes_at=closes_at, time_limit_seconds=limit,
                       extra_attempts=extra, override_id=override_id, review_closes_at=review)
-
-
-@lru_cache(maxsize=1)
-def _schedules_statement() -> Prepared:
-    """The member's exams of one quiz, each with their override, as columns (compiled once: a
-    crowd starting an exam asks it twice per start)."""
-    anyone = aliased(ExamOverride)  # every member's override, not just the caller's
-    latest_override = (select(func.max(anyone.closes_at)).where(anyone.exam_id == ClassExam.id)
-                       .correlate(ClassExam).scalar_subquery())
-    return Prepared(
-        select(ClassExam.id, ClassExam.class_id, ClassExam.opens_at, ClassExam.closes_at,
-               ClassExam.time_limit_seconds, ClassExam.created_at, SchoolClass.name, Quiz.title,
-               latest_override.label("latest"), ExamOverride.id.label("override_id"),
-               ExamOverride.opens_at.label("override_opens_at"),
-               ExamOverride.closes_at.label("override_closes_at"),
-               ExamOverride.time_limit_seconds.label("override_limit"), ExamOverride.extra_attempts)
-        .join(SchoolClass, SchoolClass.id == ClassExam.class_id)
-        .join(Quiz, Quiz.id == ClassExam.quiz_id)
-        .join(Membership, (Membership.class_id == ClassExam.class_id) & (Membership.role == "member"))
-        .outerjoin(ExamOverride, (ExamOverride.exam_id == ClassExam.id)
-                   & (ExamOverride.user_id == Membership.user_id))
-        .where(ClassExam.quiz_id == bindparam("quiz_id"), Membership.user_id == bindparam("user_id")))
-
-
-def _schedule(row) -> Schedule:
-    override = None if row.override_id is None else SimpleNamespace(
-        id=row.override_id, opens_at=row.override_opens_at, closes_at=row.override_closes_at,
-        time_limit_seconds=row.override_limit, extra_attempts=row.extra_attempts)
-    opens_at, closes_at, limit, extra, override_id = _applied(row, override)
-    return Schedule(opens_at=opens_at, closes_at=closes_at, time_limit_seconds=limit, extra_attempts=extra,
-                    source="class_exam", source_id=row.id, override_id=override_id, label=row.name,
-                    review_closes_at=max(filter(None, (row.closes_at, row.latest))),
-                    key=key_of(row.id, row.created_at), title=row.title,
-                    owner={"id": row.class_id, "name": row.name})
-
-
-def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
-    """The quiz engine's schedule provider: the member's class exams of this quiz (one query,
-    no ORM objects), each its own schedule; the engine picks or asks which one an attempt is
-    made under. `row`: the quiz's row (its `id` is what is read)."""
-    if not getattr(user, "is_authenticated", False) or row is None:
-        return []
-    found = _schedules_statement().rows(db.session.connection(), {"quiz_id": row.id, "user_id": user.id})
-    return [_schedule(r) for r in found]
 
 
 def latest_close(quiz_id: int, key: str | None = None) -> datetime | None:
