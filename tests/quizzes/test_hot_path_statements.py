@@ -1,7 +1,8 @@
 """The exam's hot paths in statements (issue 15): a whole class starts an exam at once and then
 saves every few seconds, so the start sends the same few statements whatever the number of
 questions (two inserts: the attempt, then all its questions), and a save is one statement after
-authentication once the process knows the attempt (one more the first time)."""
+authentication once the process knows the attempt (one more the first time). Neither loads an
+ORM object of the quiz, its exams or the attempt."""
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,10 @@ from sqlalchemy import func, select
 
 from learnhub.quizzes.models import Answer
 from tests.support.exams import People
+from tests.support.orm_loads import orm_loads
 
 AUTHENTICATION = ("login_sessions", "api_tokens")  # authentication's own statements: not counted here
+EXAM_OBJECTS = {"Quiz", "ClassExam", "ExamOverride", "Attempt", "AttemptQuestion", "Answer"}
 
 
 def exam_quiz(questions: int) -> str:
@@ -31,9 +34,10 @@ def people(quiz_app, quiz_content, clock):
 
 def start(people, name: str, quiz: str, exam_id: int, count_queries):
     client = people.client(name)  # logged in before counting
-    with count_queries() as statements:
+    with count_queries() as statements, orm_loads() as loaded:
         response = client.api("POST", f"/api/v1/courses/qc/quizzes/{quiz}/attempts", {"exam": exam_id})
     assert response.status_code == 201, response.get_json()
+    assert not EXAM_OBJECTS & set(loaded), loaded
     return response.get_json(), quiz_statements(statements)
 
 
@@ -71,8 +75,9 @@ def test_a_save_is_one_statement_once_the_process_knows_the_attempt(people, coun
         assert client.api("PUT", url, {"response": options[0]}).status_code == 200
     saves = []
     for option in options[1:]:
-        with count_queries() as statements:
+        with count_queries() as statements, orm_loads() as loaded:
             assert client.api("PUT", url, {"response": option}).status_code == 200
+        assert not EXAM_OBJECTS & set(loaded), loaded
         saves.append(quiz_statements(statements))
     assert len(quiz_statements(first)) == 2  # the attempt's questions read once, then the write
     for statements in saves:
