@@ -314,12 +314,9 @@ def get_attempt(attempt_id: int):
 def save_answer(attempt_id: int, question_id: int, body: AnswerBody):
     sheet = load_answer_sheet(attempt_id, question_id)
     now = utcnow()
-    try:
-        saved_at = attempt_rules.save_to_sheet(current_user, sheet, question_id, body.response, now)
-    except attempt_rules.AttemptClosed:
-        if attempt_rules.close_if_overdue(attempt_id, now):
-            db.session.commit()  # its own step: the refusal (409) does not undo it
-        raise
+    if sheet.time_ran_out(now) and attempt_rules.close_if_overdue(attempt_id, now):
+        db.session.commit()  # its own step: the save refused below (409) does not undo it
+    saved_at = attempt_rules.save_to_sheet(current_user, sheet, question_id, body.response, now)
     db.session.commit()
     return {"saved_at": saved_at}
 

@@ -37,7 +37,7 @@ from ..extensions import db
 from .errors import AttemptClosed, BadResponse
 from .models import Answer, Attempt, AttemptQuestion
 from .prepared import Prepared
-from .timing import is_expired
+from .timing import accepts_writes_until, is_expired
 from .types import REGISTRY, InvalidResponse
 
 SHEETS_KEY = "learnhub_answer_sheets"
@@ -52,12 +52,19 @@ class AnswerSheet:
 
     attempt_id: int
     user_id: int
+    deadline: datetime | None  # as the start set it: a hint (the write checks the row's own)
     grace_seconds: int
     questions: dict[int, tuple[str, str]]  # attempt question id -> (type, layout as stored JSON text)
 
     def cutoff(self, now: datetime) -> datetime:
         """Saves count while the deadline is at or after this (deadline + grace >= now)."""
         return now - timedelta(seconds=self.grace_seconds)
+
+    def time_ran_out(self, now: datetime) -> bool:
+        """Past the deadline and grace: the caller finalises the attempt before saving, in a step
+        of its own (attempts.close_if_overdue, which checks the row again)."""
+        limit = accepts_writes_until(self)
+        return limit is not None and now > limit
 
 
 class _Sheets:
@@ -98,7 +105,7 @@ def _sheets() -> _Sheets:
 @lru_cache(maxsize=1)
 def _sheet_statement():
     """Every question of the attempt with its type and layout text (built once)."""
-    return (select(Attempt.user_id, Attempt.grace_seconds, AttemptQuestion.id,
+    return (select(Attempt.user_id, Attempt.deadline, Attempt.grace_seconds, AttemptQuestion.id,
                    AttemptQuestion.snapshot["type"].as_string(), cast(AttemptQuestion.layout, Text))
             .join_from(Attempt, AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
             .where(Attempt.id == bindparam("attempt_id")))
@@ -114,8 +121,9 @@ def answer_sheet(attempt_id: int) -> AnswerSheet | None:
     rows = db.session.connection().execute(_sheet_statement(), {"attempt_id": attempt_id}).all()
     if not rows:
         return None
-    sheet = AnswerSheet(attempt_id, rows[0][0], rows[0][1],
-                        {question_id: (sys.intern(kind), layout) for _u, _g, question_id, kind, layout in rows})
+    user_id, deadline, grace = rows[0][:3]
+    sheet = AnswerSheet(attempt_id, user_id, deadline, grace,
+                        {question_id: (sys.intern(kind), layout) for *_attempt, question_id, kind, layout in rows})
     sheets.put(sheet)
     return sheet
 
@@ -198,8 +206,8 @@ def save_to_sheet(user, sheet: AnswerSheet, question_id: int, response, now: dat
     """The autosave: store the member's answer to a question of the attempt `sheet` describes
     (quizzes.loaders.load_answer_sheet found it and checked who may answer). One statement when
     it is saved. 422 `invalid_response` for a shape the question does not take; 409
-    `attempt_closed` when the attempt was submitted or its time ran out (the caller then
-    finalises an expired one in a step of its own: attempts.close_if_overdue)."""
+    `attempt_closed` when the attempt was submitted or its time ran out (the caller finalises an
+    expired one first, in a step of its own: AnswerSheet.time_ran_out)."""
     kind, layout = sheet.questions[question_id]
     try:
         canonical = _canonical(kind, json.loads(layout), response)
