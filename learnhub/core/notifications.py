@@ -144,9 +144,14 @@ def deliver(new_rows: list[Notification]) -> None:
         hook(new_rows)
 
 
+# Built once: every page's header asks it (the badge), so no statement is built per request and
+# it runs on the connection (no ORM result machinery for one count).
+_UNREAD_COUNT = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.connection().execute(_UNREAD_COUNT, {"user_id": user.id}).scalar() or 0
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:

@@ -162,14 +162,26 @@ class Paths:
             "results": lambda n: environ("GET", f"/api/v1/classes/{world['class']}/exams/{world['exam']}"
                                                 "/results?limit=100", head),
             "gradebook": lambda n: environ("GET", f"/api/v1/classes/{world['class']}/gradebook?limit=100", head),
+            # A member's submit, one answer saved (its start and save untimed, when the request is
+            # prepared): check-in's members, who have no attempt yet.
+            "submit": lambda n: self._submit(crowd[half + n % half]),
         }
-        self.once_each = {"exam_start", "checkin"}  # a member does these once: at most `half` requests
+        self.once_each = {"exam_start", "checkin", "submit"}  # a member does these once: at most `half` requests
 
     def _attempt(self, bearer: dict) -> dict:
         path = f"/api/v1/courses/{COURSE}/quizzes/{EXAM_SLUG}/attempts"
         status, body, _ = call(self.app, environ("POST", path, bearer, {"exam": self.world["exam"]}))
         assert status in (200, 201), body[:300]
         return json.loads(body)
+
+    def _submit(self, token: str) -> dict:
+        """The submit request of a member who has just started the exam and saved one answer."""
+        bearer = {"Authorization": f"Bearer {token}"}
+        attempt = self._attempt(bearer)
+        question = attempt["questions"][0]
+        call(self.app, environ("PUT", f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}", bearer,
+                               {"response": question["options"][0]["id"]}))
+        return environ("POST", f"/api/v1/attempts/{attempt['id']}/submit", bearer)
 
     def _short_code(self, head: dict) -> str:
         status, body, _ = call(self.app, environ("GET", f"/api/v1/sessions/{self.world['session']}/code", head))
