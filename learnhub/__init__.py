@@ -21,7 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config or {})
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
-                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                         app.config["DATABASE_POOL_SIZE"], app.config["DATABASE_POOL_OVERFLOW"]))
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

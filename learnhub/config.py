@@ -52,6 +52,11 @@ DEFAULTS = {
     "NOTIFICATIONS_POLL_SECONDS": 30,
     # New threads, replies and edits per member (pages and API together).
     "DISCUSSION_POST_RATE_LIMIT": "6 per minute;60 per hour",
+    # PostgreSQL connections each worker keeps open, and how many more it may open for a burst
+    # (closed again when returned). A gevent worker serves hundreds of requests at once: with
+    # SQLAlchemy's 5 kept, an exam's crowd made it open and close backends all the time.
+    "DATABASE_POOL_SIZE": 15,
+    "DATABASE_POOL_OVERFLOW": 5,
 }
 
 
@@ -68,6 +73,15 @@ def _positive_int(name: str, default: int) -> int:
         return default
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
     return int(value)
 
 
@@ -153,6 +167,10 @@ def load_config(instance_path: Path) -> dict:
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
         "LIVE_POLL_SECONDS": _positive_int("LIVE_POLL_SECONDS", 10),
         "NOTIFICATIONS_POLL_SECONDS": _positive_int("NOTIFICATIONS_POLL_SECONDS", 30),
+        "DATABASE_POOL_SIZE": _positive_int("DATABASE_POOL_SIZE", DEFAULTS["DATABASE_POOL_SIZE"]),
+        "DATABASE_POOL_OVERFLOW": _whole_number("DATABASE_POOL_OVERFLOW", DEFAULTS["DATABASE_POOL_OVERFLOW"]),
+        "DATABASE_RETRY_AFTER": _positive_int("DATABASE_RETRY_AFTER", 10),
+        "DATABASE_IDLE_PING_SECONDS": _whole_number("DATABASE_IDLE_PING_SECONDS", 30),
         "DEBUG": False,
         "TESTING": False,
     }

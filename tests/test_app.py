@@ -93,6 +93,24 @@ def test_database_url_forms(monkeypatch, tmp_path):
     assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"].endswith("learnhub.db")
 
 
+def test_database_settings_from_the_environment(monkeypatch, tmp_path):
+    for name, value in (("DATABASE_POOL_SIZE", "12"), ("DATABASE_POOL_OVERFLOW", "0"),
+                        ("DATABASE_RETRY_AFTER", "7"), ("DATABASE_IDLE_PING_SECONDS", "0")):
+        monkeypatch.setenv(name, value)
+    config = load_config(tmp_path)
+    assert (config["DATABASE_POOL_SIZE"], config["DATABASE_POOL_OVERFLOW"], config["DATABASE_RETRY_AFTER"],
+            config["DATABASE_IDLE_PING_SECONDS"]) == (12, 0, 7, 0)
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
+        load_config(tmp_path)
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    app = create_app(load_config(tmp_path))  # the pool is sized as configured (no connection made)
+    with app.app_context():
+        from learnhub.extensions import db
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (3, 0)
+
+
 def test_bad_env_name_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("LEARNHUB_ENV", "staging")
     with pytest.raises(ConfigError):

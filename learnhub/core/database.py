@@ -9,16 +9,19 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
 
-def engine_options(url: str) -> dict:
+def engine_options(url: str, pool_size: int = 15, max_overflow: int = 5) -> dict:
     """Pool settings per database kind.
 
     PostgreSQL connections are recycled every 30 minutes rather than pinged before each
-    use: a ping is one more round trip on every request. SQLite files need neither.
+    use: a ping is one more round trip on every request. The pool keeps `pool_size` of them
+    (DATABASE_POOL_SIZE) and opens up to `max_overflow` more for a burst: a new backend costs
+    PostgreSQL a process and its catalog caches, so a busy worker should reuse, not reconnect.
+    SQLite files need none of this.
     """
     if url.startswith("sqlite"):
         # Several gunicorn workers share the file: wait for a lock instead of failing at once.
         return {"connect_args": {"timeout": 15}}
-    return {"pool_recycle": 1800}
+    return {"pool_recycle": 1800, "pool_size": pool_size, "max_overflow": max_overflow}
 
 
 def configure_sqlite(engine: Engine) -> None:
