@@ -273,14 +273,18 @@ def get_quiz(course_slug: str, quiz_slug: str, query: QuizQuery):
 def start_attempt(course_slug: str, quiz_slug: str, body: StartBody):
     found = load_quiz(course_slug, quiz_slug)
     now = utcnow()
-    services.ensure_quiz_unlocked(current_user, found.course, found.quiz, body.exam)  # 403 `locked`
-    standing = attempt_rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now)
+    # Read once (two statements: the quiz's row with the member's attempts, their exams of it),
+    # for the gates and the start alike.
+    standing = attempt_rules.member_standing(current_user.id, found.course, found.quiz)
+    schedules = attempt_rules.start_schedules(current_user, standing, now)
+    services.ensure_quiz_unlocked(current_user, found.course, found.quiz, body.exam, schedules)  # 403 `locked`
+    standing = attempt_rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now, standing)
     if standing is not None and standing.finalised:
         db.session.commit()  # its own step: a start refused below does not undo it
     try:
         attempt, created = attempt_rules.begin_attempt(
             current_user, found.course, found.quiz, now, request.remote_addr,
-            request.headers.get("User-Agent"), exam=body.exam, standing=standing)
+            request.headers.get("User-Agent"), exam=body.exam, standing=standing, schedules=schedules)
     except attempt_rules.QuizError as error:
         return _quiz_error_response(error)
     db.session.commit()

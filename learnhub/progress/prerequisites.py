@@ -128,7 +128,7 @@ def unit_locks(user, course: CourseEntry, units: list[UnitEntry], progress: dict
     return {u.id: (gate.lock(u.requires) if gate else Lock()) for u in units}
 
 
-def quiz_lock(user, course: CourseEntry, quiz, _exam: int | None = None) -> Lock | None:
+def quiz_lock(user, course: CourseEntry, quiz, _exam: int | None = None, _schedules=None) -> Lock | None:
     """The quiz gate (registered with quizzes): None when the quiz may be started (the
     quiz's own `requires:` hold whichever class exam it is taken under)."""
     gate = course_gate(user, course, [quiz.settings.requires])

@@ -119,11 +119,14 @@ def rules_for(user, quiz: QuizFile, row: Quiz | None, now: datetime, exam: int |
     return quiz_rules(quiz, schedule_for(user, row, now, exam))
 
 
-def schedule_to_start(user, row: Quiz | QuizRef, now: datetime, exam: int | None) -> Schedule | None:
+def schedule_to_start(user, row: Quiz | QuizRef, now: datetime, exam: int | None,
+                      candidates: list[Schedule] | None = None) -> Schedule | None:
     """The schedule a new attempt is made under: the one named (422 if it is not the member's),
     else the only one open, else (none open) the one shown, whose window then refuses it.
-    Two open and none named: 409 `choose_exam` with the choices."""
-    candidates = schedules_for(user, row, now)
+    Two open and none named: 409 `choose_exam` with the choices. `candidates`: the member's
+    schedules at the quiz if read already (start_schedules)."""
+    if candidates is None:
+        candidates = schedules_for(user, row, now)
     if exam is not None:
         chosen = named_schedule(candidates, exam)
         if chosen is None:
@@ -190,11 +193,20 @@ def member_standing(user_id: int, course: CourseEntry, quiz: QuizFile) -> Standi
     return Standing(first.id, current, attempts)
 
 
-def finalise_expired_attempt(user_id: int, course: CourseEntry, quiz: QuizFile, now: datetime) -> Standing | None:
+def start_schedules(user, standing: Standing | None, now: datetime) -> list[Schedule]:
+    """The member's schedules at the quiz (one statement; none without a quiz row), read once per
+    start: the quiz gates (ensure_quiz_unlocked) and begin_attempt both take them."""
+    return schedules_for(user, QuizRef(standing.quiz_id), now) if standing is not None else []
+
+
+def finalise_expired_attempt(user_id: int, course: CourseEntry, quiz: QuizFile, now: datetime,
+                             standing: Standing | None = None) -> Standing | None:
     """Before a start, a step of its own: the member's open attempt at the quiz, finalised if its
     time ran out (the caller commits it when `.finalised`, so a start refused next does not undo
-    it). Returns the standing read, for begin_attempt to go on from."""
-    standing = member_standing(user_id, course, quiz)
+    it). Returns the standing read (or `standing`, member_standing's if read already), for
+    begin_attempt to go on from."""
+    if standing is None:
+        standing = member_standing(user_id, course, quiz)
     attempt = standing.open if standing is not None else None
     if attempt is not None and finalise_if_expired(attempt, now):
         attempt.state = "submitted"  # what this standing now knows of it
@@ -228,12 +240,14 @@ def check_window(quiz: QuizFile, now: datetime, rules: QuizRules | None = None) 
 
 def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: str | None = None,
                   user_agent: str | None = None, exam: int | None = None,
-                  standing: Standing | None = None) -> tuple[NewAttempt | Attempt, bool]:
+                  standing: Standing | None = None,
+                  schedules: list[Schedule] | None = None) -> tuple[NewAttempt | Attempt, bool]:
     """(attempt, created): a new attempt as plain data (NewAttempt, no ORM load), or the open one
     (it has `id` and `schedule_key`). An open attempt is returned as it is: never a second one
     (naming another exam than the open attempt's is 409 `attempt_open`). `exam` names the
     schedule (see schedule_to_start); the attempt follows it, and only it, for its whole life.
-    `standing`: what finalise_expired_attempt read (saves reading it again)."""
+    `standing`: what finalise_expired_attempt read, `schedules` start_schedules' for it (saves
+    reading them again)."""
     if standing is None:
         standing = finalise_expired_attempt(user.id, course, quiz, now)
     if standing is None or not standing.quiz_current:
@@ -244,7 +258,7 @@ def begin_attempt(user, course: CourseEntry, quiz: QuizFile, now: datetime, ip: 
     if existing is not None and exam is None:
         return existing, False
     row = QuizRef(standing.quiz_id)
-    schedule = schedule_to_start(user, row, now, exam)
+    schedule = schedule_to_start(user, row, now, exam, schedules)
     if existing is not None:
         if existing.schedule_key != (schedule.key if schedule else None):
             raise other_attempt_open()

@@ -52,6 +52,10 @@ class Schedule:
     key: str | None = None                 # recorded on its attempts; only the provider reads it
     title: str = ""                        # what the member chooses by, e.g. the exam's title
     owner: dict | None = None              # who set it, as the API shows it: {"id", "name"}
+    # The provider's own condition on a start under it, read with the schedule so that a gate
+    # (progress: a class exam requiring its courses complete) asks nothing more; the engine
+    # ignores it.
+    requires_complete: bool = False
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at
@@ -123,7 +127,11 @@ def named_schedule(candidates: list[Schedule], source_id: int | None) -> Schedul
 
 def schedule_for(user, quiz_row, now: datetime, source_id: int | None = None) -> Schedule | None:
     """The schedule named by `source_id` if the member has it, else the one `pick_schedule` shows."""
-    candidates = schedules_for(user, quiz_row, now)
+    return shown_schedule(schedules_for(user, quiz_row, now), now, source_id)
+
+
+def shown_schedule(candidates: list[Schedule], now: datetime, source_id: int | None = None) -> Schedule | None:
+    """schedule_for among schedules already read (schedules_for's)."""
     return named_schedule(candidates, source_id) or pick_schedule(candidates, now)
 
 

@@ -22,6 +22,7 @@ from ..extensions import db
 from .autosave import AnswerSheet, answer_sheet
 from .loader import QuizFile, get_quiz_catalog, quiz_paths
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
+from .schedule import Schedule
 
 
 @dataclass
@@ -59,22 +60,27 @@ class QuizLocked(DomainError):
 
 
 def register_quiz_gate(app, gate) -> None:
-    """gate(user, course, quiz, exam) -> a lock (`.message`, `.html`) or None when the quiz is
-    open; `exam` is the class exam the member named (None: the one they would get)."""
+    """gate(user, course, quiz, exam, schedules) -> a lock (`.message`, `.html`) or None when the
+    quiz is open; `exam` is the class exam the member named (None: the one they would get);
+    `schedules` the member's schedules at the quiz when the caller has read them already
+    (schedule.schedules_for's), None when the gate must ask for them itself."""
     app.extensions.setdefault(QUIZ_GATES_KEY, []).append(gate)
 
 
-def quiz_lock(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None):
+def quiz_lock(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None,
+              schedules: list[Schedule] | None = None):
     for gate in current_app.extensions.get(QUIZ_GATES_KEY, []):
-        lock = gate(user, course, quiz, exam)
+        lock = gate(user, course, quiz, exam, schedules)
         if lock:
             return lock
     return None
 
 
-def ensure_quiz_unlocked(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None) -> None:
-    """Before starting an attempt (page and API): 403 `locked` while prerequisites are missing."""
-    lock = quiz_lock(user, course, quiz, exam)
+def ensure_quiz_unlocked(user, course: CourseEntry, quiz: QuizFile, exam: int | None = None,
+                         schedules: list[Schedule] | None = None) -> None:
+    """Before starting an attempt (page and API): 403 `locked` while prerequisites are missing.
+    `schedules`: the member's schedules at the quiz, if read already (a start reads them once)."""
+    lock = quiz_lock(user, course, quiz, exam, schedules)
     if lock:
         raise QuizLocked(lock.message)
 

@@ -81,7 +81,8 @@ def intro(course_slug: str, quiz_slug: str):
         attempts=attempts, attempt_rows=[services.AttemptRow(a, found.course, row) for a in attempts],
         open_attempt=open_attempt, attempts_left=left, my_limit=my_limit, choices=choices,
         questions_count=questions_count(found.quiz), form=ActionForm(),
-        lock=services.quiz_lock(current_user, found.course, found.quiz, chosen.source_id if chosen else None),
+        lock=services.quiz_lock(current_user, found.course, found.quiz, chosen.source_id if chosen else None,
+                                schedules),
         grade=quiz_grade(finished_percents(attempts), settings.grading), now=now)
 
 
@@ -93,19 +94,21 @@ def start(course_slug: str, quiz_slug: str):
         abort(400)
     exam = _exam_arg(request.form.get("exam"))
     back = url_for("quizzes.intro", course_slug=course_slug, quiz_slug=quiz_slug, exam=exam)
+    now = utcnow()
+    standing = rules.member_standing(current_user.id, found.course, found.quiz)  # read once (see the API's start)
+    schedules = rules.start_schedules(current_user, standing, now)
     try:
-        services.ensure_quiz_unlocked(current_user, found.course, found.quiz, exam)
+        services.ensure_quiz_unlocked(current_user, found.course, found.quiz, exam, schedules)
     except services.QuizLocked as error:
         flash(error.message, "error")
         return redirect(back)
-    now = utcnow()
-    standing = rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now)
+    standing = rules.finalise_expired_attempt(current_user.id, found.course, found.quiz, now, standing)
     if standing is not None and standing.finalised:
         db.session.commit()  # its own step: a start refused below does not undo it
     try:
         attempt, _created = rules.begin_attempt(current_user, found.course, found.quiz, now,
                                                 request.remote_addr, request.headers.get("User-Agent"),
-                                                exam=exam, standing=standing)
+                                                exam=exam, standing=standing, schedules=schedules)
     except rules.QuizError as error:
         flash(error.message, "error")
         return redirect(back)

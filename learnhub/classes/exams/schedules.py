@@ -36,14 +36,16 @@ def applied_override(exam, override) -> tuple[datetime, datetime, int | None, in
 
 @lru_cache(maxsize=1)
 def _schedules_statement():
-    """The member's exams of one quiz, each with their override, as columns (built once: a
-    crowd starting an exam asks it twice per start, and building it cost more than running it)."""
+    """The member's exams of one quiz, each with their override and whether it requires the
+    class's courses complete (progress's gate), as columns (built once: a crowd starting an exam
+    asks it on every start, and building it cost more than running it)."""
     anyone = aliased(ExamOverride)  # every member's override, not just the caller's
     latest_override = (select(func.max(anyone.closes_at)).where(anyone.exam_id == ClassExam.id)
                        .correlate(ClassExam).scalar_subquery())
     return (
         select(ClassExam.id, ClassExam.class_id, ClassExam.opens_at, ClassExam.closes_at,
-               ClassExam.time_limit_seconds, ClassExam.created_at, SchoolClass.name, Quiz.title,
+               ClassExam.time_limit_seconds, ClassExam.created_at, ClassExam.requires_courses_complete,
+               SchoolClass.name, Quiz.title,
                latest_override.label("latest"), ExamOverride.id.label("override_id"),
                ExamOverride.opens_at.label("override_opens_at"),
                ExamOverride.closes_at.label("override_closes_at"),
@@ -65,7 +67,8 @@ def _schedule(row) -> Schedule:
                     source="class_exam", source_id=row.id, override_id=override_id, label=row.name,
                     review_closes_at=max(filter(None, (row.closes_at, row.latest))),
                     key=key_of(row.id, row.created_at), title=row.title,
-                    owner={"id": row.class_id, "name": row.name})
+                    owner={"id": row.class_id, "name": row.name},
+                    requires_complete=bool(row.requires_courses_complete))
 
 
 def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
@@ -77,15 +80,3 @@ def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
     found = db.session.connection().execute(_schedules_statement(), {"quiz_id": row.id, "user_id": user.id}).all()
     return [_schedule(r) for r in found]
 
-
-@lru_cache(maxsize=1)
-def _requiring_class_statement():
-    return select(ClassExam.class_id).where(ClassExam.id == bindparam("exam_id"),
-                                            ClassExam.requires_courses_complete.is_(True))
-
-
-def requiring_class(exam_id: int) -> int | None:
-    """The class whose courses the exam requires complete before a start under it (None: it
-    requires nothing, or is gone). One statement, no ORM object: asked on every start."""
-    row = db.session.connection().execute(_requiring_class_statement(), {"exam_id": exam_id}).first()
-    return row.class_id if row is not None else None
