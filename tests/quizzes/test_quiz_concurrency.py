@@ -12,7 +12,7 @@ from learnhub.courses.index import content_index
 from learnhub.extensions import db
 from learnhub.quizzes import attempts as rules
 from learnhub.quizzes.loader import get_quiz_catalog
-from learnhub.quizzes.models import Answer, Attempt
+from learnhub.quizzes.models import Answer, Attempt, AttemptQuestion
 from tests.support.threads import THREADS, run_in_threads
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -32,6 +32,9 @@ def test_concurrent_starts_make_one_open_attempt(quiz_app, quiz_client):
     ids = run_in_threads(quiz_app, start)
     assert len(ids) == THREADS and len(set(ids)) == 1
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    # The starts that lost inserted no question either (PostgreSQL: one statement for both).
+    questions = db.session.scalar(select(func.count()).select_from(AttemptQuestion))
+    assert questions == len(db.session.get(Attempt, ids[0]).questions) > 0
 
 
 def test_concurrent_submits_grade_once(quiz_app, quiz_client):
