@@ -15,7 +15,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..grading.attempt_review.presenters import api_fields, staff_attempt
 from ..quizzes import attempts as attempt_rules, services
-from ..quizzes.loaders import load_answer_sheet, load_attempt, load_quiz
+from ..quizzes.loaders import load_answer_sheet, load_attempt, load_attempt_to_submit, load_quiz
 from ..quizzes.models import ATTEMPT_STATES, EVENT_KINDS
 from ..quizzes.presenters import attempt_view, new_attempt_view, quiz_detail
 from ..quizzes.questions import QUESTION_TYPES
@@ -329,12 +329,12 @@ def save_answer(attempt_id: int, question_id: int, body: AnswerBody):
 @declare("Submit and grade (idempotent: a repeat returns the same result)", query=SubmitQuery,
          responses={200: Attempt}, errors=(400, 403, 404), tags=TAGS)
 def submit_attempt(attempt_id: int, query: SubmitQuery):
-    found = load_attempt(attempt_id, "attempt.answer")
+    found = load_attempt_to_submit(attempt_id)  # a plain row, locked until the commit
     now = utcnow()
     finished_by = "timer" if query.by == "timer" else "member"
-    attempt_rules.submit_attempt(found.attempt, now, finished_by, request.remote_addr,
-                                 request.headers.get("User-Agent"))
-    body = attempt_view(found, now)  # before the commit, which would expire every object shown
+    answers, _graded_now = attempt_rules.submit_locked(found.attempt, found.quiz_row, now, finished_by,
+                                                       request.remote_addr, request.headers.get("User-Agent"))
+    body = attempt_view(found, now, answers)
     db.session.commit()
     return body
 

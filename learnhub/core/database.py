@@ -69,6 +69,13 @@ def _begin_sqlite_transaction(session) -> None:
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def lock_for_writing(session) -> None:
+    """Before reads that must not change until the commit: on SQLite, open the transaction with
+    the database's write lock (BEGIN IMMEDIATE), so no other writer commits in between; on
+    PostgreSQL nothing (lock the rows read, FOR UPDATE)."""
+    _begin_sqlite_transaction(session)
+
+
 @contextmanager
 def savepoint(session, conflict: Exception | None = None):
     """Run the block in a SAVEPOINT. An IntegrityError inside rolls back only the block

@@ -12,9 +12,12 @@ _signals = Namespace()
 unit_viewed = _signals.signal("unit-viewed")
 # progress: user_id, unit_id, course_id, at, rule
 unit_completed = _signals.signal("unit-completed")
-# quizzes: attempt (graded as far as automatic grading goes)
+# quizzes: attempt (graded as far as automatic grading goes; an Attempt or, from the API's
+# submit, a plain row with its fields)
 attempt_submitted = _signals.signal("attempt-submitted")
-# quizzes: attempt, when every question has its points (automatic or manual)
+# quizzes: attempt, when every question has its points (automatic or manual). From the API's
+# submit, `attempt` is a plain row with an Attempt's fields (quizzes.submitting.AttemptRecord)
+# and `quiz` its quiz's row (id, course_id, slug); other senders send no `quiz`.
 attempt_graded = _signals.signal("attempt-graded")
 # classes: class_id, user_id
 member_enrolled = _signals.signal("member-enrolled")

@@ -153,12 +153,14 @@ def on_unit_viewed(sender, *, user_id: int, unit_id: int, course_id: int, at: da
         complete(user_id, unit, unit.completion, at, row=row)
 
 
-def on_attempt_graded(sender, *, attempt: Attempt, **_extra) -> None:
+def on_attempt_graded(sender, *, attempt: Attempt, quiz=None, **_extra) -> None:
     """A graded, passed attempt completes the units whose rule is `quiz` with that quiz;
-    a failed one completes nothing (a later pass does)."""
+    a failed one completes nothing (a later pass does). `quiz`: its quiz's row (its
+    course_id and slug), when the sender has it."""
     if not attempt.passed:
         return
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    if quiz is None:
+        quiz = db.session.get(Quiz, attempt.quiz_id)
     now = utcnow()
     for unit in content_index().units.get(quiz.course_id, []):
         if unit.completion == "quiz" and unit.quiz_slug == quiz.slug:

@@ -1,11 +1,10 @@
 """Attempt rules: start, save, submit, expire. Functions flush; the caller commits.
 
-Concurrency: a submission starts with a guarded UPDATE of the attempt row (`... WHERE state =
-'in_progress'`), which takes the row lock on PostgreSQL and the write lock on SQLite, so only
-one submission ever grades (rowcount tells who won). A save is one guarded upsert whose SELECT
-of the attempt waits for that lock (quizzes.autosave): a save and a submission of the same
-attempt are serialised. A start inserts only where the member has no open attempt (the unique
-index decides between concurrent starts; the loser resumes the winner's).
+Concurrency: a submission locks the attempt row before it reads the answers (quizzes.submitting),
+so only one submission ever grades. A save is one guarded upsert whose SELECT of the attempt
+waits for that lock (quizzes.autosave): a save and a submission of the same attempt are
+serialised. A start inserts only where the member has no open attempt (the unique index decides
+between concurrent starts; the loser resumes the winner's).
 """
 from __future__ import annotations
 
@@ -15,16 +14,12 @@ from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, func, select, update
 
 from ..core.database import Conflict, add_or_get
-from ..core.signals import attempt_graded, attempt_submitted
 from ..courses.index import CourseEntry
 from ..extensions import db
-from .accepted import accepted_responses
 from .autosave import save_answer, save_to_sheet
 from .errors import (
     AttemptClosed,
@@ -38,19 +33,28 @@ from .errors import (
     UnknownExam,
     other_attempt_open,
 )
-from .grading import grade_answer, question_of
 from .loader import QuizFile
-from .models import Answer, Attempt, IntegrityEvent, Quiz
+from .models import Attempt, IntegrityEvent, Quiz
 from .paper import NewAttempt, insert_attempt
 from .schedule import QuizRules, Schedule, named_schedule, pick_schedule, quiz_rules, schedule_for, schedules_for
-from .scoring import rescore
+from .submitting import (
+    SubmitResult,
+    close_if_overdue,
+    finalise_if_expired,
+    grade_attempt,
+    overdue_attempt_ids,
+    submit_attempt,
+    submit_locked,
+)
 from .timing import accepts_writes_until, compute_deadline, is_expired
 
 # What the pages, the API and other features reach through this module (the rules' one entry
-# point), though it lives beside it: saving in quizzes.autosave, refusals in quizzes.errors, the
-# clock in quizzes.timing.
-__all__ = ["AttemptClosed", "BadResponse", "ChooseExam", "OtherAttemptOpen", "QuizError", "UnknownExam",
-           "accepts_writes_until", "compute_deadline", "is_expired", "save_answer", "save_to_sheet"]
+# point), though it lives beside it: saving in quizzes.autosave, submitting and grading in
+# quizzes.submitting, refusals in quizzes.errors, the clock in quizzes.timing.
+__all__ = ["AttemptClosed", "BadResponse", "ChooseExam", "OtherAttemptOpen", "QuizError", "SubmitResult",
+           "UnknownExam", "accepts_writes_until", "close_if_overdue", "compute_deadline", "finalise_if_expired",
+           "grade_attempt", "is_expired", "overdue_attempt_ids", "save_answer", "save_to_sheet", "submit_attempt",
+           "submit_locked"]
 
 
 # ---- the quiz's database row --------------------------------------------------------------
@@ -318,100 +322,6 @@ def record_event(attempt: Attempt, kind: str, attempt_question_id: int | None, n
 def focus_losses(attempt_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(IntegrityEvent).where(
         IntegrityEvent.attempt_id == attempt_id, IntegrityEvent.kind.in_(("focus_lost", "hidden")))) or 0
-
-
-# ---- submitting ------------------------------------------------------------------------------
-
-@dataclass
-class SubmitResult:
-    attempt: Attempt
-    graded_now: bool
-
-
-def _claim_open(attempt: Attempt, now: datetime, **values) -> bool:
-    """The guarded UPDATE: true if the attempt was still open (and is now locked for us)."""
-    result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
-        .values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def submit_attempt(attempt: Attempt, now: datetime, finished_by: str = "member",
-                   ip: str | None = None, user_agent: str | None = None) -> SubmitResult:
-    """Close and grade the attempt once. Repeating it returns the same result."""
-    if attempt.state != "in_progress":
-        return SubmitResult(attempt, False)
-    limit = accepts_writes_until(attempt)
-    late = limit is not None and now > limit
-    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-    values = {"state": "submitted", "submitted_at": submitted_at,
-              "finished_by": "server" if late else finished_by}
-    if not late:
-        values.update(submit_ip=ip, submit_user_agent=(user_agent or "")[:400])
-    if not _claim_open(attempt, now, **values):
-        db.session.refresh(attempt)  # someone else submitted it: theirs is the result
-        return SubmitResult(attempt, False)
-    for key, value in values.items():  # what the claim wrote (nothing else changes an open attempt)
-        set_committed_value(attempt, key, value)
-    grade_attempt(attempt)
-    app = current_app._get_current_object()
-    attempt_submitted.send(app, attempt=attempt)
-    if attempt.state == "submitted":  # nothing left for a grader: its grade is final
-        attempt_graded.send(app, attempt=attempt)
-    return SubmitResult(attempt, True)
-
-
-def finalise_if_expired(attempt, now: datetime) -> bool:
-    """Close an attempt whose time (and grace) ran out, with what was saved before.
-
-    A step of its own before an operation that may be refused (the caller commits it first,
-    so the refusal does not undo it). `attempt` may be a plain row (the autosave's)."""
-    if not is_expired(attempt, now):
-        return False
-    if not isinstance(attempt, Attempt):
-        attempt = db.session.get(Attempt, attempt.id)
-    submit_attempt(attempt, now, finished_by="server")
-    return True
-
-
-def grade_attempt(attempt: Attempt) -> None:
-    """Auto-grade every objective answer; manual ones leave the attempt needing grading."""
-    answers = {a.attempt_question_id: a for a in db.session.scalars(
-        select(Answer).where(Answer.attempt_id == attempt.id))}
-    accepted = accepted_responses(attempt.quiz_id)  # staff's accepted short answers, once per attempt
-    unanswered = []
-    for attempt_question in attempt.questions:
-        question = question_of(attempt_question)
-        answer = answers.get(attempt_question.id)
-        fraction, points = grade_answer(question, attempt_question, answer.response if answer else None, accepted)
-        if answer is None:  # a row of its own too (graded: 0, or pending for a grader)
-            unanswered.append({"attempt_id": attempt.id, "attempt_question_id": attempt_question.id,
-                               "response": None, "saved_at": attempt.submitted_at,
-                               "fraction": fraction, "points_awarded": points})
-            answers[attempt_question.id] = SimpleNamespace(fraction=fraction, points_awarded=points)
-        else:
-            answer.fraction, answer.points_awarded = fraction, points
-    if unanswered:  # one statement, however many were left blank
-        db.session.execute(insert(Answer), unanswered)
-    attempt.times_graded += 1
-    rescore(attempt, answers)
-    # A pass completes `completion: quiz` units: progress does it on `attempt_graded`.
-
-
-def overdue_attempt_ids(now: datetime) -> list[int]:
-    """Attempts whose deadline has passed and are still open (grace checked per attempt)."""
-    return list(db.session.scalars(select(Attempt.id).where(
-        Attempt.state == "in_progress", Attempt.deadline.is_not(None), Attempt.deadline < now)
-        .order_by(Attempt.id)))
-
-
-def close_if_overdue(attempt_id: int, now: datetime) -> bool:
-    """Finalise one overdue attempt; False if it is not due yet or another host did it."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or not is_expired(attempt, now):
-        return False
-    return submit_attempt(attempt, now, finished_by="server").graded_now
-
 
 
 # ---- resets (classes reset the attempts made under their exams through this) ------------------

@@ -11,11 +11,12 @@ attempt that yields a row only while the attempt is the member's, open, within i
 grace and holds that question; it writes nothing otherwise and the caller finds out why.
 
 Concurrency: on PostgreSQL that SELECT locks the attempt row as an UPDATE of it would (FOR NO
-KEY UPDATE), so a submission's guarded UPDATE (attempts._claim_open) waits for a save and a save
-for a submission: an acknowledged save is in the graded attempt, a save after the submission
-finds it closed (the row re-read), and a save and a submission in one transaction (the form's
-submit) never deadlock with another's, as a shared lock upgraded later could. SQLite runs the
-statement under the database's write lock, which a submission holds until it commits.
+KEY UPDATE), so a submission's lock of the attempt (quizzes.submitting: the API's locking read,
+the guarded UPDATE elsewhere) waits for a save and a save for a submission: an acknowledged save
+is in the graded attempt, a save after the submission finds it closed (the row re-read), and a
+save and a submission in one transaction (the form's submit) never deadlock with another's, as a
+shared lock upgraded later could. SQLite runs the statement under the database's write lock,
+which a submission holds until it commits.
 """
 from __future__ import annotations
 

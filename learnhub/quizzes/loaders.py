@@ -34,6 +34,17 @@ def load_attempt(attempt_id: int, action: str = "attempt.view") -> services.Atte
     return found
 
 
+def load_attempt_to_submit(attempt_id: int) -> services.AttemptContext:
+    """load_attempt(attempt_id, "attempt.answer") for the API's submit: the attempt as a plain
+    row, locked until the commit (services.find_attempt_to_submit)."""
+    found = services.find_attempt_to_submit(current_user, attempt_id)
+    if found is None:
+        raise NotFound(_l("No attempt %(id)d.", id=attempt_id))
+    if not found.is_owner:  # allowed "attempt.answer"
+        raise services.NotYours()
+    return found
+
+
 def load_answer_sheet(attempt_id: int, question_id: int) -> AnswerSheet:
     """What the autosave writes to (quizzes.autosave: cached per process, else one query): 403
     for a reviewer who may see the attempt but not change it, 404 for anyone else or a question

@@ -155,13 +155,17 @@ def new_attempt_view(attempt, now: datetime, course_slug: str, quiz_slug: str) -
     return body
 
 
-def attempt_view(found, now: datetime) -> dict:
-    """The payload for an attempt found with services.find_attempt (API and pages alike)."""
+def attempt_view(found, now: datetime, answers: list | None = None) -> dict:
+    """The payload for an attempt found with services.find_attempt (API and pages alike), or
+    find_attempt_to_submit (a plain row). `answers`: its answers when the caller has them (the
+    submit, from its grading), else read here."""
     closes_at = current_closes_at(found)
     # Only the attempt's own member waits for the release; staff always see the result.
     held = found.is_owner and not result_visible(found.attempt, now)
-    body = attempt_payload(found.attempt, attempt_answers(found.attempt), now, found.course.slug,
-                           found.quiz_row.slug, closes_at, held=held)
+    if answers is None:
+        answers = attempt_answers(found.attempt)
+    body = attempt_payload(found.attempt, answers, now, found.course.slug, found.quiz_row.slug, closes_at,
+                           held=held)
     # The quiz file or its course folder is gone: the attempt's snapshot still tells all.
     body["content_removed"] = found.quiz is None
     return body

@@ -23,6 +23,7 @@ from .autosave import AnswerSheet, answer_sheet
 from .loader import QuizFile, get_quiz_catalog, quiz_paths
 from .models import Answer, Attempt, AttemptQuestion, IntegrityEvent, Quiz
 from .schedule import Schedule
+from .submitting import lock_attempt
 
 
 @dataclass
@@ -33,8 +34,8 @@ class QuizContext:
 
 @dataclass
 class AttemptContext:
-    attempt: Attempt
-    quiz_row: Quiz
+    attempt: Attempt           # or a submitting.AttemptRecord (find_attempt_to_submit)
+    quiz_row: Quiz             # or a submitting.QuizHead (id, course_id, slug)
     course: CourseEntry
     quiz: QuizFile | None      # None when the file was removed since; the snapshot still works
     is_owner: bool             # allowed to answer and submit it (its member)
@@ -140,7 +141,20 @@ def find_attempt(user, attempt_id: int) -> AttemptContext | None:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or not allowed(user, "attempt.view", attempt):
         return None
-    quiz_row = db.session.get(Quiz, attempt.quiz_id)
+    return _context(user, attempt, db.session.get(Quiz, attempt.quiz_id))
+
+
+def find_attempt_to_submit(user, attempt_id: int) -> AttemptContext | None:
+    """find_attempt for the API's submit: the attempt (submitting.AttemptRecord) and its quiz
+    (QuizHead) as plain rows, read in one statement under the attempt's lock, held until the
+    commit (submitting.lock_attempt; submit_locked grades it)."""
+    locked = lock_attempt(attempt_id)
+    if locked is None or not allowed(user, "attempt.view", locked[0]):
+        return None
+    return _context(user, *locked)
+
+
+def _context(user, attempt, quiz_row) -> AttemptContext:
     course = content_index().course_by_id(quiz_row.course_id) or course_entry_any(db.session, quiz_row.course_id)
     quiz = None if course.removed else get_quiz_catalog().get(course.slug, quiz_row.slug)
     return AttemptContext(attempt, quiz_row, course, quiz, allowed(user, "attempt.answer", attempt))

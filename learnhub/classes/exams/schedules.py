@@ -1,14 +1,17 @@
 """A member's schedules at a quiz, as the quiz engine asks them on every start (its schedule
-provider) and progress's prerequisite gate after it: plain rows from statements built once,
-no ORM object. The rest of the exams' rules are in services."""
+provider) and progress's prerequisite gate after it, and an exam's release as the results gate
+asks it whenever a member's result is shown (a whole exam's submits at once): plain rows from
+statements built once, no ORM object. The rest of the exams' rules are in services."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
 
+from flask import g, has_request_context
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import identity_key
 
 from ...extensions import db
 from ...quizzes.models import Quiz
@@ -23,6 +26,14 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 def key_of(exam_id: int, created_at: datetime) -> str:
     """The schedule_key of attempts made under the exam (services.exam_key says why)."""
     return f"{KEY_PREFIX}{exam_id}:{(created_at - EPOCH) // timedelta(microseconds=1)}"
+
+
+def exam_id_of(key: str | None) -> int | None:
+    """The id of the exam a schedule_key names (None: not a class exam's key)."""
+    if not key or not key.startswith(KEY_PREFIX):
+        return None
+    exam_id, _sep, _stamp = key[len(KEY_PREFIX):].partition(":")
+    return int(exam_id) if exam_id.isdigit() else None
 
 
 def applied_override(exam, override) -> tuple[datetime, datetime, int | None, int, int | None]:
@@ -80,3 +91,31 @@ def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
     found = db.session.connection().execute(_schedules_statement(), {"quiz_id": row.id, "user_id": user.id}).all()
     return [_schedule(r) for r in found]
 
+
+
+@lru_cache(maxsize=1)
+def _release_statement():
+    return (select(ClassExam.id, ClassExam.created_at, ClassExam.quiz_id, ClassExam.release, ClassExam.release_at,
+                   ClassExam.released_at)
+            .where(ClassExam.id == bindparam("exam_id")))
+
+
+RELEASES_KEY = "class_exam_releases"
+
+
+def exam_release(key: str | None):
+    """The exam an attempt's schedule_key names, with what the results gate reads of it (id,
+    created_at, quiz_id, release, release_at, released_at); None when the key names none (not a
+    class exam's key, or the exam was cancelled). The ClassExam when the session holds it (a
+    change made to it in this request included), else a plain row (one statement), kept for the
+    request: a list of a member's attempts asks it of each."""
+    exam_id = exam_id_of(key)
+    if exam_id is None:
+        return None
+    exam = db.session.identity_map.get(identity_key(ClassExam, exam_id))
+    if exam is None:
+        known = g.setdefault(RELEASES_KEY, {}) if has_request_context() else {}
+        if exam_id not in known:
+            known[exam_id] = db.session.connection().execute(_release_statement(), {"exam_id": exam_id}).first()
+        exam = known[exam_id]
+    return exam if exam is not None and key_of(exam.id, exam.created_at) == key else None

@@ -35,7 +35,7 @@ from ...quizzes.models import Attempt, Quiz
 from ..models import Membership, SchoolClass
 from ..services import class_courses, ensure_writable
 from .models import ClassExam, ExamOverride
-from .schedules import KEY_PREFIX, applied_override, key_of
+from .schedules import applied_override, exam_id_of, key_of
 
 MAX_TIME_LIMIT = 24 * 3600     # a day: anything longer is a typing mistake
 MAX_EXTRA_ATTEMPTS = 20
@@ -283,10 +283,8 @@ def exam_key(exam: ClassExam) -> str:
 def exam_for_key(key: str | None) -> ClassExam | None:
     """The exam an attempt's schedule_key names, if it still exists (None: not a class exam's
     key, or the exam was cancelled)."""
-    if not key or not key.startswith(KEY_PREFIX):
-        return None
-    exam_id, _sep, _stamp = key[len(KEY_PREFIX):].partition(":")
-    exam = db.session.get(ClassExam, int(exam_id)) if exam_id.isdigit() else None
+    exam_id = exam_id_of(key)
+    exam = db.session.get(ClassExam, exam_id) if exam_id is not None else None
     return exam if exam is not None and exam_key(exam) == key else None
 
 

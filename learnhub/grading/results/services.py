@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, exists, select
 
 from ...auth.models import User
 from ...classes.exams.models import ClassExam
+from ...classes.exams.schedules import exam_release
 from ...classes.exams.services import RELEASES, check_release, exam_for_key, exam_key, set_release  # noqa: F401
 from ...classes.models import Membership, SchoolClass
 from ...classes.services import ensure_writable
@@ -139,8 +140,9 @@ def exam_released(exam: ClassExam, now: datetime) -> bool:
 
 def results_visible(attempt: Attempt, now: datetime) -> bool:
     """Whether the member may see this attempt's score, pass and feedback: always outside a
-    class exam; under one, once the attempt is fully graded and the exam's results are out."""
-    exam = exam_for_key(getattr(attempt, "schedule_key", None))
+    class exam; under one, once the attempt is fully graded and the exam's results are out.
+    The exam's release is read as a plain row (classes.exams.schedules.exam_release)."""
+    exam = exam_release(getattr(attempt, "schedule_key", None))
     if exam is None:
         return True
     if attempt.state not in ("submitted", "graded"):
