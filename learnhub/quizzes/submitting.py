@@ -258,12 +258,15 @@ def read_paper(record: AttemptRecord) -> list[AnswerRecord]:
 
 @lru_cache(maxsize=4)
 def _points_statement(dialect: str):
-    """Every answer's points in one executemany: an answer saved gets its fraction and points,
-    a question left blank a row of its own (no response, saved at the submission)."""
+    """Every answer's points in one statement: an answer saved gets its fraction and points, a
+    question left blank a row of its own (no response, saved at the submission). RETURNING makes
+    SQLAlchemy send the rows as one multi-row INSERT (insertmanyvalues) rather than an
+    executemany of one statement per row (about half the time on PostgreSQL for ten rows)."""
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Answer)
     return statement.on_conflict_do_update(
         index_elements=[Answer.attempt_question_id],
-        set_={"fraction": statement.excluded.fraction, "points_awarded": statement.excluded.points_awarded})
+        set_={"fraction": statement.excluded.fraction, "points_awarded": statement.excluded.points_awarded}
+    ).returning(Answer.id)
 
 
 CLOSE_COLUMNS = ("state", "submitted_at", "finished_by", "submit_ip", "submit_user_agent",
