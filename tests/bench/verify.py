@@ -64,13 +64,15 @@ def check(ledger: dict) -> tuple[dict, list[str]]:
     return summary, problems
 
 
-def main() -> int:
+def main(check_ledger=check) -> int:
+    """Check the ledger named on the command line with `check_ledger` (this module's `check`,
+    or the crowd bench's): the first problems to stderr, the summary as JSON; 1 on a problem."""
     from learnhub import create_app
 
     with open(sys.argv[1], encoding="utf-8") as file:
         ledger = json.load(file)
     with create_app().app_context():
-        summary, problems = check(ledger)
+        summary, problems = check_ledger(ledger)
     for problem in problems[:SHOWN]:
         print(problem, file=sys.stderr)
     if len(problems) > SHOWN:

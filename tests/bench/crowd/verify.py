@@ -10,10 +10,10 @@ as the last line, the first problems on stderr, and exits 1 if there are any.
 """
 from __future__ import annotations
 
-import json
 import sys
 
-from ..verify import SHOWN, check
+from .. import verify
+from ..verify import check
 
 
 def crowd_check(ledger: dict) -> tuple[dict, list[str]]:
@@ -48,18 +48,7 @@ def crowd_check(ledger: dict) -> tuple[dict, list[str]]:
 
 
 def main() -> int:
-    from learnhub import create_app
-
-    with open(sys.argv[1], encoding="utf-8") as file:
-        ledger = json.load(file)
-    with create_app().app_context():
-        summary, problems = crowd_check(ledger)
-    for problem in problems[:SHOWN]:
-        print(problem, file=sys.stderr)
-    if len(problems) > SHOWN:
-        print(f"... and {len(problems) - SHOWN} more", file=sys.stderr)
-    print(json.dumps(summary))
-    return 1 if problems else 0
+    return verify.main(crowd_check)
 
 
 if __name__ == "__main__":
