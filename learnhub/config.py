@@ -54,9 +54,10 @@ DEFAULTS = {
     "DISCUSSION_POST_RATE_LIMIT": "6 per minute;60 per hour",
     # PostgreSQL connections each worker keeps open, and how many more it may open for a burst
     # (closed again when returned). A gevent worker serves hundreds of requests at once: with
-    # SQLAlchemy's 5 kept, an exam's crowd made it open and close backends all the time.
-    "DATABASE_POOL_SIZE": 15,
-    "DATABASE_POOL_OVERFLOW": 5,
+    # SQLAlchemy's 5 + 10 (or even 15 + 5) an exam's crowd made it open and close backends
+    # all the time; a fixed 20 per worker makes the rest wait for one instead.
+    "DATABASE_POOL_SIZE": 20,
+    "DATABASE_POOL_OVERFLOW": 0,
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
 
-def engine_options(url: str, pool_size: int = 15, max_overflow: int = 5) -> dict:
+def engine_options(url: str, pool_size: int = 20, max_overflow: int = 0) -> dict:
     """Pool settings per database kind.
 
     PostgreSQL connections are recycled every 30 minutes rather than pinged before each
