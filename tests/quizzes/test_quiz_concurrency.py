@@ -13,6 +13,7 @@ from learnhub.extensions import db
 from learnhub.quizzes import attempts as rules
 from learnhub.quizzes.loader import get_quiz_catalog
 from learnhub.quizzes.models import Answer, Attempt, AttemptQuestion
+from tests.support.quizzes import save_right_option
 from tests.support.threads import THREADS, run_in_threads
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -77,15 +78,7 @@ def test_saves_racing_a_submit_are_graded_or_refused_never_lost(quiz_app, quiz_c
             rules.submit_attempt(row, NOW)
             db.session.commit()
             return None
-        question = next(q for q in row.questions if q.id == question_ids[index])
-        right = next(o["id"] for o in question.layout["options"] if o["index"] == 0)
-        try:
-            rules.save_answer(row, question, right, NOW)
-            db.session.commit()
-            return ("saved", question.id)
-        except rules.AttemptClosed:
-            db.session.rollback()
-            return ("refused", question.id)
+        return save_right_option(row, question_ids[index], NOW)
 
     outcomes = [o for o in run_in_threads(quiz_app, save_or_submit) if o]
     db.session.expire_all()

@@ -14,12 +14,11 @@ from learnhub.courses.catalog import get_catalog
 from learnhub.courses.index import sync_all
 from learnhub.courses.models import UnitProgress
 from learnhub.extensions import db
-from learnhub.quizzes import attempts as rules
 from learnhub.quizzes.models import Answer, Attempt
 from learnhub.quizzes.submitting import lock_attempt, submit_locked
 from tests.support.exams import People
 from tests.support.orm_loads import orm_loads
-from tests.support.quizzes import ALL_TYPES_QUIZ, T0
+from tests.support.quizzes import ALL_TYPES_QUIZ, T0, save_right_option
 from tests.support.threads import THREADS, run_in_threads
 
 AUTHENTICATION = ("login_sessions", "api_tokens")  # authentication's own statements: not counted here
@@ -200,16 +199,7 @@ def test_saves_racing_a_locked_submit_are_graded_or_refused_never_lost(people):
         if index == submitter:
             _locked_submit(attempt_id)
             return None
-        row = db.session.get(Attempt, attempt_id)
-        question = next(q for q in row.questions if q.id == question_ids[index])
-        right = next(o["id"] for o in question.layout["options"] if o["index"] == 0)
-        try:
-            rules.save_answer(row, question, right, T0)
-            db.session.commit()
-            return ("saved", question.id)
-        except rules.AttemptClosed:
-            db.session.rollback()
-            return ("refused", question.id)
+        return save_right_option(db.session.get(Attempt, attempt_id), question_ids[index], T0)
 
     db.session.rollback()
     outcomes = [o for o in run_in_threads(people.app, save_or_submit) if o]

@@ -70,3 +70,20 @@ def right_answers(attempt: dict) -> dict:
     matching = {o["id"]: right[sounds[o["text_html"]]] for o in q["matching"]["options"]["left"]}
     return {"single": single, "multiple": multiple, "true_false": True, "short": "  peking ",
             "numerical": "3.145", "matching": matching, "essay": "Some words."}
+
+
+def save_right_option(row, question_id: int, now) -> tuple[str, int]:
+    """In a race with a submit: save the right option of the attempt's question `question_id`
+    through the service and commit; ("saved", id), or ("refused", id) when the attempt closed."""
+    from learnhub.extensions import db
+    from learnhub.quizzes import attempts as rules
+
+    question = next(q for q in row.questions if q.id == question_id)
+    right = next(o["id"] for o in question.layout["options"] if o["index"] == 0)
+    try:
+        rules.save_answer(row, question, right, now)
+        db.session.commit()
+        return ("saved", question.id)
+    except rules.AttemptClosed:
+        db.session.rollback()
+        return ("refused", question.id)
