@@ -12,8 +12,8 @@ from learnhub.courses.index import content_index
 from learnhub.extensions import db
 from learnhub.quizzes import attempts as rules
 from learnhub.quizzes.loader import get_quiz_catalog
-from learnhub.quizzes.models import Answer, Attempt, AttemptQuestion
-from tests.support.quizzes import save_right_option
+from learnhub.quizzes.models import Attempt, AttemptQuestion
+from tests.support.quizzes import assert_graded_once_as_saved, save_right_option
 from tests.support.threads import THREADS, run_in_threads
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -81,12 +81,7 @@ def test_saves_racing_a_submit_are_graded_or_refused_never_lost(quiz_app, quiz_c
         return save_right_option(row, question_ids[index], NOW)
 
     outcomes = [o for o in run_in_threads(quiz_app, save_or_submit) if o]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt_id).times_graded == 1
-    fractions = dict(db.session.execute(select(Answer.attempt_question_id, Answer.fraction)
-                                        .where(Answer.attempt_id == attempt_id)).all())
-    for outcome, question_id in outcomes:
-        assert fractions[question_id] == (1.0 if outcome == "saved" else 0.0), (outcome, question_id)
+    assert_graded_once_as_saved(attempt_id, outcomes)
 
 
 def test_form_submits_racing_each_other_save_and_grade_once(quiz_app, quiz_client, quiz_content):

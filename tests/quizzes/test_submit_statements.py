@@ -18,7 +18,7 @@ from learnhub.quizzes.models import Answer, Attempt
 from learnhub.quizzes.submitting import lock_attempt, submit_locked
 from tests.support.exams import People
 from tests.support.orm_loads import orm_loads
-from tests.support.quizzes import ALL_TYPES_QUIZ, T0, save_right_option
+from tests.support.quizzes import ALL_TYPES_QUIZ, T0, assert_graded_once_as_saved, save_right_option
 from tests.support.threads import THREADS, run_in_threads
 
 AUTHENTICATION = ("login_sessions", "api_tokens")  # authentication's own statements: not counted here
@@ -203,10 +203,5 @@ def test_saves_racing_a_locked_submit_are_graded_or_refused_never_lost(people):
 
     db.session.rollback()
     outcomes = [o for o in run_in_threads(people.app, save_or_submit) if o]
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt_id).times_graded == 1
-    fractions = dict(db.session.execute(select(Answer.attempt_question_id, Answer.fraction)
-                                        .where(Answer.attempt_id == attempt_id)).all())
-    for outcome, question_id in outcomes:
-        assert fractions[question_id] == (1.0 if outcome == "saved" else 0.0), (outcome, question_id)
+    assert_graded_once_as_saved(attempt_id, outcomes)
     assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.attempt_id == attempt_id)) == THREADS

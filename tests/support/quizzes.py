@@ -87,3 +87,19 @@ def save_right_option(row, question_id: int, now) -> tuple[str, int]:
     except rules.AttemptClosed:
         db.session.rollback()
         return ("refused", question.id)
+
+
+def assert_graded_once_as_saved(attempt_id: int, outcomes: list[tuple[str, int]]) -> None:
+    """After saves raced a submit: the attempt was graded once, every save that went through
+    is graded right and every refused one counts as unanswered."""
+    from sqlalchemy import select
+
+    from learnhub.extensions import db
+    from learnhub.quizzes.models import Answer, Attempt
+
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).times_graded == 1
+    fractions = dict(db.session.execute(select(Answer.attempt_question_id, Answer.fraction)
+                                        .where(Answer.attempt_id == attempt_id)).all())
+    for outcome, question_id in outcomes:
+        assert fractions[question_id] == (1.0 if outcome == "saved" else 0.0), (outcome, question_id)
