@@ -92,7 +92,6 @@ def exam_schedules(user, row: Quiz, now: datetime) -> list[Schedule]:
     return [_schedule(r) for r in found]
 
 
-
 @lru_cache(maxsize=1)
 def _release_statement():
     return (select(ClassExam.id, ClassExam.created_at, ClassExam.quiz_id, ClassExam.release, ClassExam.release_at,
