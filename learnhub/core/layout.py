@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import has_request_context, request, url_for
 
+from .kept import render_kept
+
 MAX_KEPT = 256  # the layout has about a dozen; a misuse with changing values stays bounded
 
 
@@ -35,3 +37,4 @@ def fixed_url_builder():
 
 def init_app(app) -> None:
     app.jinja_env.globals["layout_url"] = fixed_url_builder()
+    app.jinja_env.globals["kept_fragment"] = render_kept  # the header links, kept (core.kept)

@@ -1,12 +1,14 @@
 """The progress parts of the course and unit pages (panels), and the member's button."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.forms import ActionForm
-from ..core.panels import render_panel
+from ..core.kept import render_kept
 from ..courses.loaders import load_unit_view
 from ..extensions import db
 from . import completion
@@ -32,17 +34,34 @@ def unit_list_item_panel(view, unit, **_context) -> str:
     return render_template("progress/_unit_locked_badge.html", lock=lock) if lock else ""
 
 
+class Bar(NamedTuple):
+    """What the progress bar shows (a kept panel is keyed on it)."""
+    percent: int
+    completed: int
+    total: int
+
+
+class UnitRule(NamedTuple):
+    slug: str
+    completion: str
+    quiz_slug: str | None
+
+
+# The unit page's two panels are kept renders (core.kept): the same for every member with the
+# same figures, so most pages serve them from memory.
+
 def unit_progress_panel(view, **_context) -> str:
     """The unit page: the course's progress bar (updated by the heartbeat)."""
-    return render_panel("progress/_unit_progress.html", progress=member_course_progress(current_user, view))
+    progress = member_course_progress(current_user, view)
+    return render_kept("progress/_unit_progress.html",
+                       progress=Bar(progress.percent, progress.completed, progress.total))
 
 
 def unit_completion_panel(view, **_context) -> str:
-    """The unit page after the content: the tick, the button or the quiz link, the heartbeat.
-    Only a `manual` unit shows a form (the button), so only it builds one."""
-    form = ActionForm() if view.unit.completion == "manual" else None
-    return render_panel("progress/_unit_completion.html", unit=view.unit, course_slug=view.course.slug,
-                        completed=view.completed(view.unit), form=form)
+    """The unit page after the content: the tick, the button or the quiz link, the heartbeat."""
+    unit = view.unit
+    return render_kept("progress/_unit_completion.html", course_slug=view.course.slug,
+                       unit=UnitRule(unit.slug, unit.completion, unit.quiz_slug), completed=view.completed(unit))
 
 
 # ---- mark as complete, and undo ---------------------------------------------------------------

@@ -14,11 +14,8 @@ the one part that is the reader's own, is put in after.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from functools import cached_property, lru_cache
 from types import SimpleNamespace
-from uuid import uuid4
 
 from flask import current_app, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
@@ -26,6 +23,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ...core.i18n import datetime_formatter
+from ...core.kept import CSRF_MARK, KEEP_MAX_CHARS, KeptRenders
 
 
 def N_(message: str) -> str:
@@ -85,37 +83,9 @@ class UrlPattern:
         return "".join(parts)
 
 
-KEEP_MAX_CHARS = 8_000  # a longer box (a rare long post) is rendered each time: bounds the memory kept
-
-
-class KeptBoxes:
-    """Rendered boxes by key, the least recently used dropped past `size` (a page of 20 posts
-    keeps 20; 512 keep a few dozen pages of a class's busy threads: a few MB, at most some
-    16 MB with every box near KEEP_MAX_CHARS of Chinese text, its row in the key beside it)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._boxes: OrderedDict = OrderedDict()
-        self._size, self._lock = size, threading.Lock()
-
-    def get(self, key) -> Markup | None:
-        with self._lock:
-            html = self._boxes.get(key)
-            if html is not None:
-                self._boxes.move_to_end(key)
-            return html
-
-    def __len__(self) -> int:
-        return len(self._boxes)
-
-    def put(self, key, html: Markup) -> None:
-        with self._lock:
-            self._boxes[key] = html
-            if len(self._boxes) > self._size:
-                self._boxes.popitem(last=False)
-
-
-KEPT = KeptBoxes()
-CSRF_MARK = f"csrf-{uuid4().hex}"  # stands for the reader's token in a kept box
+# 512 boxes keep a few dozen pages of a class's busy threads: a few MB, at most some 16 MB with
+# every box near KEEP_MAX_CHARS of Chinese text, its row in the key beside it.
+KEPT = KeptRenders(size=512)
 
 
 class PostBoxes:

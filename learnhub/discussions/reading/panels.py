@@ -12,6 +12,7 @@ who may not read the place.
 from __future__ import annotations
 
 from functools import lru_cache
+from uuid import uuid4
 
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, bindparam, exists, false, func, or_, select, true
 
 from ...auth.models import User
-from ...core.panels import render_panel
+from ...core.kept import render_kept
 from ...core.permissions import allowed
 from ...extensions import db
 from ..forms import NewThreadForm, fresh_key
@@ -30,6 +31,7 @@ from ..queries import ThreadRow, thread_list
 from . import services
 
 PANEL_SIZE = 5
+CLIENT_KEY_MARK = f"client-key-{uuid4().hex}"  # stands for the ask box's fresh key in a kept panel
 
 
 def _may_read(place: Place) -> bool:
@@ -69,10 +71,12 @@ def unit_page_panel(view, locked: bool = False, **_context) -> str:
     place = Place(course_id=view.course.id, unit_id=view.unit.id)
     if not _may_read(place):
         return ""
-    rows = unit_threads(current_user, view.course.id, view.unit.id)
+    rows = tuple(unit_threads(current_user, view.course.id, view.unit.id))
     ask = not locked and allowed(current_user, "discussion.post", place)
-    return render_panel("discussions/panel_unit.html", rows=rows, course=view.course, unit=view.unit,
-                        ask_fields=ask_fields() if ask else None, client_key=fresh_key() if ask else None)
+    # Kept per rows and language (core.kept); the ask box's idempotency key is each page's own.
+    return render_kept("discussions/panel_unit.html", fill={CLIENT_KEY_MARK: fresh_key()} if ask else None,
+                       rows=rows, course_slug=view.course.slug, unit_slug=view.unit.slug,
+                       ask_fields=ask_fields() if ask else None, client_key=CLIENT_KEY_MARK if ask else None)
 
 
 ASK_FIELDS_KEY = "learnhub_discussions_ask_fields"

@@ -11,10 +11,11 @@ from flask import url_for
 from flask_babel import force_locale
 from sqlalchemy import update
 
+from learnhub.core.kept import KEEP_MAX_CHARS, KeptRenders
 from learnhub.core.notifications import site_path
 from learnhub.discussions.forms import ReplyForm
 from learnhub.discussions.models import Post
-from learnhub.discussions.reading.boxes import KEEP_MAX_CHARS, KEPT, KeptBoxes, UrlPattern
+from learnhub.discussions.reading.boxes import KEPT, UrlPattern
 from learnhub.discussions.threads.presenters import reply_fields
 from tests.support.discussions import post_id, seed_posts, seed_thread
 from tests.support.web import CSRF_INPUT
@@ -93,7 +94,7 @@ def test_url_patterns_are_url_fors_urls(app):
 
 
 def test_kept_boxes_drop_the_least_recently_used():
-    kept = KeptBoxes(size=2)
+    kept = KeptRenders(size=2)
     kept.put("a", "A")
     kept.put("b", "B")
     assert kept.get("a") == "A"  # now b is the oldest
