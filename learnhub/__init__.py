@@ -34,12 +34,14 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from .core import i18n, layout, outage, panels, permissions, request_id, text
     from .core.errors import register_error_handlers
+    from .core.reads import configure_postgresql_reads
     from .core.security import SessionInterface, set_security_headers
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql_reads(db.engine)  # read requests without BEGIN/ROLLBACK round trips
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)
