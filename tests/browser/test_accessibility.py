@@ -1,5 +1,5 @@
-"""Accessibility audit: axe-core on every page type, on a phone in English and in Chinese, and
-on a 1366 px laptop in Chinese.
+"""Accessibility audit: axe-core on every page type in Chinese, on a phone and on a 1366 px
+laptop; the same pages on a phone in English get the checks their words can break.
 
 Any axe violation fails (all rules axe runs by default, best practices included), and so
 does an id used twice on a page (axe only asks for a review of that). A new
@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from learnhub import create_app
 from learnhub.config import PROJECT_ROOT, make_test_config
 from learnhub.extensions import db
-from tests.support.a11y_pages import LANGUAGES, PAGES, RUNS, VIEWPORT
+from tests.support.a11y_pages import AXE_RUNS, LANGUAGES, PAGES, RUNS, VIEWPORT
 from tests.support.a11y_site import EXTRA_CONTENT, PASSWORD, Site, prepare_data
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.web import IsolatedClient
@@ -123,6 +123,8 @@ def test_page_has_no_axe_violations(site, audit_browser, spec, run):
         assert page.evaluate("document.documentElement.lang") == html_lang
         assert page.evaluate(SHOWN_HIDDEN) == []
         assert page.evaluate(DUPLICATE_IDS) == [], f"{spec.name}: ids used more than once"
+        if run not in AXE_RUNS:
+            return
         page.evaluate(AXE_SOURCE)  # evaluated by Playwright: not subject to the page's CSP
         results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         if results["violations"]:
