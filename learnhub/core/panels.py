@@ -4,6 +4,8 @@ The feature that owns a page declares its slots in its init_app (`declare_slot`)
 feature registers `panel(**context) -> Markup | str` for a slot in its own init_app (the
 quizzes list on the course page, later a class banner or the threads). The page renders
 `{% for html in panels('course_page', course=view.course) %}{{ html }}{% endfor %}`.
+A panel that is the same for every reader with the same values renders through
+core.kept.render_kept (kept in memory, the reader's CSRF token put in afterwards).
 Filling or asking for an undeclared slot raises, as an unknown permission action does:
 a typo must not silently show nothing.
 """
@@ -46,14 +48,6 @@ def panels(slot: str, **context) -> list[Markup]:
         if html:
             rendered.append(Markup(html))
     return rendered
-
-
-def render_panel(template: str, **context) -> str:
-    """A panel's template rendered with the app's template globals (url_for, _(), csrf_token,
-    config, request, g) but without running the context processors again: they ran for the
-    page the panel sits in, and a page holds several panels. So a panel's template uses
-    only globals and what it is given (no current_user: pass what it needs)."""
-    return current_app.jinja_env.get_template(template).render(context)
 
 
 def init_app(app) -> None:
